@@ -1,0 +1,43 @@
+"""Logit adjustment for long-tail classification.
+
+sklearn-la implements Menon et al., "Long-tail learning via logit adjustment"
+(ICLR 2021) for scikit-learn and PyTorch:
+
+- :class:`LogitAdjustedClassifier` adjusts any fitted probabilistic classifier
+  post hoc, ``argmax_y log p(y|x) - tau * log(pi_y)``;
+- :class:`LogitAdjustedClassifierCV` tunes ``tau`` by cross-validation without
+  refitting the base model per value;
+- :class:`LogitAdjustedNet` (needs the ``torch`` extra) trains a neural net with
+  the logit-adjusted loss through skorch.
+
+The torch parts (:mod:`sklearn_la.losses`, :class:`LogitAdjustedNet`) are imported
+lazily, so ``import sklearn_la`` works without torch installed.
+"""
+
+from ._cv import LogitAdjustedClassifierCV
+from ._posthoc import LogitAdjustedClassifier
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "LogitAdjustedClassifier",
+    "LogitAdjustedClassifierCV",
+    "LogitAdjustedNet",
+    "__version__",
+]
+
+# Names served by PEP 562 ``__getattr__`` so that torch is only imported on use.
+_LAZY = {"LogitAdjustedNet": "._net"}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        module = importlib.import_module(_LAZY[name], __name__)
+        return getattr(module, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

@@ -1,0 +1,46 @@
+"""Estimating a shifted deployment prior from unlabeled data."""
+
+import numpy as np
+from scipy.special import softmax
+
+
+def _em_target_priors(log_scores, train_priors, *, max_iter=1000, tol=1e-8):
+    """Deployment class prior by EM, Saerens, Latinne & Decaestecker (2002).
+
+    Under label shift, ``p_q(y|x) ∝ p(y|x) * q_y / pi_y``. EM alternates
+    re-weighting the posteriors with the current ``q`` (E-step) and setting
+    ``q`` to the mean re-weighted posterior over the batch (M-step); each step
+    increases the likelihood of the unlabeled batch.
+
+    Parameters
+    ----------
+    log_scores : ndarray of shape (n_samples, n_classes)
+        Base-model log-posteriors under the training prior (up to a per-row
+        constant; ``-inf`` allowed for impossible classes).
+
+    train_priors : ndarray of shape (n_classes,)
+        Training priors ``pi``.
+
+    max_iter : int, default=1000
+        EM iterations at most.
+
+    tol : float, default=1e-8
+        Stop when no entry of ``q`` moves by more than this.
+
+    Returns
+    -------
+    q : ndarray of shape (n_classes,)
+        Estimated deployment prior, summing to one.
+    """
+    posteriors = softmax(log_scores, axis=1)
+    ratio_base = 1.0 / train_priors
+    q = np.asarray(train_priors, dtype=np.float64).copy()
+    for _ in range(max_iter):
+        reweighted = posteriors * (q * ratio_base)
+        reweighted /= reweighted.sum(axis=1, keepdims=True)
+        q_new = reweighted.mean(axis=0)
+        if np.max(np.abs(q_new - q)) < tol:
+            q = q_new
+            break
+        q = q_new
+    return q
