@@ -128,17 +128,23 @@ def _adjusted_proba_from_proba(proba, log_offset):
     return out
 
 
-def _check_classification_target(y, estimator_name):
-    """Refuse targets that are not single-output binary/multiclass labels."""
-    y_type = type_of_target(y, input_name="y")
+def _check_classification_target(y, estimator_name, *, min_classes=2):
+    """Refuse targets that are not single-output binary/multiclass labels.
+
+    ``min_classes=1`` serves a frozen base model, which already knows its
+    classes: ``y`` then only feeds the priors.
+    """
+    y_type = type_of_target(y, input_name="y", raise_unknown=True)
     if y_type not in ("binary", "multiclass"):
         raise ValueError(
             f"{estimator_name} supports binary or multiclass targets only; "
             f"got y of type {y_type!r}."
         )
-    y = column_or_1d(y, warn=False)
+    # A column vector is accepted with scikit-learn's DataConversionWarning;
+    # the base estimator then gets the raveled labels.
+    y = column_or_1d(y, warn=True)
     n_classes = np.unique(y).shape[0]
-    if n_classes < 2:
+    if n_classes < min_classes:
         raise ValueError(
             f"{estimator_name} needs at least 2 classes in y; got 1 class: "
             f"{np.unique(y).tolist()!r}."

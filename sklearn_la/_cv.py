@@ -1,5 +1,6 @@
 """Cross-validated post-hoc logit adjustment: tune tau without refitting."""
 
+import warnings
 from numbers import Integral
 
 import numpy as np
@@ -341,9 +342,13 @@ response_method_, n_features_in_, feature_names_in_
                 "LogitAdjustedClassifier(target_priors='estimate', tau=best_tau_)."
             )
         X, y = indexable(X, y)
-        y_flat = _check_classification_target(y, type(self).__name__)
+        y = _check_classification_target(
+            y,
+            type(self).__name__,
+            min_classes=1 if isinstance(self.estimator, FrozenEstimator) else 2,
+        )
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, y_flat)
+            sample_weight = _check_sample_weight(sample_weight, y)
         taus, weight_powers = self._candidate_grid()
         frozen = isinstance(self.estimator, FrozenEstimator)
         if frozen and np.any(weight_powers > 0):
@@ -359,10 +364,10 @@ response_method_, n_features_in_, feature_names_in_
         if score_method != "decision_function" and _is_log_linear(self.estimator):
             score_method = "decision_function"
 
-        classes, y_encoded = np.unique(y_flat, return_inverse=True)
+        classes, y_encoded = np.unique(y, return_inverse=True)
         if frozen:
             classes = np.asarray(self.estimator.classes_)
-            y_encoded = _encode_labels(y_flat, classes)
+            y_encoded = _encode_labels(y, classes)
         self._cv_classes = classes
         n_classes = len(classes)
 
@@ -373,10 +378,10 @@ response_method_, n_features_in_, feature_names_in_
         else:
             split_params = {}
         if frozen:
-            splits = [(np.arange(len(y_flat)), np.arange(len(y_flat)))]
+            splits = [(np.arange(len(y)), np.arange(len(y)))]
         else:
-            cv = check_cv(self.cv, y_flat, classifier=True)
-            splits = list(cv.split(X, y_flat, **split_params))
+            cv = check_cv(self.cv, y, classifier=True)
+            splits = list(cv.split(X, y, **split_params))
 
         jobs = [(w, train, val) for w in weight_powers for train, val in splits]
         fold_results = Parallel(n_jobs=self.n_jobs)(
@@ -417,7 +422,7 @@ response_method_, n_features_in_, feature_names_in_
             self.estimator_ = _fit_base(
                 self, clone(self.estimator), X, y, fit_weight, fit_params
             )
-        self._fit_priors(y_flat, sample_weight)
+        self._fit_priors(y, sample_weight)
         self._set_log_offset()
         self._copy_feature_attributes()
         return self
@@ -445,10 +450,16 @@ response_method_, n_features_in_, feature_names_in_
             )
         placeholder = np.zeros((log_scores.shape[0], 1))
         out = np.empty(len(taus))
-        for t, tau in enumerate(taus):
-            adjusted = log_scores + (-tau * log_pi + log_q)
-            stand_in = _FoldPredictions(classes, counts, adjusted)
-            out[t] = scorer(stand_in, placeholder, y_val)
+        with warnings.catch_warnings():
+            # A validation fold of long-tailed data often lacks a rare class
+            # that the model still predicts; that is expected, not a problem.
+            warnings.filterwarnings(
+                "ignore", message="y_pred contains classes not in y_true"
+            )
+            for t, tau in enumerate(taus):
+                adjusted = log_scores + (-tau * log_pi + log_q)
+                stand_in = _FoldPredictions(classes, counts, adjusted)
+                out[t] = scorer(stand_in, placeholder, y_val)
         return out
 
     def _store_cv_results(self, scores, taus, weight_powers):
@@ -456,9 +467,18 @@ response_method_, n_features_in_, feature_names_in_
         n_w, n_splits, n_taus = scores.shape
         # candidates ordered weight_power-major, tau-minor
         per_split = scores.transpose(0, 2, 1).reshape(n_w * n_taus, n_splits)
-        with np.errstate(invalid="ignore"):
-            mean = np.nanmean(per_split, axis=1) if per_split.size else per_split
+        with warnings.catch_warnings():
+            # A split may score NaN (e.g. a group with no class in that fold):
+            # it is left out of the mean; an all-NaN candidate stays NaN.
+            warnings.simplefilter("ignore", RuntimeWarning)
+            mean = np.nanmean(per_split, axis=1)
             std = np.nanstd(per_split, axis=1)
+        if np.all(np.isnan(mean)):
+            raise ValueError(
+                f"scoring={self.scoring!r} returned NaN for every candidate, so "
+                "nothing can be selected (e.g. a few-shot scorer on data with no "
+                "few-shot class). Choose another scoring or other group thresholds."
+            )
         cand_w = np.repeat(weight_powers, n_taus)
         cand_tau = np.tile(taus, n_w)
         ranked = np.where(np.isnan(mean), -np.inf, mean)

@@ -5,6 +5,7 @@ from numbers import Real
 import numpy as np
 
 from sklearn.base import _fit_context, clone
+from sklearn.frozen import FrozenEstimator
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, indexable
 
@@ -190,20 +191,24 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
             Fitted estimator.
         """
         X, y = indexable(X, y)
-        y_flat = _check_classification_target(y, type(self).__name__)
+        y = _check_classification_target(
+            y,
+            type(self).__name__,
+            min_classes=1 if isinstance(self.estimator, FrozenEstimator) else 2,
+        )
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, y_flat)
+            sample_weight = _check_sample_weight(sample_weight, y)
 
         self.response_method_ = _resolve_response_method(
             self.estimator, self.response_method
         )
         fit_weight = sample_weight
         if self.weight_power > 0:
-            fit_weight = self._balanced_fit_weight(y_flat, sample_weight)
+            fit_weight = self._balanced_fit_weight(y, sample_weight)
         self.estimator_ = _fit_base(
             self, clone(self.estimator), X, y, fit_weight, fit_params
         )
-        self._fit_priors(y_flat, sample_weight)
+        self._fit_priors(y, sample_weight)
         self.tau_ = 1.0 - self.weight_power if self.tau == "auto" else float(self.tau)
         self._set_log_offset()
         self._copy_feature_attributes()

@@ -1,0 +1,91 @@
+"""scikit-learn's estimator checks and docstring validation for the public API."""
+
+import importlib
+import inspect
+
+import pytest
+from sklearn.linear_model import LogisticRegression
+from sklearn.tree import DecisionTreeClassifier
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+import sklearn_la
+from sklearn_la import LogitAdjustedClassifier, LogitAdjustedClassifierCV
+
+ESTIMATORS = [
+    LogitAdjustedClassifier(LogisticRegression()),
+    LogitAdjustedClassifier(DecisionTreeClassifier(random_state=0)),
+    LogitAdjustedClassifier(LogisticRegression(), weight_power=0.5),
+    LogitAdjustedClassifierCV(LogisticRegression(), cv=3),
+    LogitAdjustedClassifierCV(DecisionTreeClassifier(random_state=0), cv=3),
+]
+
+
+# No expected failures: every check applies to these meta-estimators.
+@parametrize_with_checks(ESTIMATORS)
+def test_sklearn_estimator_checks(estimator, check):
+    check(estimator)
+
+
+def _torch_available():
+    try:
+        import skorch  # noqa: F401
+        import torch  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _public_objects():
+    modules = ["sklearn_la", "sklearn_la.metrics", "sklearn_la.datasets"]
+    if _torch_available():
+        modules.append("sklearn_la.losses")
+    for name in modules:
+        module = importlib.import_module(name)
+        for attr in getattr(module, "__all__", []):
+            if attr.startswith("__") or (
+                attr in sklearn_la._LAZY and not _torch_available()
+            ):
+                continue
+            obj = getattr(module, attr)
+            if inspect.isclass(obj) or inspect.isfunction(obj):
+                yield f"{name}.{attr}", obj
+
+
+@pytest.mark.parametrize("name, obj", list(_public_objects()), ids=lambda v: str(v))
+def test_public_docstrings_are_valid_numpydoc(name, obj):
+    pytest.importorskip("numpydoc")
+    from numpydoc.validate import validate
+
+    if inspect.isclass(obj) and not obj.__module__.startswith("sklearn_la"):
+        pytest.skip("re-exported from elsewhere")
+    # Checks worth enforcing: a summary, documented parameters and returns.
+    enforced = {"GL08", "SS01", "SS03", "PR01", "PR02", "RT01", "EX01"}
+    targets = [obj]
+    if inspect.isclass(obj):
+        targets += [
+            getattr(obj, m)
+            for m in ("fit", "predict", "predict_proba", "decision_function")
+            if hasattr(obj, m)
+        ]
+    for target in targets:
+        path = f"{target.__module__}.{target.__qualname__}"
+        errors = [
+            (code, msg)
+            for code, msg in validate(path)["errors"]
+            if code in enforced and not (code == "EX01" and target is not obj)
+        ]
+        assert not errors, f"{path}: {errors}"
+
+
+def test_import_does_not_need_torch():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['torch'] = None; import sklearn_la; "
+        "import sklearn_la.metrics, sklearn_la.datasets; "
+        "assert 'skorch' not in sys.modules; print(sklearn_la.__all__)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "LogitAdjustedNet" in dir(sklearn_la)
