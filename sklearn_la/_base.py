@@ -328,7 +328,9 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         if method != "decision_function" and _is_log_linear(self.estimator_):
             method = "decision_function"
         log_scores = _base_log_scores(self.estimator_, X, method)
-        return log_scores + self._offset_for(log_scores)
+        # In place: the scores are a fresh array, and this saves an n x K copy.
+        log_scores += self._offset_for(log_scores)
+        return log_scores
 
     def predict(self, X):
         """Predict the class with the largest adjusted score.
