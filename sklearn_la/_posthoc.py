@@ -135,7 +135,7 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
     >>> base = LogisticRegression().fit(X, y)
     >>> clf = LogitAdjustedClassifier(LogisticRegression()).fit(X, y)
     >>> clf.priors_
-    array([0.9475, 0.0525])
+    array([0.95, 0.05])
     >>> bool(balanced_accuracy_score(y, clf.predict(X))
     ...      > balanced_accuracy_score(y, base.predict(X)))
     True
