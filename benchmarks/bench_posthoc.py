@@ -45,18 +45,15 @@ def _data(n_rows, n_classes, n_features, seed=0):
     return X_train, y_train, X_test
 
 
-def _best_time(func, repeats):
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return min(times)
+def _best_time(func, X):
+    start = time.perf_counter()
+    func(X)
+    return time.perf_counter() - start
 
 
-def _peak_bytes(func):
+def _peak_bytes(func, X):
     tracemalloc.start()
-    func()
+    func(X)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return peak
@@ -71,10 +68,10 @@ def _measure(name, base, wrapper, X, repeats):
         # Interleave to share any drift in machine load between both sides.
         t_base = t_wrap = np.inf
         for _ in range(repeats):
-            t_base = min(t_base, _best_time(lambda: base_call(X), 1))
-            t_wrap = min(t_wrap, _best_time(lambda: wrap_call(X), 1))
-        m_base = _peak_bytes(lambda: base_call(X))
-        m_wrap = _peak_bytes(lambda: wrap_call(X))
+            t_base = min(t_base, _best_time(base_call, X))
+            t_wrap = min(t_wrap, _best_time(wrap_call, X))
+        m_base = _peak_bytes(base_call, X)
+        m_wrap = _peak_bytes(wrap_call, X)
         rows.append((name, method, t_base, t_wrap, m_base, m_wrap))
     return rows
 

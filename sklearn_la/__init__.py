@@ -34,7 +34,13 @@ def __getattr__(name):
     if name in _LAZY:
         import importlib
 
-        module = importlib.import_module(_LAZY[name], __name__)
+        try:
+            module = importlib.import_module(_LAZY[name], __name__)
+        except ImportError as exc:
+            raise ImportError(
+                f"sklearn_la.{name} needs torch and skorch, which are not "
+                f"installed ({exc}). Install them with: pip install 'sklearn-la[torch]'"
+            ) from exc
         return getattr(module, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 

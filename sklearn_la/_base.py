@@ -166,15 +166,19 @@ def _encode_labels(y, classes):
 
 
 def _balancing_weights(y_encoded, priors, weight_power, sample_weight):
-    """Per-sample weights ``sample_weight * pi_y^(-weight_power)``, mean 1.
+    """Per-sample weights ``sample_weight * pi_y^(-weight_power)``.
 
-    Normalising to mean 1 keeps the effective regularisation strength of the
-    base model unchanged, as ``class_weight="balanced"`` does.
+    They are scaled to keep the total weight of the data (``n_samples``, or the
+    sum of ``sample_weight``), so the base model's effective regularisation is
+    unchanged, as with ``class_weight="balanced"``, and integer weights stay
+    equivalent to repeated rows.
     """
     weights = priors[y_encoded] ** (-weight_power)
-    if sample_weight is not None:
-        weights = weights * np.asarray(sample_weight, dtype=np.float64)
-    return weights / weights.mean()
+    if sample_weight is None:
+        return weights / weights.mean()
+    sample_weight = np.asarray(sample_weight, dtype=np.float64)
+    weights = weights * sample_weight
+    return weights * (sample_weight.sum() / weights.sum())
 
 
 def _fit_base(meta, estimator, X, y, sample_weight, fit_params):
@@ -243,7 +247,9 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         "priors": [StrOptions({"train"}), "array-like"],
         "target_priors": [StrOptions({"uniform", "train", "estimate"}), "array-like"],
         "response_method": [
-            StrOptions({"auto", "predict_proba", "predict_log_proba", "decision_function"})
+            StrOptions(
+                {"auto", "predict_proba", "predict_log_proba", "decision_function"}
+            )
         ],
         "weight_power": [Interval(Real, 0, 1, closed="both")],
     }
@@ -289,7 +295,10 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
                 self.target_priors_ = self.priors_
         else:
             self.target_priors_ = _check_priors(
-                self.target_priors, n_classes, name="target_priors", classes=self.classes_
+                self.target_priors,
+                n_classes,
+                name="target_priors",
+                classes=self.classes_,
             )
         self._log_offset = -self.tau_ * log_priors + np.log(self.target_priors_)
 
@@ -441,4 +450,3 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         tags.input_tags.string = base_tags.input_tags.string
         tags.input_tags.categorical = base_tags.input_tags.categorical
         return tags
-

@@ -24,9 +24,9 @@ from sklearn.utils.validation import (
 )
 
 from ._base import (
-    _BaseLogitAdjusted,
     _balancing_weights,
     _base_log_scores,
+    _BaseLogitAdjusted,
     _check_classification_target,
     _encode_labels,
     _fit_base,
@@ -34,6 +34,7 @@ from ._base import (
     _resolve_response_method,
 )
 from ._priors import _check_priors, _class_priors
+
 
 class _FoldPredictions(ClassifierMixin, BaseEstimator):
     """A fitted-classifier stand-in that replays precomputed adjusted scores.
@@ -68,8 +69,18 @@ class _FoldPredictions(ClassifierMixin, BaseEstimator):
 
 
 def _fit_fold(
-    meta, estimator, X, y, y_encoded, n_classes, train, val, weight_power,
-    sample_weight, fit_params, response_method,
+    meta,
+    estimator,
+    X,
+    y,
+    y_encoded,
+    n_classes,
+    train,
+    val,
+    weight_power,
+    sample_weight,
+    fit_params,
+    response_method,
 ):
     """Fit one clone on ``train``; return its log-scores on ``val`` and priors.
 
@@ -210,7 +221,7 @@ class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
         Chosen ``tau``; also ``tau_``.
 
     best_weight_power_ : float
-        Chosen ``weight_power``.
+        Chosen ``weight_power``; also ``weight_power_``.
 
     best_score_ : float
         Mean CV score of the chosen candidate.
@@ -296,7 +307,9 @@ response_method_, n_features_in_, feature_names_in_
 
     def _candidate_grid(self):
         if isinstance(self.taus, Integral):
-            taus = np.linspace(0.0, 2.0, self.taus) if self.taus > 1 else np.ones(1)
+            # Rounded so that grid values print as typed (0.3, not 0.30000000000000004).
+            grid = np.linspace(0.0, 2.0, self.taus) if self.taus > 1 else np.ones(1)
+            taus = np.round(grid, 12)
         else:
             taus = _check_grid(self.taus, "taus")
         weight_powers = _check_grid(self.weight_powers, "weight_powers")
@@ -386,8 +399,18 @@ response_method_, n_features_in_, feature_names_in_
         jobs = [(w, train, val) for w in weight_powers for train, val in splits]
         fold_results = Parallel(n_jobs=self.n_jobs)(
             delayed(_fit_fold)(
-                self, clone(self.estimator), X, y, y_encoded, n_classes, train,
-                val, w, sample_weight, fit_params, score_method,
+                self,
+                clone(self.estimator),
+                X,
+                y,
+                y_encoded,
+                n_classes,
+                train,
+                val,
+                w,
+                sample_weight,
+                fit_params,
+                score_method,
             )
             for w, train, val in jobs
         )
@@ -400,7 +423,12 @@ response_method_, n_features_in_, feature_names_in_
         ):
             i_w, i_split = divmod(job, n_splits)
             scores[i_w, i_split] = self._score_taus(
-                scorer, log_scores, fold_pi, counts, taus, _safe_indexing(y, val),
+                scorer,
+                log_scores,
+                fold_pi,
+                counts,
+                taus,
+                _safe_indexing(y, val),
                 classes,
             )
         self._store_cv_results(scores, taus, weight_powers)
@@ -434,7 +462,9 @@ response_method_, n_features_in_, feature_names_in_
 
         return get_scorer(self.scoring)
 
-    def _score_taus(self, scorer, log_scores, fold_priors, counts, taus, y_val, classes):
+    def _score_taus(
+        self, scorer, log_scores, fold_priors, counts, taus, y_val, classes
+    ):
         """Score every tau on one fold's cached out-of-fold log-scores."""
         present = fold_priors > 0
         with np.errstate(divide="ignore"):

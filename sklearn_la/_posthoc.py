@@ -3,15 +3,14 @@
 from numbers import Real
 
 import numpy as np
-
 from sklearn.base import _fit_context, clone
 from sklearn.frozen import FrozenEstimator
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_sample_weight, indexable
 
 from ._base import (
-    _BaseLogitAdjusted,
     _balancing_weights,
+    _BaseLogitAdjusted,
     _check_classification_target,
     _fit_base,
     _resolve_response_method,
@@ -109,13 +108,16 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
     tau_ : float
         The adjustment strength in use (``tau`` resolved from ``"auto"``).
 
+    weight_power_ : float
+        The class-balancing exponent the base model was fitted with.
+
     response_method_ : str
         Base method the scores come from.
 
     n_features_in_ : int
         Number of features seen during fit, if the base estimator has it.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Feature names seen during fit, if the base estimator has them.
 
     See Also
@@ -209,7 +211,8 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
             self, clone(self.estimator), X, y, fit_weight, fit_params
         )
         self._fit_priors(y, sample_weight)
-        self.tau_ = 1.0 - self.weight_power if self.tau == "auto" else float(self.tau)
+        self.weight_power_ = float(self.weight_power)
+        self.tau_ = 1.0 - self.weight_power_ if self.tau == "auto" else float(self.tau)
         self._set_log_offset()
         self._copy_feature_attributes()
         return self
@@ -232,4 +235,3 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
         else:
             priors = _check_priors(self.priors, len(classes), classes=classes)
         return _balancing_weights(y_encoded, priors, self.weight_power, sample_weight)
-

@@ -34,7 +34,10 @@ TAUS = np.linspace(0, 2, 9)
 
 @pytest.mark.parametrize(
     "base",
-    [LogisticRegression(max_iter=1000), DecisionTreeClassifier(max_depth=4, random_state=0)],
+    [
+        LogisticRegression(max_iter=1000),
+        DecisionTreeClassifier(max_depth=4, random_state=0),
+    ],
     ids=["logistic", "tree"],
 )
 def test_same_scores_and_best_tau_as_grid_search(base):
@@ -203,7 +206,9 @@ def test_refit_false_keeps_results_but_cannot_predict():
 def test_frozen_base_is_scored_on_the_given_data_without_refit():
     base = GaussianNB().fit(X[:450], Y[:450])
     theta = base.theta_.copy()
-    clf = LogitAdjustedClassifierCV(FrozenEstimator(base), taus=TAUS).fit(X[450:], Y[450:])
+    clf = LogitAdjustedClassifierCV(FrozenEstimator(base), taus=TAUS).fit(
+        X[450:], Y[450:]
+    )
     assert clf.estimator_.estimator is base
     np.testing.assert_array_equal(base.theta_, theta)
     manual = [
@@ -219,7 +224,9 @@ def test_frozen_base_is_scored_on_the_given_data_without_refit():
 
 
 def test_pipeline_pickle_and_clone():
-    pipe = make_pipeline(StandardScaler(), LogitAdjustedClassifierCV(GaussianNB(), cv=3))
+    pipe = make_pipeline(
+        StandardScaler(), LogitAdjustedClassifierCV(GaussianNB(), cv=3)
+    )
     pipe.fit(X, Y)
     restored = pickle.loads(pickle.dumps(pipe))
     np.testing.assert_array_equal(restored.predict(X), pipe.predict(X))
@@ -238,7 +245,10 @@ def test_string_labels():
         ({"taus": [0.0, np.nan]}, "`taus` must be finite"),
         ({"taus": []}, "`taus` must be a non-empty 1-D"),
         ({"taus": 0}, "'taus' parameter"),
-        ({"weight_powers": [0.0, 2.0]}, r"`weight_powers` entries must lie in \[0, 1\]"),
+        (
+            {"weight_powers": [0.0, 2.0]},
+            r"`weight_powers` entries must lie in \[0, 1\]",
+        ),
         ({"target_priors": "estimate"}, "target_priors='estimate' is not supported"),
         ({"selection": "median"}, "'selection' parameter"),
         ({"priors": [0.5, 0.5]}, "`priors` has length 2"),

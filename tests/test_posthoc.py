@@ -63,9 +63,7 @@ def test_tau_zero_reproduces_base_model(base):
     fitted = clone(base).fit(X_LT, Y_LT)
     clf = LogitAdjustedClassifier(base, tau=0.0).fit(X_LT, Y_LT)
     np.testing.assert_array_equal(clf.predict(X_LT), fitted.predict(X_LT))
-    np.testing.assert_array_equal(
-        clf.predict_proba(X_LT), fitted.predict_proba(X_LT)
-    )
+    np.testing.assert_array_equal(clf.predict_proba(X_LT), fitted.predict_proba(X_LT))
 
 
 @pytest.mark.parametrize("base", BASES[:2], ids=lambda b: type(b).__name__)
@@ -107,9 +105,7 @@ def test_prediction_methods_agree(base):
     clf = LogitAdjustedClassifier(base, tau=1.5).fit(X_LT, Y_LT)
     proba = clf.predict_proba(X_LT)
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
-    np.testing.assert_allclose(
-        np.exp(clf.predict_log_proba(X_LT)), proba, atol=1e-12
-    )
+    np.testing.assert_allclose(np.exp(clf.predict_log_proba(X_LT)), proba, atol=1e-12)
     np.testing.assert_allclose(
         softmax(clf.decision_function(X_LT), axis=1), proba, atol=1e-10
     )
@@ -124,7 +120,9 @@ def test_binary_decision_function_is_one_dimensional_and_matches_predict():
     clf = LogitAdjustedClassifier(LogisticRegression()).fit(X, y)
     decision = clf.decision_function(X)
     assert decision.shape == (X.shape[0],)
-    np.testing.assert_array_equal(clf.classes_[(decision > 0).astype(int)], clf.predict(X))
+    np.testing.assert_array_equal(
+        clf.classes_[(decision > 0).astype(int)], clf.predict(X)
+    )
 
 
 def test_log_linear_shortcut_matches_probability_route():
@@ -198,7 +196,9 @@ def test_fast_adjusted_proba_matches_log_space_softmax(args):
 def test_priors_are_weighted_by_sample_weight():
     rng = np.random.default_rng(0)
     sw = rng.uniform(0.1, 3, size=len(Y_LT))
-    clf = LogitAdjustedClassifier(LogisticRegression()).fit(X_LT, Y_LT, sample_weight=sw)
+    clf = LogitAdjustedClassifier(LogisticRegression()).fit(
+        X_LT, Y_LT, sample_weight=sw
+    )
     expected = np.bincount(Y_LT, weights=sw) / sw.sum()
     np.testing.assert_allclose(clf.priors_, expected)
     np.testing.assert_array_equal(clf.class_counts_, np.bincount(Y_LT))
@@ -287,7 +287,9 @@ def test_decision_function_only_base_is_adjusted():
 
 
 def test_works_in_pipeline_and_grid_search_over_tau():
-    pipe = make_pipeline(StandardScaler(), LogitAdjustedClassifier(LogisticRegression()))
+    pipe = make_pipeline(
+        StandardScaler(), LogitAdjustedClassifier(LogisticRegression())
+    )
     search = GridSearchCV(
         pipe,
         {"logitadjustedclassifier__tau": [0.0, 0.5, 1.0, 1.5]},
@@ -325,7 +327,9 @@ def test_fold_missing_a_class_keeps_columns_aligned():
         proba = cross_val_predict(clf, X, labels, cv=cv, method="predict_proba")
     assert proba.shape == (len(X), 3)
     predicted = np.array(["a", "b", "c"])[proba.argmax(axis=1)]
-    assert balanced_accuracy_score(labels[labels != "c"], predicted[labels != "c"]) > 0.9
+    assert (
+        balanced_accuracy_score(labels[labels != "c"], predicted[labels != "c"]) > 0.9
+    )
 
 
 def test_pandas_input_and_string_categorical_labels():
@@ -342,7 +346,9 @@ def test_pandas_input_and_string_categorical_labels():
 def test_binary_string_labels():
     X, y = _long_tailed(weights=(0.9, 0.1))
     labels = np.where(y == 1, "yes", "no")
-    clf = LogitAdjustedClassifier(RandomForestClassifier(n_estimators=20, random_state=0))
+    clf = LogitAdjustedClassifier(
+        RandomForestClassifier(n_estimators=20, random_state=0)
+    )
     clf.fit(X, labels)
     assert set(np.unique(clf.predict(X))) == {"no", "yes"}
 
@@ -407,7 +413,9 @@ def test_metadata_routing_delivers_requested_sample_weight():
         base = _RecordingClassifier().set_fit_request(sample_weight=True)
         clf = LogitAdjustedClassifier(base).fit(X_LT, Y_LT, sample_weight=sw)
         np.testing.assert_array_equal(clf.estimator_.sample_weight_, sw)
-        np.testing.assert_allclose(clf.priors_, np.bincount(Y_LT, weights=sw) / sw.sum())
+        np.testing.assert_allclose(
+            clf.priors_, np.bincount(Y_LT, weights=sw) / sw.sum()
+        )
         unrequested = LogitAdjustedClassifier(_RecordingClassifier())
         with pytest.raises(ValueError, match="set_fit_request"):
             unrequested.fit(X_LT, Y_LT, sample_weight=sw)
@@ -434,8 +442,12 @@ def test_weight_power_one_tau_zero_equals_balanced_class_weight():
     clf = LogitAdjustedClassifier(
         LogisticRegression(max_iter=2000), weight_power=1.0, tau=0.0
     ).fit(X_LT, Y_LT)
-    balanced = LogisticRegression(max_iter=2000, class_weight="balanced").fit(X_LT, Y_LT)
-    np.testing.assert_allclose(clf.estimator_.coef_, balanced.coef_, rtol=1e-6, atol=1e-8)
+    balanced = LogisticRegression(max_iter=2000, class_weight="balanced").fit(
+        X_LT, Y_LT
+    )
+    np.testing.assert_allclose(
+        clf.estimator_.coef_, balanced.coef_, rtol=1e-6, atol=1e-8
+    )
     np.testing.assert_array_equal(clf.predict(X_LT), balanced.predict(X_LT))
 
 
@@ -449,9 +461,12 @@ def test_weight_power_sets_the_consistent_default_tau():
 
 def test_weight_power_zero_is_plain_post_hoc_adjustment():
     plain = LogitAdjustedClassifier(LogisticRegression(max_iter=1000), tau=1.0)
-    family = LogitAdjustedClassifier(LogisticRegression(max_iter=1000), weight_power=0.0)
+    family = LogitAdjustedClassifier(
+        LogisticRegression(max_iter=1000), weight_power=0.0
+    )
     np.testing.assert_array_equal(
-        plain.fit(X_LT, Y_LT).predict_proba(X_LT), family.fit(X_LT, Y_LT).predict_proba(X_LT)
+        plain.fit(X_LT, Y_LT).predict_proba(X_LT),
+        family.fit(X_LT, Y_LT).predict_proba(X_LT),
     )
 
 
@@ -461,12 +476,16 @@ def test_weight_power_multiplies_user_sample_weight():
     clf.fit(X_LT, Y_LT, sample_weight=sw)
     priors = np.bincount(Y_LT, weights=sw) / sw.sum()
     expected = sw * priors[Y_LT] ** -0.5
-    np.testing.assert_allclose(clf.estimator_.sample_weight_, expected / expected.mean())
+    np.testing.assert_allclose(
+        clf.estimator_.sample_weight_, expected * sw.sum() / expected.sum()
+    )
 
 
 def test_weight_power_needs_sample_weight_support():
     with pytest.raises(TypeError, match="does not accept sample_weight"):
-        LogitAdjustedClassifier(KNeighborsClassifier(), weight_power=0.5).fit(X_LT, Y_LT)
+        LogitAdjustedClassifier(KNeighborsClassifier(), weight_power=0.5).fit(
+            X_LT, Y_LT
+        )
 
 
 def test_weight_power_with_frozen_estimator_is_refused():

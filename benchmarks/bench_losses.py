@@ -1,0 +1,242 @@
+"""Overhead of logit adjustment in torch: the loss, and the skorch estimator.
+
+Two ratios, each measured in one process. Every round times both sides back
+to back (in alternating order), and a ratio is the median over rounds of the
+per-round ratio, so that load from other processes affects both sides alike:
+
+1. forward + backward time of ``LogitAdjustedLoss`` over ``nn.CrossEntropyLoss``
+   on float32 logits of batch 256 with K in {10, 100, 1000} classes;
+2. ``LogitAdjustedNet.fit`` over ``skorch.NeuralNetClassifier.fit`` with the
+   same module (``TabularMLP``), data, optimizer and budget. A row for
+   ``LogitAdjustedNet(loss="cross_entropy")`` separates the estimator's own
+   overhead from the loss's.
+
+The target for both ratios is <= 1.10. The table is printed and written to
+``benchmarks/results/bench_losses.md`` with the machine, versions and command.
+
+Usage::
+
+    python benchmarks/bench_losses.py            # full run, about a minute
+    python benchmarks/bench_losses.py --quick    # smoke run, a few seconds
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import sklearn
+import skorch
+import torch
+from skorch import NeuralNetClassifier
+from torch import nn
+
+from sklearn_la import LogitAdjustedNet
+from sklearn_la._modules import TabularMLP
+from sklearn_la.losses import LogitAdjustedLoss
+
+RESULTS = Path(__file__).resolve().parent / "results" / "bench_losses.md"
+TARGET = 1.10
+
+
+def _long_tailed_priors(n_classes, ratio=100.0):
+    """Exponential profile: class k has frequency proportional to ratio^(-k/(K-1))."""
+    return ratio ** (-np.arange(n_classes) / (n_classes - 1))
+
+
+def _timed_rounds(functions, repeats, inner):
+    """Seconds per call of each function, one sample per round.
+
+    Every round times each function once, in alternating order, so that the
+    samples of one round saw the same machine load and can be paired.
+    """
+    for function in functions.values():  # warm-up: allocator, dispatcher caches
+        for _ in range(inner * 5):
+            function()
+    samples = {name: [] for name in functions}
+    items = list(functions.items())
+    for round_ in range(repeats):
+        for name, function in items if round_ % 2 == 0 else items[::-1]:
+            start = time.perf_counter()
+            for _ in range(inner):
+                function()
+            samples[name].append((time.perf_counter() - start) / inner)
+    return samples
+
+
+def bench_losses(n_classes_grid, batch_size, repeats, inner):
+    rows = []
+    for n_classes in n_classes_grid:
+        gen = torch.Generator().manual_seed(n_classes)
+        base = torch.randn(batch_size, n_classes, generator=gen)
+        target = torch.randint(0, n_classes, (batch_size,), generator=gen)
+        criteria = {
+            "cross_entropy": nn.CrossEntropyLoss(),
+            "logit_adjusted": LogitAdjustedLoss(_long_tailed_priors(n_classes)),
+        }
+
+        def step(criterion, base=base, target=target):
+            logits = base.detach().requires_grad_(True)
+            criterion(logits, target).backward()
+
+        times = _timed_rounds(
+            {
+                name: (lambda c=criterion: step(c))
+                for name, criterion in criteria.items()
+            },
+            repeats,
+            inner,
+        )
+        rows.append(
+            (
+                f"loss fwd+bwd, batch {batch_size}, K={n_classes}",
+                times["cross_entropy"],
+                times["logit_adjusted"],
+            )
+        )
+    return rows
+
+
+def bench_fit(n_samples, n_features, n_classes, max_epochs, repeats):
+    rng = np.random.default_rng(0)
+    priors = _long_tailed_priors(n_classes)
+    y = rng.choice(n_classes, size=n_samples, p=priors / priors.sum()).astype(np.int64)
+    centres = rng.normal(scale=2.0, size=(n_classes, n_features))
+    X = (centres[y] + rng.normal(size=(n_samples, n_features))).astype(np.float32)
+    common = dict(
+        max_epochs=max_epochs,
+        batch_size=128,
+        lr=0.05,
+        train_split=None,
+        verbose=0,
+    )
+    module = dict(module__hidden_units=64, module__n_layers=1)
+
+    def skorch_fit():
+        torch.manual_seed(0)
+        NeuralNetClassifier(
+            TabularMLP,
+            module__input_units=n_features,
+            module__output_units=n_classes,
+            criterion=nn.CrossEntropyLoss,
+            **module,
+            **common,
+        ).fit(X, y)
+
+    def la_fit(loss):
+        torch.manual_seed(0)
+        LogitAdjustedNet(TabularMLP, loss=loss, **module, **common).fit(X, y)
+
+    times = _timed_rounds(
+        {
+            "skorch": skorch_fit,
+            "logit_adjusted": lambda: la_fit("logit_adjusted"),
+            "cross_entropy": lambda: la_fit("cross_entropy"),
+        },
+        repeats,
+        inner=1,
+    )
+    label = f"fit, {n_samples}x{n_features}, K={n_classes}, {max_epochs} epochs"
+    return [
+        (f"{label} (loss='logit_adjusted')", times["skorch"], times["logit_adjusted"]),
+        (f"{label} (loss='cross_entropy')", times["skorch"], times["cross_entropy"]),
+    ]
+
+
+def _format_time(seconds):
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.1f} µs"
+    if seconds < 1:
+        return f"{seconds * 1e3:.1f} ms"
+    return f"{seconds:.2f} s"
+
+
+def _table(rows):
+    lines = [
+        "| measurement | baseline (CrossEntropyLoss / NeuralNetClassifier) "
+        "| sklearn-la | ratio | target <= 1.10 |",
+        "|---|---|---|---|---|",
+    ]
+    for label, baseline, ours in rows:
+        # Median of per-round ratios: robust to load that drifts over the run.
+        ratio = statistics.median(o / b for o, b in zip(ours, baseline, strict=True))
+        baseline, ours = statistics.median(baseline), statistics.median(ours)
+        verdict = "yes" if ratio <= TARGET else "no"
+        lines.append(
+            f"| {label} | {_format_time(baseline)} | {_format_time(ours)} "
+            f"| {ratio:.3f} | {verdict} |"
+        )
+    return "\n".join(lines)
+
+
+def _environment(args):
+    now = datetime.datetime.now(datetime.timezone.utc)
+    return "\n".join(
+        [
+            f"- date: {now:%Y-%m-%d %H:%M UTC}",
+            f"- command: `python {' '.join(sys.argv)}`",
+            f"- machine: {platform.platform()}, {platform.machine()}, "
+            f"{os.cpu_count()} logical CPUs, "
+            f"torch threads: {torch.get_num_threads()}",
+            f"- versions: Python {platform.python_version()}, "
+            f"torch {torch.__version__}, "
+            f"skorch {skorch.__version__}, scikit-learn {sklearn.__version__}, "
+            f"numpy {np.__version__}",
+            "- load average (1 min) before / after: "
+            f"{args.load_before:.2f} / {os.getloadavg()[0]:.2f} "
+            "(this run accounts for about 1; more means other processes shared "
+            "the CPUs)",
+            f"- repeats: {args.loss_repeats} x {args.loss_inner} calls per loss "
+            f"measurement, {args.fit_repeats} fits per estimator",
+        ]
+    )
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--quick", action="store_true", help="few repeats, for a smoke test"
+    )
+    parser.add_argument(
+        "--threads", type=int, default=1, help="torch intra-op threads (default 1)"
+    )
+    parser.add_argument(
+        "--no-write", action="store_true", help=f"do not write {RESULTS.name}"
+    )
+    args = parser.parse_args(argv)
+    args.loss_repeats, args.loss_inner, args.fit_repeats = (
+        (20, 5, 1) if args.quick else (300, 20, 15)
+    )
+    torch.set_num_threads(args.threads)
+    args.load_before = os.getloadavg()[0]
+
+    rows = bench_losses((10, 100, 1000), 256, args.loss_repeats, args.loss_inner)
+    rows += bench_fit(
+        n_samples=4000 if not args.quick else 500,
+        n_features=32,
+        n_classes=10,
+        max_epochs=5 if not args.quick else 1,
+        repeats=args.fit_repeats,
+    )
+    table = _table(rows)
+    report = (
+        "# Overhead of logit adjustment (benchmarks/bench_losses.py)\n\n"
+        "Times are medians; a ratio is the median of per-round ratios, each "
+        "round timing both sides back to back in one process. "
+        "Target: ratio <= 1.10.\n\n"
+        f"{table}\n\n{_environment(args)}\n"
+    )
+    print(report)
+    if not args.no_write:
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(report, encoding="utf-8")
+        print(f"written to {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()

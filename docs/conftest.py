@@ -1,0 +1,19 @@
+"""Pytest collection of docs/: only the ``*.rst`` pages' doctests.
+
+pyproject's ``--doctest-modules`` would import ``conf.py`` (which mirrors the
+benchmark results into this folder) and the gallery scripts (which train
+models and draw figures); ``tests/test_docs.py`` runs those through a real
+Sphinx build instead. Build outputs hold copies of the examples and generated
+pages that must not be collected either.
+"""
+
+collect_ignore = ["conf.py", "_sphinxext"]
+collect_ignore_glob = [
+    "examples/*",
+    "_build/*",
+    "auto_examples/*",
+    "generated/*",
+    "benchmark_results/*",
+    "_templates/*",
+    "sg_execution_times.rst",
+]
