@@ -28,7 +28,12 @@ from sklearn.utils.metadata_routing import (
     process_routing,
 )
 from sklearn.utils.multiclass import type_of_target
-from sklearn.utils.validation import check_is_fitted, column_or_1d
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    column_or_1d,
+    indexable,
+)
 
 from ._label_shift import _em_target_priors
 from ._priors import _check_priors, _class_priors
@@ -253,6 +258,32 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         ],
         "weight_power": [Interval(Real, 0, 1, closed="both")],
     }
+
+    def _validate_fit_data(self, X, y, sample_weight):
+        """Validate the targets and weights ``fit`` needs; ``X`` is the base's.
+
+        Also resolves ``response_method_``, so that an estimator without any
+        usable score fails before anything is fitted.
+        """
+        X, y = indexable(X, y)
+        y = _check_classification_target(
+            y,
+            type(self).__name__,
+            min_classes=1 if isinstance(self.estimator, FrozenEstimator) else 2,
+        )
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, y)
+        self.response_method_ = _resolve_response_method(
+            self.estimator, self.response_method
+        )
+        return X, y, sample_weight
+
+    def _finish_fit(self, y, sample_weight):
+        """Set the priors, the adjustment and the feature attributes."""
+        self._fit_priors(y, sample_weight)
+        self._set_log_offset()
+        self._copy_feature_attributes()
+        return self
 
     def _fit_priors(self, y, sample_weight):
         """Set ``classes_``, ``class_counts_`` and ``priors_`` from the fitted base."""

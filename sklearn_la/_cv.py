@@ -19,19 +19,15 @@ from sklearn.utils.metadata_routing import (
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import (
     _check_method_params,
-    _check_sample_weight,
-    indexable,
 )
 
 from ._base import (
     _balancing_weights,
     _base_log_scores,
     _BaseLogitAdjusted,
-    _check_classification_target,
     _encode_labels,
     _fit_base,
     _is_log_linear,
-    _resolve_response_method,
 )
 from ._priors import _check_priors, _class_priors
 
@@ -354,14 +350,7 @@ response_method_, n_features_in_, feature_names_in_
                 "prediction time. Tune with another target_priors, then use "
                 "LogitAdjustedClassifier(target_priors='estimate', tau=best_tau_)."
             )
-        X, y = indexable(X, y)
-        y = _check_classification_target(
-            y,
-            type(self).__name__,
-            min_classes=1 if isinstance(self.estimator, FrozenEstimator) else 2,
-        )
-        if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, y)
+        X, y, sample_weight = self._validate_fit_data(X, y, sample_weight)
         taus, weight_powers = self._candidate_grid()
         frozen = isinstance(self.estimator, FrozenEstimator)
         if frozen and np.any(weight_powers > 0):
@@ -370,9 +359,6 @@ response_method_, n_features_in_, feature_names_in_
                 "estimator is a FrozenEstimator, which is never refitted; use "
                 "weight_powers=(0.0,)."
             )
-        self.response_method_ = _resolve_response_method(
-            self.estimator, self.response_method
-        )
         score_method = self.response_method_
         if score_method != "decision_function" and _is_log_linear(self.estimator):
             score_method = "decision_function"
@@ -450,10 +436,7 @@ response_method_, n_features_in_, feature_names_in_
             self.estimator_ = _fit_base(
                 self, clone(self.estimator), X, y, fit_weight, fit_params
             )
-        self._fit_priors(y, sample_weight)
-        self._set_log_offset()
-        self._copy_feature_attributes()
-        return self
+        return self._finish_fit(y, sample_weight)
 
     def _get_scorer(self):
         if callable(self.scoring):

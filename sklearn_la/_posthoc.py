@@ -4,16 +4,12 @@ from numbers import Real
 
 import numpy as np
 from sklearn.base import _fit_context, clone
-from sklearn.frozen import FrozenEstimator
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import _check_sample_weight, indexable
 
 from ._base import (
     _balancing_weights,
     _BaseLogitAdjusted,
-    _check_classification_target,
     _fit_base,
-    _resolve_response_method,
 )
 from ._priors import _check_priors, _class_priors
 
@@ -192,30 +188,16 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
         self : object
             Fitted estimator.
         """
-        X, y = indexable(X, y)
-        y = _check_classification_target(
-            y,
-            type(self).__name__,
-            min_classes=1 if isinstance(self.estimator, FrozenEstimator) else 2,
-        )
-        if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, y)
-
-        self.response_method_ = _resolve_response_method(
-            self.estimator, self.response_method
-        )
+        X, y, sample_weight = self._validate_fit_data(X, y, sample_weight)
         fit_weight = sample_weight
         if self.weight_power > 0:
             fit_weight = self._balanced_fit_weight(y, sample_weight)
         self.estimator_ = _fit_base(
             self, clone(self.estimator), X, y, fit_weight, fit_params
         )
-        self._fit_priors(y, sample_weight)
         self.weight_power_ = float(self.weight_power)
         self.tau_ = 1.0 - self.weight_power_ if self.tau == "auto" else float(self.tau)
-        self._set_log_offset()
-        self._copy_feature_attributes()
-        return self
+        return self._finish_fit(y, sample_weight)
 
     def _balanced_fit_weight(self, y, sample_weight):
         """Sample weights ``pi_y ** -weight_power`` for the base model's fit.
