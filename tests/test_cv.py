@@ -257,3 +257,17 @@ def test_string_labels():
 def test_bad_parameters_raise_naming_the_argument(params, match):
     with pytest.raises(ValueError, match=match):
         LogitAdjustedClassifierCV(GaussianNB(), cv=3, **params).fit(X, Y)
+
+
+def test_repeated_splitter_scores_every_split():
+    from sklearn.model_selection import RepeatedStratifiedKFold
+
+    cv = RepeatedStratifiedKFold(n_splits=3, n_repeats=2, random_state=0)
+    clf = LogitAdjustedClassifierCV(GaussianNB(), taus=TAUS, cv=cv).fit(X, Y)
+    splits = [k for k in clf.cv_results_ if k.startswith("split")]
+    assert len(splits) == 6
+    per_split = np.column_stack([clf.cv_results_[k] for k in splits])
+    np.testing.assert_allclose(
+        per_split.mean(axis=1), clf.cv_results_["mean_test_score"]
+    )
+    assert clf.best_index_ == np.argmax(clf.cv_results_["mean_test_score"])
