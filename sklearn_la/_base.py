@@ -6,6 +6,7 @@ them and taking the argmax is post-hoc logit adjustment (Menon et al., 2021,
 section 4, eq. 10).
 """
 
+import copy
 import inspect
 from numbers import Real
 
@@ -66,6 +67,36 @@ def _is_log_linear(estimator):
         and type(final).predict_proba is LogisticRegression.predict_proba
         and type(final).decision_function is LogisticRegression.decision_function
     )
+
+
+def _shifted_log_linear(estimator, log_offset):
+    """A copy of a fitted log-linear model whose intercept absorbs the offset.
+
+    For logistic regression ``decision_function(x) + offset`` is the decision
+    function of the same model with intercept ``b + offset``, so the adjusted
+    model predicts at exactly the base model's cost: no extra pass over the
+    n x K scores (paper, section 5: "the intercept absorbs the offset").
+    Pipelines and frozen estimators are copied shallowly around a shifted
+    last step; fitted transformers are shared, not refitted.
+    """
+    if isinstance(estimator, FrozenEstimator):
+        return _shifted_log_linear(estimator.estimator, log_offset)
+    if isinstance(estimator, Pipeline):
+        name, last = estimator.steps[-1]
+        shifted = copy.copy(estimator)
+        shifted.steps = [
+            *estimator.steps[:-1],
+            (name, _shifted_log_linear(last, log_offset)),
+        ]
+        return shifted
+    shifted = copy.copy(estimator)
+    intercept = np.asarray(estimator.intercept_, dtype=np.float64)
+    if estimator.coef_.shape[0] == 1:
+        # binary: one log-odds score, for classes_[1] against classes_[0]
+        shifted.intercept_ = intercept + (log_offset[1] - log_offset[0])
+    else:
+        shifted.intercept_ = intercept + log_offset
+    return shifted
 
 
 def _resolve_response_method(estimator, response_method):
@@ -319,6 +350,7 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             if self.target_priors == "estimate":
                 self.target_priors_ = None
                 self._log_offset = None
+                self._shifted_model = None
                 return
             if self.target_priors == "uniform":
                 self.target_priors_ = np.full(n_classes, 1.0 / n_classes)
@@ -332,6 +364,9 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
                 classes=self.classes_,
             )
         self._log_offset = -self.tau_ * log_priors + np.log(self.target_priors_)
+        self._shifted_model = None
+        if not self._is_identity() and _is_log_linear(self.estimator_):
+            self._shifted_model = _shifted_log_linear(self.estimator_, self._log_offset)
 
     def _copy_feature_attributes(self):
         if hasattr(self.estimator_, "n_features_in_"):
@@ -364,6 +399,8 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
 
     def _adjusted_log_scores(self, X):
         check_is_fitted(self)
+        if self._shifted_model is not None:
+            return _log_scores_from_decision(self._shifted_model.decision_function(X))
         method = self.response_method_
         if method != "decision_function" and _is_log_linear(self.estimator_):
             method = "decision_function"
@@ -390,6 +427,8 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             # Exactly the base model's answer, even for models whose predict is
             # not the argmax of their probabilities (e.g. SVC(probability=True)).
             return self.estimator_.predict(X)
+        if self._shifted_model is not None:
+            return self._shifted_model.predict(X)
         scores = self._adjusted_log_scores(X)
         return self.classes_[np.argmax(scores, axis=1)]
 
@@ -408,6 +447,9 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             constant. For binary problems, following scikit-learn, the 1-D
             difference of the two columns (positive means ``classes_[1]``).
         """
+        check_is_fitted(self)
+        if self._shifted_model is not None:
+            return self._shifted_model.decision_function(X)
         scores = self._adjusted_log_scores(X)
         if scores.shape[1] == 2:
             return scores[:, 1] - scores[:, 0]
@@ -432,6 +474,8 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         check_is_fitted(self)
         if self._is_identity() and hasattr(self.estimator_, "predict_proba"):
             return self.estimator_.predict_proba(X)
+        if self._shifted_model is not None:
+            return self._shifted_model.predict_proba(X)
         if self.response_method_ == "predict_proba":
             proba = np.asarray(self.estimator_.predict_proba(X), dtype=np.float64)
             if self._log_offset is not None:

