@@ -59,6 +59,7 @@ from sklearn.preprocessing import StandardScaler
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _data import DATASETS, describe, load_split
+from _report import write_markdown
 
 from sklearn_la import LogitAdjustedClassifier, LogitAdjustedClassifierCV
 
@@ -450,11 +451,7 @@ def main(argv=None):
         ]
     )
     print(md)
-    out = args.out if args.out is not None else (None if args.quick else RESULTS)
-    if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(md)
-        print(f"written to {out}")
+    write_markdown(md, args.out, quick=args.quick, default=RESULTS)
     return rows
 
 

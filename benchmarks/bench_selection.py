@@ -43,6 +43,7 @@ from threadpoolctl import threadpool_limits
 sys.path.insert(0, str(Path(__file__).parent))
 
 import _data  # noqa: E402
+from _report import write_markdown  # noqa: E402
 from bench_family import machine_info  # noqa: E402
 
 from sklearn_la import LogitAdjustedClassifier, LogitAdjustedClassifierCV  # noqa: E402
@@ -182,10 +183,7 @@ def main(argv=None):
     ]
     md = "\n".join(lines)
     print(md)
-    out = args.out if args.out is not None else (None if args.quick else RESULTS)
-    if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(md)
+    write_markdown(md, args.out, quick=args.quick, default=RESULTS)
     return rows
 
 
