@@ -1,7 +1,10 @@
 """Estimating a shifted deployment prior from unlabeled data."""
 
+import warnings
+
 import numpy as np
 from scipy.special import softmax
+from sklearn.exceptions import ConvergenceWarning
 
 
 def _em_target_priors(log_scores, train_priors, *, max_iter=1000, tol=1e-8):
@@ -40,7 +43,11 @@ def _em_target_priors(log_scores, train_priors, *, max_iter=1000, tol=1e-8):
         reweighted /= reweighted.sum(axis=1, keepdims=True)
         q_new = reweighted.mean(axis=0)
         if np.max(np.abs(q_new - q)) < tol:
-            q = q_new
-            break
+            return q_new
         q = q_new
+    warnings.warn(
+        f"EM estimate of the deployment prior did not converge in {max_iter} "
+        "iterations; the last estimate is used.",
+        ConvergenceWarning,
+    )
     return q

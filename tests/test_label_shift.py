@@ -56,3 +56,12 @@ def test_single_row_is_refused_clearly():
     with pytest.raises(ValueError, match="needs at least 2 rows"):
         clf.predict(X_train[:1])
     assert clf.predict(X_train[:2]).shape == (2,)
+
+
+def test_em_that_does_not_converge_warns():
+    from sklearn.exceptions import ConvergenceWarning
+
+    posteriors = np.array([[0.9, 0.1], [0.6, 0.4], [0.3, 0.7]])
+    with pytest.warns(ConvergenceWarning, match="did not converge in 2"):
+        q = _em_target_priors(np.log(posteriors), np.array([0.5, 0.5]), max_iter=2)
+    np.testing.assert_allclose(q.sum(), 1.0)
