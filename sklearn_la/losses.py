@@ -463,23 +463,58 @@ class LogitAdjustedLoss(_LongTailLoss):
         self.register_buffer(
             "log_priors", torch.as_tensor(np.log(priors / priors.sum()))
         )
+        self._shift_cache = None
 
     @property
     def priors(self):
         return self.log_priors.exp()
 
+    def _shift_as(self, dtype):
+        """``tau * log_priors`` in ``dtype``, cached across calls (None if tau=0).
+
+        Keyed like :meth:`_buffer_as`, and on ``tau`` so that assigning a new
+        ``tau`` between epochs takes effect.
+        """
+        tau = self.tau
+        if tau == 0.0:
+            return None
+        source = self._buffers["log_priors"]
+        cached = self._shift_cache
+        if (
+            cached is not None
+            and cached[0] is source
+            and cached[1] == source._version
+            and cached[2] == dtype
+            and cached[3] == tau
+        ):
+            return cached[4]
+        # Scaled in float64, then cast: one rounding instead of two.
+        shift = (source * tau).to(dtype)
+        if not torch.is_inference_mode_enabled():
+            self._shift_cache = (source, source._version, dtype, tau, shift)
+        return shift
+
     def forward(self, input, target):
-        self._check_input(input)
-        dtype = input.dtype
-        return _la_cross_entropy(
+        # The hot path of every training step. Each helper call costs about
+        # a microsecond of Python, as much as the shift itself on small
+        # batches, so the common (N, C) case checks inline and adds one
+        # cached tensor.
+        if input.dim() != 2 or input.shape[1] != self.n_classes:
+            self._check_input(input)
+        shift = self._shift_as(input.dtype)
+        if shift is not None:
+            # A new tensor: the caller's logits are never modified in place.
+            input = input + _along_classes(shift, input)
+        weight = self._buffers["weight"]
+        if weight is not None and weight.dtype != input.dtype:
+            weight = self._buffer_as("weight", input.dtype)
+        return F.cross_entropy(
             input,
             target,
-            self._buffer_as("log_priors", dtype),
-            self.tau,
-            self._buffer_as("weight", dtype),
-            self.ignore_index,
-            self.reduction,
-            self.label_smoothing,
+            weight=weight,
+            ignore_index=self.ignore_index,
+            reduction=self.reduction,
+            label_smoothing=self.label_smoothing,
         )
 
     def extra_repr(self):

@@ -575,6 +575,23 @@ def test_cached_low_precision_buffers_follow_buffer_changes():
     )
 
 
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_cached_shift_follows_a_new_tau(dtype):
+    # The shift tau * log(priors) is cached between calls; a schedule that
+    # assigns `tau` between epochs must see the new value at the next call.
+    logits, target = _batch(dtype=dtype)
+    criterion = LogitAdjustedLoss(PRIORS, tau=1.0)
+    first = criterion(logits, target)
+    for tau in (0.5, 0.0, 2.0):
+        criterion.tau = tau
+        torch.testing.assert_close(
+            criterion(logits, target),
+            LogitAdjustedLoss(PRIORS, tau=tau)(logits, target),
+        )
+    criterion.tau = 1.0
+    torch.testing.assert_close(criterion(logits, target), first)
+
+
 def test_buffers_cast_in_inference_mode_do_not_break_later_training():
     logits, target = _batch(dtype=torch.float32)
     criterion = LogitAdjustedLoss(PRIORS, weight=np.linspace(1, 2, K))

@@ -35,7 +35,9 @@ X, y = load_digits(return_X_y=True)
 X_train, X_test, y_train, y_test = train_test_split(
     X, y, test_size=0.5, stratify=y, random_state=0
 )
-X_train, y_train = make_long_tailed(X_train, y_train, imbalance_ratio=100, random_state=0)
+X_train, y_train = make_long_tailed(
+    X_train, y_train, imbalance_ratio=100, random_state=0
+)
 X_test, y_test = make_long_tailed(X_test, y_test, imbalance_ratio=1, random_state=0)
 print("training samples per class:", np.bincount(y_train).tolist())
 
@@ -53,8 +55,10 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message="The least populated class")
     tuned = LogitAdjustedClassifierCV(forest, taus=21, cv=cv).fit(X_train, y_train)
 
-print(f"chosen tau: {tuned.best_tau_:.1f} (mean CV balanced accuracy {tuned.best_score_:.3f})")
-print(f"test balanced accuracy: {balanced_accuracy_score(y_test, tuned.predict(X_test)):.3f}")
+test_score = balanced_accuracy_score(y_test, tuned.predict(X_test))
+print(f"chosen tau: {tuned.best_tau_:.1f}", end=" ")
+print(f"(mean CV balanced accuracy {tuned.best_score_:.3f})")
+print(f"test balanced accuracy: {test_score:.3f}")
 
 # %%
 # Tail classes have a handful of validation samples, so mean CV scores are
@@ -88,7 +92,12 @@ fig, ax = plt.subplots(figsize=(6, 4))
 ax.plot(taus, mean, marker="o", label="5-fold CV (mean)")
 ax.fill_between(taus, mean - std, mean + std, alpha=0.2, label="CV mean +/- 1 std")
 ax.plot(taus, test_scores, marker="s", label="balanced test set")
-ax.axvline(tuned.best_tau_, color="k", linestyle="--", label=f"chosen tau = {tuned.best_tau_:.1f}")
+ax.axvline(
+    tuned.best_tau_,
+    color="k",
+    linestyle="--",
+    label=f"chosen tau = {tuned.best_tau_:.1f}",
+)
 ax.set_xlabel("tau")
 ax.set_ylabel("balanced accuracy")
 ax.set_title("Random forest on digits-LT (imbalance ratio 100)")

@@ -41,7 +41,9 @@ X, y = load_digits(return_X_y=True)
 X_train, X_test, y_train, y_test = train_test_split(
     X, y, test_size=0.5, stratify=y, random_state=0
 )
-X_train, y_train = make_long_tailed(X_train, y_train, imbalance_ratio=100, random_state=0)
+X_train, y_train = make_long_tailed(
+    X_train, y_train, imbalance_ratio=100, random_state=0
+)
 X_test, y_test = make_long_tailed(X_test, y_test, imbalance_ratio=1, random_state=0)
 train_counts = np.bincount(y_train)
 print("training samples per class:", train_counts.tolist())
@@ -52,8 +54,8 @@ print("training samples per class:", train_counts.tolist())
 # The default module is a one-hidden-layer MLP whose input and output sizes are
 # set from the data. All skorch parameters work (``max_epochs``, ``lr``,
 # ``optimizer``, ``module__*``...); here SGD with momentum and weight decay,
-# as in the paper, and ``random_state`` makes each fit reproducible. The net drops into a ``Pipeline`` like any scikit-learn
-# classifier.
+# as in the paper, and ``random_state`` makes each fit reproducible. The net
+# drops into a ``Pipeline`` like any scikit-learn classifier.
 torch.set_num_threads(1)
 budget = dict(
     module__hidden_units=64,

@@ -38,7 +38,9 @@ X, y = load_digits(return_X_y=True)
 X_train, X_test, y_train, y_test = train_test_split(
     X, y, test_size=0.5, stratify=y, random_state=0
 )
-X_train, y_train = make_long_tailed(X_train, y_train, imbalance_ratio=100, random_state=0)
+X_train, y_train = make_long_tailed(
+    X_train, y_train, imbalance_ratio=100, random_state=0
+)
 X_test, y_test = make_long_tailed(X_test, y_test, imbalance_ratio=1, random_state=0)
 train_counts = np.bincount(y_train)
 print("training samples per class:", train_counts.tolist())
@@ -105,6 +107,11 @@ fig.tight_layout()
 from sklearn.frozen import FrozenEstimator
 
 frozen = LogitAdjustedClassifier(FrozenEstimator(erm)).fit(X_train, y_train)
-print("same as refitting:", np.array_equal(frozen.predict(X_test), adjusted.predict(X_test)))
+print(
+    "same as refitting:",
+    np.array_equal(frozen.predict(X_test), adjusted.predict(X_test)),
+)
 untouched = LogitAdjustedClassifier(FrozenEstimator(erm), tau=0.0).fit(X_train, y_train)
-print("tau=0 is ERM:     ", np.array_equal(untouched.predict(X_test), erm.predict(X_test)))
+print(
+    "tau=0 is ERM:     ", np.array_equal(untouched.predict(X_test), erm.predict(X_test))
+)

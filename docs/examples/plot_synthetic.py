@@ -64,7 +64,9 @@ fig, ax = plt.subplots(figsize=(5.5, 5))
 shown = np.random.default_rng(0).choice(len(y_test), size=1500, replace=False)
 for label, color in [(-1, "tab:blue"), (1, "tab:red")]:
     points = X_test[shown][y_test[shown] == label]
-    ax.scatter(points[:, 0], points[:, 1], s=6, alpha=0.4, color=color, label=f"y = {label:+d}")
+    ax.scatter(
+        points[:, 0], points[:, 1], s=6, alpha=0.4, color=color, label=f"y = {label:+d}"
+    )
 ax.plot([-4, 4], [4, -4], "k-", linewidth=2, label="Bayes: x1 + x2 = 0")
 styles = [("--", "tab:green"), ("-.", "tab:purple"), (":", "tab:orange")]
 for (name, model), (style, color) in zip(models.items(), styles):

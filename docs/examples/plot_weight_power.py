@@ -40,7 +40,9 @@ X, y = load_digits(return_X_y=True)
 X_train, X_test, y_train, y_test = train_test_split(
     X, y, test_size=0.5, stratify=y, random_state=0
 )
-X_train, y_train = make_long_tailed(X_train, y_train, imbalance_ratio=100, random_state=0)
+X_train, y_train = make_long_tailed(
+    X_train, y_train, imbalance_ratio=100, random_state=0
+)
 X_test, y_test = make_long_tailed(X_test, y_test, imbalance_ratio=1, random_state=0)
 
 # %%
@@ -79,14 +81,19 @@ test_scores = {
     name: [
         balanced_accuracy_score(
             y_test,
-            LogitAdjustedClassifier(base, weight_power=w).fit(X_train, y_train).predict(X_test),
+            LogitAdjustedClassifier(base, weight_power=w)
+            .fit(X_train, y_train)
+            .predict(X_test),
         )
         for w in weight_powers
     ]
     for name, base in bases.items()
 }
 for name, scores in test_scores.items():
-    print(f"{name:>20}: " + ", ".join(f"w={w}: {s:.3f}" for w, s in zip(weight_powers, scores)))
+    print(
+        f"{name:>20}: "
+        + ", ".join(f"w={w}: {s:.3f}" for w, s in zip(weight_powers, scores))
+    )
 
 # %%
 # Choosing w by cross-validation
@@ -101,9 +108,10 @@ with warnings.catch_warnings():
     tuned = LogitAdjustedClassifierCV(
         bases["random forest"], weight_powers=weight_powers, taus=21, cv=cv
     ).fit(X_train, y_train)
+tuned_score = balanced_accuracy_score(y_test, tuned.predict(X_test))
 print(
     f"chosen weight_power={tuned.best_weight_power_}, tau={tuned.best_tau_:.2f}; "
-    f"test balanced accuracy {balanced_accuracy_score(y_test, tuned.predict(X_test)):.3f}"
+    f"test balanced accuracy {tuned_score:.3f}"
 )
 
 # %%
@@ -131,7 +139,9 @@ image = right.imshow(
     cmap="viridis",
 )
 right.plot([0, 1], [1, 0], "w--", label="tau = 1 - w")
-right.plot(tuned.best_tau_, tuned.best_weight_power_, "r*", markersize=14, label="chosen")
+right.plot(
+    tuned.best_tau_, tuned.best_weight_power_, "r*", markersize=14, label="chosen"
+)
 right.set_xlabel("tau")
 right.set_ylabel("weight_power w")
 right.set_title("Random forest: mean CV balanced accuracy")
