@@ -18,11 +18,13 @@ class TabularMLP(nn.Module):
     linear output layer. :class:`~sklearn_la.LogitAdjustedNet` sets
     ``input_units`` and ``output_units`` from the training data, so a user
     only chooses the hidden layers (``module__hidden_units`` and so on).
+    Inputs with more than two dimensions (images, sequences) are flattened
+    per sample, so ``input_units`` is then the product of the sample shape.
 
     Parameters
     ----------
     input_units : int
-        Number of input features.
+        Number of input features (after flattening each sample).
 
     output_units : int
         Number of classes (logits).
@@ -43,6 +45,8 @@ class TabularMLP(nn.Module):
     >>> from sklearn_la._modules import TabularMLP
     >>> mlp = TabularMLP(input_units=4, output_units=3, hidden_units=8, n_layers=2)
     >>> mlp(torch.zeros(5, 4)).shape
+    torch.Size([5, 3])
+    >>> mlp(torch.zeros(5, 2, 2)).shape  # each sample flattened to 4 inputs
     torch.Size([5, 3])
     """
 
@@ -71,4 +75,6 @@ class TabularMLP(nn.Module):
         self.layers = nn.Sequential(*layers)
 
     def forward(self, X):
+        if X.dim() > 2:
+            X = X.flatten(1)
         return self.layers(X)

@@ -369,7 +369,7 @@ class LogitAdjustedNet(NeuralNetClassifier):
         if isinstance(X, Dataset) or (isinstance(X, dict) and not sp.issparse(X)):
             if reset:
                 # Sizes learned from earlier array data no longer apply.
-                for name in ("n_features_in_", "feature_names_in_"):
+                for name in ("n_features_in_", "feature_names_in_", "_sample_shape"):
                     if hasattr(self, name):
                         delattr(self, name)
             return X
@@ -382,8 +382,15 @@ class LogitAdjustedNet(NeuralNetClassifier):
                 "for instance with sklearn's OneHotEncoder in a Pipeline."
             )
         try:
+            # allow_nd: images or sequences for a convolutional or recurrent
+            # module, as skorch itself accepts.
             X = validate_data(
-                self, X, reset=reset, dtype=np.float32, accept_sparse="csr"
+                self,
+                X,
+                reset=reset,
+                dtype=np.float32,
+                accept_sparse="csr",
+                allow_nd=True,
             )
         except ValueError as exc:
             if "could not convert" in str(exc):
@@ -392,6 +399,16 @@ class LogitAdjustedNet(NeuralNetClassifier):
                     "for instance with sklearn's OneHotEncoder in a Pipeline."
                 ) from exc
             raise
+        # scikit-learn checks only X.shape[1] (the channels of an image); the
+        # module needs the whole per-sample shape to match.
+        if reset:
+            self._sample_shape = tuple(X.shape[1:])
+        elif getattr(self, "_sample_shape", None) not in (None, tuple(X.shape[1:])):
+            raise ValueError(
+                f"X has samples of shape {tuple(X.shape[1:])}, but "
+                f"{type(self).__name__} was fitted on samples of shape "
+                f"{self._sample_shape}."
+            )
         if sp.issparse(X):
             # nn.Linear needs dense input; the default module is dense.
             X = X.toarray()
@@ -523,7 +540,9 @@ class LogitAdjustedNet(NeuralNetClassifier):
                     f"The number of input features of {module.__name__} is unknown "
                     "before fit on array data; pass `module__input_units`."
                 )
-            sizes["input_units"] = self.n_features_in_
+            # The product of the sample shape: TabularMLP flattens N-D input.
+            shape = getattr(self, "_sample_shape", (self.n_features_in_,))
+            sizes["input_units"] = int(np.prod(shape))
         if "output_units" in params and "output_units" not in kwargs:
             sizes["output_units"] = len(self.priors_)
         return sizes
@@ -631,9 +650,11 @@ class LogitAdjustedNet(NeuralNetClassifier):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
             Numeric features (numpy, pandas, scipy sparse, torch tensor),
-            converted to float32. Dicts (multi-input modules) and torch
+            converted to float32. Arrays with more dimensions (images,
+            sequences) are passed to the module as they are; the default
+            module flattens them. Dicts (multi-input modules) and torch
             Datasets are passed to skorch unchanged; the labels stored in a
             Dataset must be the integers ``0..n_classes-1``.
 
@@ -705,7 +726,7 @@ class LogitAdjustedNet(NeuralNetClassifier):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
             Numeric features, as for :meth:`fit`.
 
         y : array-like of shape (n_samples,)
@@ -762,7 +783,7 @@ class LogitAdjustedNet(NeuralNetClassifier):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
             Numeric features, as for :meth:`fit`.
 
         training : bool, default=False
@@ -789,7 +810,7 @@ class LogitAdjustedNet(NeuralNetClassifier):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
             Numeric features, as for :meth:`fit`.
 
         Returns
@@ -807,7 +828,7 @@ class LogitAdjustedNet(NeuralNetClassifier):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like of shape (n_samples, n_features) or (n_samples, ...)
             Numeric features, as for :meth:`fit`.
 
         Returns

@@ -297,6 +297,57 @@ def test_feature_containers_are_converted_to_float32(data):
         )
 
 
+class _TinyCNN(torch.nn.Module):
+    """One convolution over (channels, height, width) images, then logits."""
+
+    def __init__(self, n_classes=3):
+        super().__init__()
+        self.conv = torch.nn.Conv2d(1, 4, kernel_size=3, padding=1)
+        self.head = torch.nn.Linear(4, n_classes)
+
+    def forward(self, X):
+        return self.head(torch.relu(self.conv(X)).mean(dim=(2, 3)))
+
+
+def _images(data):
+    """The blobs as 1x2x2 images: the same information, an image's shape."""
+    X, y = data
+    return X.reshape(-1, 1, 2, 2), y
+
+
+def test_image_arrays_reach_a_convolutional_module_unflattened(data):
+    X, y = _images(data)
+    net = LogitAdjustedNet(_TinyCNN, **{**FAST, "max_epochs": 20}).fit(X, y)
+    assert net._sample_shape == (1, 2, 2)
+    proba = net.predict_proba(X)
+    assert proba.shape == (len(y), 3)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-5)
+    # It learned something: better than the majority class on balanced accuracy.
+    assert balanced_accuracy_score(y, net.predict(X)) > 0.5
+
+
+def test_default_module_flattens_image_arrays(data):
+    # TabularMLP gets input_units = 1 * 2 * 2 and flattens each sample, so it
+    # trains exactly as on the flat 4-feature rows.
+    X_flat, y = data
+    X, _ = _images(data)
+    on_images = LogitAdjustedNet(**FAST).fit(X, y)
+    assert on_images.module_.layers[0].in_features == 4
+    on_rows = LogitAdjustedNet(**FAST).fit(X_flat, y)
+    np.testing.assert_allclose(
+        on_images.predict_proba(X), on_rows.predict_proba(X_flat), rtol=1e-5, atol=1e-6
+    )
+
+
+def test_images_of_another_shape_are_refused_at_prediction(data):
+    X, y = _images(data)
+    net = LogitAdjustedNet(_TinyCNN, **FAST).fit(X, y)
+    with pytest.raises(ValueError, match=r"shape \(1, 4, 1\).*shape \(1, 2, 2\)"):
+        net.predict(X.reshape(-1, 1, 4, 1))
+    with pytest.raises(ValueError, match="NaN"):
+        net.predict(np.where(X == X.flat[0], np.nan, X))
+
+
 def test_torch_dataset_input_needs_labels_that_are_already_encoded(data):
     from skorch.dataset import Dataset
 
