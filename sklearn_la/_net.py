@@ -1,6 +1,7 @@
 """skorch classifier trained with the logit-adjusted loss."""
 
 import inspect
+from collections.abc import Mapping
 from functools import partial
 from numbers import Integral
 
@@ -8,7 +9,11 @@ import numpy as np
 import scipy.sparse as sp
 import torch
 from sklearn.utils.multiclass import type_of_target
-from sklearn.utils.validation import column_or_1d, validate_data
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    column_or_1d,
+    validate_data,
+)
 from skorch import NeuralNet, NeuralNetClassifier
 from skorch.callbacks import (
     Callback,
@@ -17,7 +22,7 @@ from skorch.callbacks import (
     PassthroughScoring,
     PrintLog,
 )
-from skorch.utils import to_numpy
+from skorch.utils import to_numpy, to_tensor
 from torch import nn
 from torch.utils.data import Dataset
 
@@ -49,6 +54,11 @@ _FIT_ROUTING = (
     if "_routing_method" in inspect.signature(NeuralNet.fit_loop).parameters
     else {}
 )
+
+# Keys of the dict that carries sample weights through skorch's Dataset and
+# DataLoader next to X; `infer` unpacks it, so the module never sees them.
+_X_KEY = "_sklearn_la_X"
+_WEIGHT_KEY = "_sklearn_la_sample_weight"
 
 # Losses whose per-class state depends on absolute class counts, not only on
 # their ratios (effective numbers saturate with n; LDAM's DRW uses them).
@@ -206,7 +216,8 @@ class LogitAdjustedNet(NeuralNetClassifier):
         arguments are passed as ``criterion__*`` (e.g. ``criterion__gamma=2``
         for ``"focal"``, ``criterion__drw_epoch=10`` for ``"ldam"``). The
         count-based losses ``"ldam"`` and ``"class_balanced"`` receive
-        ``priors_ * n_samples``, the training counts when ``priors="train"``.
+        ``priors_ * n_samples``, the training counts when ``priors="train"``
+        (weighted counts, rescaled to ``n_samples``, with ``sample_weight``).
 
     posthoc_tau : float, default=0.0
         Post-hoc adjustment at prediction: :meth:`predict_proba` returns
@@ -250,10 +261,12 @@ class LogitAdjustedNet(NeuralNetClassifier):
         Class labels; :meth:`predict` returns these.
 
     priors_ : ndarray of shape (n_classes,)
-        Class priors used by the loss and by ``posthoc_tau``.
+        Class priors used by the loss and by ``posthoc_tau``: with
+        ``priors="train"``, each class's share of the training samples, or of
+        the total ``sample_weight``.
 
     class_counts_ : ndarray of shape (n_classes,)
-        Number of training samples per class.
+        Number of training samples per class (unweighted).
 
     n_features_in_ : int
         Number of features seen at :meth:`fit`.
@@ -431,7 +444,7 @@ class LogitAdjustedNet(NeuralNetClassifier):
             )
         return column_or_1d(y, warn=True)
 
-    def _learn_labels(self, y, classes=None):
+    def _learn_labels(self, y, classes=None, sample_weight=None):
         """Set ``classes_``, ``priors_`` and ``class_counts_``; return encoded ``y``."""
         y = self._check_y(y)
         if self.classes is not None:
@@ -454,13 +467,19 @@ class LogitAdjustedNet(NeuralNetClassifier):
         counts = np.bincount(y_encoded, minlength=len(labels))
         priors = self._resolve_priors(labels)
         if priors is None:
-            if np.any(counts == 0):
+            # The weighted class totals: what a repeated-sample data set with
+            # these (integer) weights would count.
+            totals = np.bincount(
+                y_encoded, weights=sample_weight, minlength=len(labels)
+            )
+            if np.any(totals == 0):
                 raise ValueError(
-                    f"Classes {labels[counts == 0].tolist()!r} have no training "
-                    "sample, so priors='train' would give them a zero prior and the "
-                    "log-prior adjustment would be undefined. Pass `priors` explicitly."
+                    f"The classes {labels[totals == 0].tolist()!r} have no training "
+                    "sample (or only samples of zero weight), so priors='train' "
+                    "would give them a zero prior and the log-prior adjustment "
+                    "would be undefined. Pass `priors` explicitly."
                 )
-            priors = counts / counts.sum()
+            priors = totals / totals.sum()
         self.classes_inferred_ = labels
         self.class_counts_ = counts
         self.priors_ = priors
@@ -640,9 +659,48 @@ class LogitAdjustedNet(NeuralNetClassifier):
                 f"the number of classes ({logits.shape[-1] if logits.dim() else 0} "
                 f"!= {n_classes}). Give the module {n_classes} outputs."
             )
+        if isinstance(X, Mapping) and _WEIGHT_KEY in X:
+            return self._weighted_loss(y_pred, y_true, X[_WEIGHT_KEY])
         return super().get_loss(y_pred, y_true, X=X, training=training)
 
-    def fit(self, X, y, **fit_params):
+    def _weighted_loss(self, y_pred, y_true, weights):
+        """The criterion's per-example losses, weighted, then reduced as it would."""
+        criterion = self.criterion_
+        reduction = criterion.reduction
+        y_true = to_tensor(y_true, device=self.device)
+        # The criterion reads `reduction` at every call; switching it for this
+        # call keeps one criterion object (its buffers, DRW epoch, and what
+        # users see in criterion_) instead of a second, unweighted copy.
+        criterion.reduction = "none"
+        try:
+            losses = criterion(y_pred, y_true)
+        finally:
+            criterion.reduction = reduction
+        weighted = losses * to_tensor(weights, device=self.device).to(losses.dtype)
+        return weighted.mean() if reduction == "mean" else weighted.sum()
+
+    def infer(self, x, **fit_params):
+        """The module's output on a batch, without the batch's sample weights.
+
+        Parameters
+        ----------
+        x : Tensor, dict or other batch
+            A batch of the input; a dict that carries sample weights (see
+            :meth:`fit`) is unpacked first.
+
+        **fit_params : dict
+            Passed to the module's ``forward``.
+
+        Returns
+        -------
+        y_infer : Tensor
+            The module's output.
+        """
+        if isinstance(x, Mapping) and _WEIGHT_KEY in x:
+            x = x[_X_KEY]
+        return super().infer(x, **fit_params)
+
+    def fit(self, X, y, sample_weight=None, **fit_params):
         """Learn the labels and priors from ``y``, then train the module.
 
         Re-initialises the net unless ``warm_start=True`` (a warm-started net
@@ -661,6 +719,12 @@ class LogitAdjustedNet(NeuralNetClassifier):
         y : array-like of shape (n_samples,)
             Class labels of any type (ints, strings, pandas categorical).
 
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative sample weights. With ``priors="train"`` the priors
+            are the weighted class shares, and each example's loss is
+            multiplied by its weight divided by the mean weight, so that
+            constant weights change nothing. Needs array ``X``.
+
         **fit_params : dict
             Passed to the module's ``forward`` and to ``train_split``.
 
@@ -669,6 +733,7 @@ class LogitAdjustedNet(NeuralNetClassifier):
         self : LogitAdjustedNet
             The fitted net.
         """
+        fit_params["sample_weight"] = sample_weight
         seed = self._seed()
         if seed is None:
             return self._fit(X, y, **fit_params)
@@ -697,28 +762,61 @@ class LogitAdjustedNet(NeuralNetClassifier):
             )
         return int(random_state)
 
-    def _fit(self, X, y, **fit_params):
+    def _fit(self, X, y, sample_weight=None, **fit_params):
         X, y_encoded = self._prepare(
-            X, y, reset=not self.warm_start or not self.initialized_
+            X,
+            y,
+            reset=not self.warm_start or not self.initialized_,
+            sample_weight=sample_weight,
         )
         # The body of skorch's fit, minus its call to our partial_fit, which
         # would convert and encode the data a second time.
         super().partial_fit(X, y_encoded, **_FIT_ROUTING, **fit_params)
         return self
 
-    def _prepare(self, X, y, *, reset, classes=None):
-        """Convert ``X`` and encode ``y``; if ``reset``, learn labels, initialise."""
+    def _prepare(self, X, y, *, reset, classes=None, sample_weight=None):
+        """Convert ``X`` and encode ``y``; if ``reset``, learn labels, initialise.
+
+        With sample weights, ``X`` comes back as a dict that also holds them,
+        so that skorch's Dataset and DataLoader batch them along with ``X``.
+        """
         X = self._check_X(X, reset=reset)
+        sample_weight = self._validate_sample_weight(sample_weight, X)
         if reset:
-            y_encoded = self._learn_labels(y, classes)
+            y_encoded = self._learn_labels(y, classes, sample_weight)
             self.initialize()
         else:
             y_encoded = _encode(self._check_y(y), self.classes_)
         if isinstance(X, Dataset):
             self._check_dataset_labels()
-        return X, y_encoded
+        if sample_weight is None or np.all(sample_weight == sample_weight[0]):
+            # Constant weights: the loss would be unchanged (weights are
+            # divided by their mean), so train exactly as without them.
+            return X, y_encoded
+        if getattr(self.criterion_, "reduction", None) not in ("mean", "sum"):
+            raise ValueError(
+                "sample_weight needs a criterion with a `reduction` attribute of "
+                "'mean' or 'sum' (it is switched to 'none' to weight each "
+                f"example); got {self.criterion_!r}."
+            )
+        weights = (sample_weight / sample_weight.mean()).astype(np.float32)
+        return {_X_KEY: X, _WEIGHT_KEY: weights}, y_encoded
 
-    def partial_fit(self, X, y=None, classes=None, **fit_params):
+    def _validate_sample_weight(self, sample_weight, X):
+        """Validated float64 weights, or None."""
+        if sample_weight is None:
+            return None
+        if isinstance(X, (Dataset, Mapping)):
+            raise ValueError(
+                "sample_weight needs X as an array; with a torch Dataset or a "
+                "dict as X, put the weights in X and use a custom criterion."
+            )
+        # Also refuses NaN, negative and all-zero weights, naming sample_weight.
+        return _check_sample_weight(
+            sample_weight, X, dtype=np.float64, ensure_non_negative=True
+        )
+
+    def partial_fit(self, X, y=None, classes=None, sample_weight=None, **fit_params):
         """Train for ``max_epochs`` more epochs without re-initialising.
 
         On a net that is not initialised yet, first learns the labels and
@@ -735,6 +833,10 @@ class LogitAdjustedNet(NeuralNetClassifier):
         classes : array-like, default=None
             All labels, for a first call whose ``y`` lacks some.
 
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative sample weights, as for :meth:`fit`; the priors only
+            use them on a first call.
+
         **fit_params : dict
             Passed to the module's ``forward`` and to ``train_split``.
 
@@ -743,7 +845,13 @@ class LogitAdjustedNet(NeuralNetClassifier):
         self : LogitAdjustedNet
             The trained net.
         """
-        X, y_encoded = self._prepare(X, y, reset=not self.initialized_, classes=classes)
+        X, y_encoded = self._prepare(
+            X,
+            y,
+            reset=not self.initialized_,
+            classes=classes,
+            sample_weight=sample_weight,
+        )
         return super().partial_fit(X, y_encoded, **fit_params)
 
     def _check_dataset_labels(self):

@@ -67,7 +67,16 @@ def string_data(data):
 # scikit-learn's estimator checks
 # --------------------------------------------------------------------------
 
+_FLOAT32_EQUIVALENCE = (
+    "float32 training: with one full batch the weighted and the repeated fits "
+    "agree to about 1e-7 relative (tested at 1e-5 in "
+    "test_integer_weights_equal_repeated_samples_in_full_batch_training), just "
+    "above the check's tolerance."
+)
+
 EXPECTED_FAILED_CHECKS = {
+    "check_sample_weight_equivalence_on_dense_data": _FLOAT32_EQUIVALENCE,
+    "check_sample_weight_equivalence_on_sparse_data": _FLOAT32_EQUIVALENCE,
     "check_no_attributes_set_in_init": (
         "skorch's NeuralNet sets history_, initialized_ and virtual_params_ in "
         "__init__."
@@ -636,3 +645,132 @@ def test_partial_fit_classes_argument_names_labels_missing_from_the_batch(data):
     net.partial_fit(X, y)
     with pytest.raises(ValueError, match=r"\[2\] have no training sample"):
         LogitAdjustedNet(**FAST).partial_fit(X[first], y[first], classes=[0, 1, 2])
+
+
+# --------------------------------------------------------------------------
+# Sample weights
+# --------------------------------------------------------------------------
+
+# One batch holds the whole data set, so that a weighted fit and a fit on
+# repeated rows see the same gradient at every step.
+FULL_BATCH = {**FAST, "batch_size": 1024, "max_epochs": 10}
+
+
+def _integer_weights(n, seed=0):
+    return np.random.default_rng(seed).integers(0, 4, size=n)
+
+
+@pytest.mark.parametrize("loss", ["logit_adjusted", "cross_entropy", "focal"])
+def test_integer_weights_equal_repeated_samples_in_full_batch_training(data, loss):
+    # Weights are divided by their mean, so the weighted mean loss over the
+    # data equals the mean loss over the rows repeated `weight` times (and
+    # rows of weight 0 dropped): the same priors, the same training.
+    X, y = data
+    weights = _integer_weights(len(y))
+    weighted = LogitAdjustedNet(loss=loss, **FULL_BATCH).fit(
+        X, y, sample_weight=weights
+    )
+    repeated = LogitAdjustedNet(loss=loss, **FULL_BATCH).fit(
+        np.repeat(X, weights, axis=0), np.repeat(y, weights)
+    )
+    np.testing.assert_allclose(weighted.priors_, repeated.priors_)
+    np.testing.assert_allclose(
+        weighted.predict_proba(X), repeated.predict_proba(X), rtol=1e-5, atol=1e-6
+    )
+    # The training data changed for real: unweighted training differs.
+    plain = LogitAdjustedNet(loss=loss, **FULL_BATCH).fit(X, y)
+    assert not np.allclose(plain.predict_proba(X), weighted.predict_proba(X))
+
+
+@pytest.mark.parametrize("weight", [1.0, 0.25, 7.0])
+def test_constant_sample_weights_change_nothing(data, weight):
+    X, y = data
+    reference = LogitAdjustedNet(**FAST).fit(X, y)
+    net = LogitAdjustedNet(**FAST).fit(X, y, sample_weight=np.full(len(y), weight))
+    np.testing.assert_array_equal(net.priors_, reference.priors_)
+    np.testing.assert_array_equal(net.predict_proba(X), reference.predict_proba(X))
+
+
+def test_upweighting_the_rare_class_raises_its_prior_and_its_predictions(data):
+    X, y = data
+    weights = np.where(y == 2, 10.0, 1.0)
+    params = {**FAST, "max_epochs": 30, "loss": "cross_entropy"}
+    plain = LogitAdjustedNet(**params).fit(X, y)
+    weighted = LogitAdjustedNet(**params).fit(X, y, sample_weight=weights)
+    totals = np.bincount(y, weights=weights)
+    np.testing.assert_allclose(weighted.priors_, totals / totals.sum())
+    # The raw counts are still the counts.
+    np.testing.assert_array_equal(weighted.class_counts_, [60, 25, 8])
+    assert (weighted.predict(X) == 2).sum() > (plain.predict(X) == 2).sum()
+
+
+def test_weighted_batch_loss_is_the_mean_of_weighted_example_losses(data):
+    from sklearn_la._net import _WEIGHT_KEY, _X_KEY
+
+    X, y = data
+    net = LogitAdjustedNet(**FAST).fit(X, y)
+    logits = torch.randn(len(y), 3)
+    target = torch.as_tensor(y)
+    weights = torch.as_tensor(_integer_weights(len(y)), dtype=torch.float32)
+    batch = {_X_KEY: torch.as_tensor(X), _WEIGHT_KEY: weights}
+    per_example = LogitAdjustedLoss(net.priors_, reduction="none")(logits, target)
+    torch.testing.assert_close(
+        net.get_loss(logits, target, X=batch), (weights * per_example).mean()
+    )
+    # The criterion is left as it was, for the next unweighted batch.
+    assert net.criterion_.reduction == "mean"
+
+
+def test_sample_weights_with_validation_split_pipeline_and_partial_fit(string_data):
+    X, y = string_data
+    weights = _integer_weights(len(y)) + 0.5
+    pipe = Pipeline(
+        [
+            ("scale", StandardScaler()),
+            (
+                "net",
+                LogitAdjustedNet(train_split=ValidSplit(3, stratified=True), **FAST),
+            ),
+        ]
+    )
+    pipe.fit(X, y, net__sample_weight=weights)
+    net = pipe[-1]
+    assert np.isfinite(net.history[-1, "valid_loss"])
+    assert set(pipe.predict(X)) <= set(y)
+    net.partial_fit(StandardScaler().fit_transform(X), y, sample_weight=weights)
+    assert len(net.history) == 2 * FAST["max_epochs"]
+
+
+@pytest.mark.parametrize(
+    "make_weights, match",
+    [
+        (lambda n: -np.ones(n), "Negative values"),
+        (lambda n: np.ones(n - 1), r"sample_weight.shape"),
+        (lambda n: np.zeros(n), "at least one non-zero"),
+        (lambda n: np.r_[np.nan, np.ones(n - 1)], "NaN"),
+        (lambda n: np.r_[np.zeros(n - 1), 1.0], r"only samples of zero weight"),
+    ],
+    ids=["negative", "length", "zero-sum", "nan", "empty-classes"],
+)
+def test_bad_sample_weights_are_refused(data, make_weights, match):
+    X, y = data
+    with pytest.raises(ValueError, match=match):
+        LogitAdjustedNet(**FAST).fit(X, y, sample_weight=make_weights(len(y)))
+
+
+def test_sample_weights_need_array_input_and_a_reducing_criterion(data):
+    from skorch.dataset import Dataset
+
+    X, y = data
+    weights = _integer_weights(len(y)) + 1.0
+    with pytest.raises(ValueError, match="sample_weight needs X as an array"):
+        LogitAdjustedNet(module__input_units=4, **FAST).fit(
+            Dataset(X.astype(np.float32), y), y, sample_weight=weights
+        )
+
+    class _Unreduced(torch.nn.Module):
+        def forward(self, logits, target):
+            return torch.nn.functional.cross_entropy(logits, target)
+
+    with pytest.raises(ValueError, match="criterion with a `reduction`"):
+        LogitAdjustedNet(criterion=_Unreduced, **FAST).fit(X, y, sample_weight=weights)
