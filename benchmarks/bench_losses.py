@@ -1,7 +1,7 @@
 """Overhead of logit adjustment in torch: the loss, and the skorch estimator.
 
 Two ratios, each measured in one process. Every round times both sides back
-to back (in alternating order), and a ratio is the median over rounds of the
+to back (in rotating order), and a ratio is the median over rounds of the
 per-round ratio, so that load from other processes affects both sides alike:
 
 1. forward + backward time of ``LogitAdjustedLoss`` over ``nn.CrossEntropyLoss``
@@ -61,7 +61,7 @@ def _long_tailed_priors(n_classes, ratio=100.0):
 def _timed_rounds(functions, repeats, inner):
     """Seconds per call of each function, one sample per round.
 
-    Every round times each function once, in alternating order, so that the
+    Every round times each function once, in a rotating order, so that the
     samples of one round saw the same machine load and can be paired.
     """
     for function in functions.values():  # warm-up: allocator, dispatcher caches
@@ -70,7 +70,9 @@ def _timed_rounds(functions, repeats, inner):
     samples = {name: [] for name in functions}
     items = list(functions.items())
     for round_ in range(repeats):
-        for name, function in items if round_ % 2 == 0 else items[::-1]:
+        # Rotate the order, so that every side is timed in every slot.
+        shift = round_ % len(items)
+        for name, function in items[shift:] + items[:shift]:
             start = time.perf_counter()
             for _ in range(inner):
                 function()
@@ -195,9 +197,9 @@ def _pin_glibc_malloc():
     depending on what ran just before. That made the K=1000 rows swing by
     +-20% between runs and with the order of the sides. Pinning both
     thresholds (as ``MALLOC_MMAP_THRESHOLD_`` would) times the kernels, and
-    applies to both sides alike. It lasts for the rest of the process;
-    ``run.py`` runs this part after the one that measures memory. Returns a
-    line for the report.
+    applies to both sides alike. It lasts for the rest of the process, so
+    ``run.py`` runs this part last; ``--quick`` runs skip it. Returns a line
+    for the report.
     """
     name = ctypes.util.find_library("c")
     try:
@@ -206,10 +208,20 @@ def _pin_glibc_malloc():
     except (OSError, AttributeError, TypeError):
         return "allocator: default (mallopt unavailable)"
     m_trim_threshold, m_mmap_threshold = -1, -3  # from glibc's malloc.h
-    ok = mallopt(m_mmap_threshold, 64 << 20) and mallopt(m_trim_threshold, 256 << 20)
-    if not ok:
+    pinned = [
+        name
+        for name, option, value in [
+            ("mmap threshold 64 MiB", m_mmap_threshold, 64 << 20),
+            ("trim threshold 256 MiB", m_trim_threshold, 256 << 20),
+        ]
+        if mallopt(option, value)
+    ]
+    if not pinned:
         return "allocator: default (mallopt refused)"
-    return "allocator: glibc, mmap threshold pinned at 64 MiB (`--default-malloc` leaves it alone)"
+    return (
+        f"allocator: glibc, {' and '.join(pinned)} pinned "
+        "(`--default-malloc` leaves them alone)"
+    )
 
 
 def _format_time(seconds):
@@ -284,11 +296,12 @@ def main(argv=None):
         help="leave glibc's mmap threshold alone (noisier at K=1000)",
     )
     args = parser.parse_args(argv)
-    args.allocator = (
-        "allocator: default (`--default-malloc`)"
-        if args.default_malloc
-        else _pin_glibc_malloc()
-    )
+    if args.default_malloc or args.quick:
+        # A smoke run (also the one run.py --tiny makes inside pytest) leaves
+        # the process's allocator as it found it.
+        args.allocator = "allocator: default"
+    else:
+        args.allocator = _pin_glibc_malloc()
     args.loss_repeats, args.loss_inner, args.fit_repeats = (
         (20, 5, 1) if args.quick else (300, 20, 15)
     )

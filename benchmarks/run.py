@@ -140,14 +140,6 @@ PARTS = (
         tiny=(("--repeats", "1"),),
     ),
     Part(
-        "losses",
-        "bench_losses",
-        "Loss and net overhead",
-        "bench_losses.md",
-        None,
-        torch=True,
-    ),
-    Part(
         "family",
         "bench_family",
         "The consistent family",
@@ -166,6 +158,15 @@ PARTS = (
         "CV selection rules",
         "bench_selection.md",
         "file",
+    ),
+    # Last: it pins glibc's allocator for the rest of the process.
+    Part(
+        "losses",
+        "bench_losses",
+        "Loss and net overhead",
+        "bench_losses.md",
+        None,
+        torch=True,
     ),
 )
 PART_NAMES = tuple(p.name for p in PARTS)

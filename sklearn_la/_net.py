@@ -22,6 +22,7 @@ from skorch.callbacks import (
     PassthroughScoring,
     PrintLog,
 )
+from skorch.dataset import Dataset as SkorchDataset
 from skorch.utils import to_numpy, to_tensor
 from torch import nn
 from torch.utils.data import Dataset
@@ -217,7 +218,8 @@ class LogitAdjustedNet(NeuralNetClassifier):
         for ``"focal"``, ``criterion__drw_epoch=10`` for ``"ldam"``). The
         count-based losses ``"ldam"`` and ``"class_balanced"`` receive
         ``priors_ * n_samples``, the training counts when ``priors="train"``
-        (weighted counts, rescaled to ``n_samples``, with ``sample_weight``).
+        (with ``sample_weight``, ``priors_`` times the total weight: the
+        weighted class totals).
 
     posthoc_tau : float, default=0.0
         Post-hoc adjustment at prediction: :meth:`predict_proba` returns
@@ -269,7 +271,8 @@ class LogitAdjustedNet(NeuralNetClassifier):
         Number of training samples per class (unweighted).
 
     n_features_in_ : int
-        Number of features seen at :meth:`fit`.
+        Number of features seen at :meth:`fit` (for X with more than two
+        dimensions, the size of its second axis, e.g. an image's channels).
 
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Feature names, when ``X`` was a DataFrame with string column names.
@@ -394,6 +397,12 @@ class LogitAdjustedNet(NeuralNetClassifier):
                 f"X must be numeric, but columns {bad!r} are not. Encode them first, "
                 "for instance with sklearn's OneHotEncoder in a Pipeline."
             )
+        sample_shape = getattr(X, "shape", (None,))[1:]
+        fitted_shape = None if reset else getattr(self, "_sample_shape", None)
+        if fitted_shape is not None and len(fitted_shape) + len(sample_shape) > 2:
+            # Before scikit-learn's check, which compares X.shape[1] only and
+            # would speak of "features" for the channels of an image.
+            self._check_sample_shape(tuple(sample_shape))
         try:
             # allow_nd: images or sequences for a convolutional or recurrent
             # module, as skorch itself accepts.
@@ -416,16 +425,19 @@ class LogitAdjustedNet(NeuralNetClassifier):
         # module needs the whole per-sample shape to match.
         if reset:
             self._sample_shape = tuple(X.shape[1:])
-        elif getattr(self, "_sample_shape", None) not in (None, tuple(X.shape[1:])):
-            raise ValueError(
-                f"X has samples of shape {tuple(X.shape[1:])}, but "
-                f"{type(self).__name__} was fitted on samples of shape "
-                f"{self._sample_shape}."
-            )
+        elif getattr(self, "_sample_shape", None) is not None:
+            self._check_sample_shape(tuple(X.shape[1:]))
         if sp.issparse(X):
             # nn.Linear needs dense input; the default module is dense.
             X = X.toarray()
         return X
+
+    def _check_sample_shape(self, shape):
+        if shape != self._sample_shape:
+            raise ValueError(
+                f"X has samples of shape {shape}, but {type(self).__name__} was "
+                f"fitted on samples of shape {self._sample_shape}."
+            )
 
     def _check_y(self, y):
         if y is None:
@@ -482,6 +494,9 @@ class LogitAdjustedNet(NeuralNetClassifier):
             priors = totals / totals.sum()
         self.classes_inferred_ = labels
         self.class_counts_ = counts
+        self._total_weight = (
+            counts.sum() if sample_weight is None else sample_weight.sum()
+        )
         self.priors_ = priors
         return y_encoded
 
@@ -583,7 +598,9 @@ class LogitAdjustedNet(NeuralNetClassifier):
                     f"loss={self.loss!r} needs the training class counts; call fit "
                     "instead of initializing the net before fit."
                 )
-            counts = self.priors_ * self.class_counts_.sum()
+            # The (weighted) number of training rows, spread by the priors.
+            total = getattr(self, "_total_weight", self.class_counts_.sum())
+            counts = self.priors_ * total
         self.criterion_ = _build_loss(
             self.loss,
             self.priors_,
@@ -664,10 +681,19 @@ class LogitAdjustedNet(NeuralNetClassifier):
         return super().get_loss(y_pred, y_true, X=X, training=training)
 
     def _weighted_loss(self, y_pred, y_true, weights):
-        """The criterion's per-example losses, weighted, then reduced as it would."""
+        """The criterion's loss with each example weighted.
+
+        The ``"mean"`` reduction divides by the batch's total weight, counting
+        the criterion's class weights as cross-entropy does, so that integer
+        weights act like repeated rows and weights on rows held out for
+        validation do not rescale training.
+        """
         criterion = self.criterion_
         reduction = criterion.reduction
         y_true = to_tensor(y_true, device=self.device)
+        if isinstance(criterion, nn.NLLLoss):
+            # As skorch's NeuralNetClassifier.get_loss: NLLLoss gets log-probas.
+            y_pred = torch.log(y_pred + torch.finfo(y_pred.dtype).eps)
         # The criterion reads `reduction` at every call; switching it for this
         # call keeps one criterion object (its buffers, DRW epoch, and what
         # users see in criterion_) instead of a second, unweighted copy.
@@ -676,8 +702,18 @@ class LogitAdjustedNet(NeuralNetClassifier):
             losses = criterion(y_pred, y_true)
         finally:
             criterion.reduction = reduction
-        weighted = losses * to_tensor(weights, device=self.device).to(losses.dtype)
-        return weighted.mean() if reduction == "mean" else weighted.sum()
+        weights = to_tensor(weights, device=self.device).to(losses.dtype)
+        total = (weights * losses).sum()
+        if reduction == "sum":
+            return total
+        if hasattr(criterion, "_class_weights"):
+            class_weights = criterion._class_weights(losses.dtype)
+        else:
+            class_weights = getattr(criterion, "weight", None)
+        if class_weights is not None:
+            weights = weights * class_weights.to(losses.dtype)[y_true]
+        # A batch of zero-weight rows contributes nothing, not 0 / 0.
+        return total / weights.sum().clamp_min(torch.finfo(losses.dtype).tiny)
 
     def infer(self, x, **fit_params):
         """The module's output on a batch, without the batch's sample weights.
@@ -720,10 +756,12 @@ class LogitAdjustedNet(NeuralNetClassifier):
             Class labels of any type (ints, strings, pandas categorical).
 
         sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative sample weights. With ``priors="train"`` the priors
-            are the weighted class shares, and each example's loss is
-            multiplied by its weight divided by the mean weight, so that
-            constant weights change nothing. Needs array ``X``.
+            Non-negative sample weights, which act like repeated rows: with
+            ``priors="train"`` the priors are the weighted class shares, and
+            each example's loss is multiplied by its weight, the ``"mean"``
+            reduction dividing by the batch's total weight (times the
+            criterion's class weights, as cross-entropy does). Needs array
+            ``X`` and skorch's default ``dataset`` and collate function.
 
         **fit_params : dict
             Passed to the module's ``forward`` and to ``train_split``.
@@ -789,32 +827,66 @@ class LogitAdjustedNet(NeuralNetClassifier):
             y_encoded = _encode(self._check_y(y), self.classes_)
         if isinstance(X, Dataset):
             self._check_dataset_labels()
-        if sample_weight is None or np.all(sample_weight == sample_weight[0]):
-            # Constant weights: the loss would be unchanged (weights are
-            # divided by their mean), so train exactly as without them.
+        if sample_weight is None:
             return X, y_encoded
-        if getattr(self.criterion_, "reduction", None) not in ("mean", "sum"):
+        reduction = getattr(self.criterion_, "reduction", None)
+        if reduction not in ("mean", "sum"):
             raise ValueError(
                 "sample_weight needs a criterion with a `reduction` attribute of "
                 "'mean' or 'sum' (it is switched to 'none' to weight each "
                 f"example); got {self.criterion_!r}."
             )
-        weights = (sample_weight / sample_weight.mean()).astype(np.float32)
+        if reduction == "mean" and np.all(sample_weight == sample_weight[0]):
+            # The weighted mean of every batch is its plain mean: train
+            # exactly (bit for bit) as without weights.
+            return X, y_encoded
+        weights = sample_weight.astype(np.float32)
         return {_X_KEY: X, _WEIGHT_KEY: weights}, y_encoded
 
     def _validate_sample_weight(self, sample_weight, X):
-        """Validated float64 weights, or None."""
+        """Validated float64 weights, or None; refuses what cannot carry them."""
         if sample_weight is None:
             return None
         if isinstance(X, (Dataset, Mapping)):
             raise ValueError(
                 "sample_weight needs X as an array; with a torch Dataset or a "
-                "dict as X, put the weights in X and use a custom criterion."
+                "dict as X, keep the weights in X and override get_loss to use "
+                "them."
             )
+        # The weights travel next to X in a dict through skorch's Dataset and
+        # the default collate function; a custom one would receive that dict.
+        custom = [
+            name
+            for name, value in [
+                ("dataset", self.dataset is not SkorchDataset),
+                ("iterator_train__collate_fn", self._sets_collate_fn("iterator_train")),
+                ("iterator_valid__collate_fn", self._sets_collate_fn("iterator_valid")),
+            ]
+            if value
+        ]
+        if custom:
+            raise ValueError(
+                f"sample_weight cannot be combined with a custom {custom[0]}: the "
+                "weights travel next to X through skorch's default Dataset and "
+                "collate function. Weight the loss in an overridden get_loss "
+                "instead."
+            )
+        if isinstance(self.criterion, nn.Module):
+            # Refused before fit re-initialises a fitted net (a criterion class
+            # is only checked once built).
+            if getattr(self.criterion, "reduction", None) not in ("mean", "sum"):
+                raise ValueError(
+                    "sample_weight needs a criterion with a `reduction` attribute "
+                    "of 'mean' or 'sum' (it is switched to 'none' to weight each "
+                    f"example); got {self.criterion!r}."
+                )
         # Also refuses NaN, negative and all-zero weights, naming sample_weight.
         return _check_sample_weight(
             sample_weight, X, dtype=np.float64, ensure_non_negative=True
         )
+
+    def _sets_collate_fn(self, prefix):
+        return "collate_fn" in self.get_params_for(prefix)
 
     def partial_fit(self, X, y=None, classes=None, sample_weight=None, **fit_params):
         """Train for ``max_epochs`` more epochs without re-initialising.

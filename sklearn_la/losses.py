@@ -203,6 +203,9 @@ class _LongTailLoss(nn.CrossEntropyLoss):
         source = self._buffers[name]
         if source is None or source.dtype == dtype:
             return source
+        if source.is_inference():
+            # Inference tensors have no version counter to key a cache on.
+            return source.to(dtype)
         cached = self._cast_cache.get(name)
         if (
             cached is not None
@@ -217,6 +220,15 @@ class _LongTailLoss(nn.CrossEntropyLoss):
         if not torch.is_inference_mode_enabled():
             self._cast_cache[name] = (source, source._version, dtype, cast)
         return cast
+
+    def _class_weights(self, dtype):
+        """The class weights of the next call, in ``dtype`` (None if uniform).
+
+        The ``"mean"`` reduction divides by the sum of these over the batch's
+        targets; :class:`~sklearn_la.LogitAdjustedNet` needs them to weight
+        examples the same way.
+        """
+        return self._buffer_as("weight", dtype)
 
     def _check_input(self, input):
         if input.dim() == 0:
@@ -479,7 +491,11 @@ class LogitAdjustedLoss(_LongTailLoss):
         if tau == 0.0:
             return None
         source = self._buffers["log_priors"]
-        cached = self._shift_cache
+        if source.is_inference():
+            # Inference tensors have no version counter to key a cache on.
+            return (source * tau).to(dtype)
+        # .get: modules pickled before the cache existed lack the attribute.
+        cached = self.__dict__.get("_shift_cache")
         if (
             cached is not None
             and cached[0] is source
@@ -1011,17 +1027,20 @@ class LDAMLoss(_LongTailLoss):
         margin = self._buffer_as("margins", input.dtype)[safe].unsqueeze(dim)
         is_true = _rows_to_class_dim(F.one_hot(safe, self.n_classes).bool(), input)
         adjusted = torch.where(is_true, input - margin, input) * self.s
-        weight = self._buffer_as("weight", input.dtype)
-        if self.drw_active:
-            drw_weight = self._buffer_as("drw_weight", input.dtype)
-            weight = drw_weight if weight is None else weight * drw_weight
         return F.cross_entropy(
             adjusted,
             target,
-            weight=weight,
+            weight=self._class_weights(input.dtype),
             ignore_index=self.ignore_index,
             reduction=self.reduction,
         )
+
+    def _class_weights(self, dtype):
+        weight = self._buffer_as("weight", dtype)
+        if not self.drw_active:
+            return weight
+        drw_weight = self._buffer_as("drw_weight", dtype)
+        return drw_weight if weight is None else weight * drw_weight
 
     def extra_repr(self):
         extra = f"max_m={self.max_m}, s={self.s}, drw_epoch={self.drw_epoch}"

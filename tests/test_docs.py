@@ -64,12 +64,18 @@ def test_docs_build_without_warnings_and_run_every_example(tmp_path):
         "OMP_NUM_THREADS": "2",
     }
     command = [
-        sys.executable, "-m", "sphinx",
-        "-W", "--keep-going",  # warnings are errors; report all of them
-        "-b", "html",
-        "-j", "1",
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-W",
+        "--keep-going",  # warnings are errors; report all of them
+        "-b",
+        "html",
+        "-j",
+        "1",
         "-q",
-        "-d", str(tmp_path / "doctrees"),
+        "-d",
+        str(tmp_path / "doctrees"),
         str(source),
         str(html),
     ]

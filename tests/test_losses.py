@@ -592,6 +592,29 @@ def test_cached_shift_follows_a_new_tau(dtype):
     torch.testing.assert_close(criterion(logits, target), first)
 
 
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_criterion_built_in_inference_mode_works_outside_it(dtype):
+    # Its buffers are inference tensors, which have no version counter for
+    # the cast and shift caches to key on.
+    logits, target = _batch(dtype=dtype)
+    with torch.inference_mode():
+        criterion = LogitAdjustedLoss(PRIORS, weight=np.linspace(1, 2, K)).float()
+    with torch.no_grad():
+        loss = criterion(logits, target)
+    expected = LogitAdjustedLoss(PRIORS, weight=np.linspace(1, 2, K)).float()(
+        logits, target
+    )
+    torch.testing.assert_close(loss, expected)
+
+
+def test_criterion_unpickled_from_before_the_shift_cache_works():
+    logits, target = _batch(dtype=torch.float32)
+    criterion = LogitAdjustedLoss(PRIORS)
+    expected = criterion(logits, target)
+    del criterion.__dict__["_shift_cache"]  # as in a pickle from version 0.1.0
+    torch.testing.assert_close(criterion(logits, target), expected)
+
+
 def test_buffers_cast_in_inference_mode_do_not_break_later_training():
     logits, target = _batch(dtype=torch.float32)
     criterion = LogitAdjustedLoss(PRIORS, weight=np.linspace(1, 2, K))

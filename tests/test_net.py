@@ -353,6 +353,8 @@ def test_images_of_another_shape_are_refused_at_prediction(data):
     net = LogitAdjustedNet(_TinyCNN, **FAST).fit(X, y)
     with pytest.raises(ValueError, match=r"shape \(1, 4, 1\).*shape \(1, 2, 2\)"):
         net.predict(X.reshape(-1, 1, 4, 1))
+    with pytest.raises(ValueError, match=r"shape \(4,\).*shape \(1, 2, 2\)"):
+        net.predict(X.reshape(len(X), -1))
     with pytest.raises(ValueError, match="NaN"):
         net.predict(np.where(X == X.flat[0], np.nan, X))
 
@@ -660,17 +662,30 @@ def _integer_weights(n, seed=0):
     return np.random.default_rng(seed).integers(0, 4, size=n)
 
 
-@pytest.mark.parametrize("loss", ["logit_adjusted", "cross_entropy", "focal"])
-def test_integer_weights_equal_repeated_samples_in_full_batch_training(data, loss):
+@pytest.mark.parametrize(
+    "loss, criterion_params",
+    [
+        ("logit_adjusted", {}),
+        ("cross_entropy", {}),
+        ("focal", {}),
+        # Class weights: the weighted mean divides by the weighted class weights.
+        ("logit_adjusted", {"criterion__weight": [1.0, 2.0, 8.0]}),
+        # Count-based: the criterion gets the weighted class totals.
+        ("class_balanced", {}),
+    ],
+    ids=["la", "ce", "focal", "la-class-weights", "class-balanced"],
+)
+def test_integer_weights_equal_repeated_samples_in_full_batch_training(
+    data, loss, criterion_params
+):
     # Weights are divided by their mean, so the weighted mean loss over the
     # data equals the mean loss over the rows repeated `weight` times (and
     # rows of weight 0 dropped): the same priors, the same training.
     X, y = data
     weights = _integer_weights(len(y))
-    weighted = LogitAdjustedNet(loss=loss, **FULL_BATCH).fit(
-        X, y, sample_weight=weights
-    )
-    repeated = LogitAdjustedNet(loss=loss, **FULL_BATCH).fit(
+    params = {"loss": loss, **criterion_params, **FULL_BATCH}
+    weighted = LogitAdjustedNet(**params).fit(X, y, sample_weight=weights)
+    repeated = LogitAdjustedNet(**params).fit(
         np.repeat(X, weights, axis=0), np.repeat(y, weights)
     )
     np.testing.assert_allclose(weighted.priors_, repeated.priors_)
@@ -678,7 +693,7 @@ def test_integer_weights_equal_repeated_samples_in_full_batch_training(data, los
         weighted.predict_proba(X), repeated.predict_proba(X), rtol=1e-5, atol=1e-6
     )
     # The training data changed for real: unweighted training differs.
-    plain = LogitAdjustedNet(loss=loss, **FULL_BATCH).fit(X, y)
+    plain = LogitAdjustedNet(**params).fit(X, y)
     assert not np.allclose(plain.predict_proba(X), weighted.predict_proba(X))
 
 
@@ -691,8 +706,10 @@ def test_constant_sample_weights_change_nothing(data, weight):
     np.testing.assert_array_equal(net.predict_proba(X), reference.predict_proba(X))
 
 
-def test_upweighting_the_rare_class_raises_its_prior_and_its_predictions(data):
-    X, y = data
+def test_upweighting_the_rare_class_raises_its_prior_and_its_predictions():
+    # Overlapping classes, so that where the rare class wins depends on weights.
+    X, y = _long_tailed(counts=(120, 50, 16), n_features=2, seed=1)
+    X = X / 3.0
     weights = np.where(y == 2, 10.0, 1.0)
     params = {**FAST, "max_epochs": 30, "loss": "cross_entropy"}
     plain = LogitAdjustedNet(**params).fit(X, y)
@@ -700,25 +717,34 @@ def test_upweighting_the_rare_class_raises_its_prior_and_its_predictions(data):
     totals = np.bincount(y, weights=weights)
     np.testing.assert_allclose(weighted.priors_, totals / totals.sum())
     # The raw counts are still the counts.
-    np.testing.assert_array_equal(weighted.class_counts_, [60, 25, 8])
-    assert (weighted.predict(X) == 2).sum() > (plain.predict(X) == 2).sum()
+    np.testing.assert_array_equal(weighted.class_counts_, [120, 50, 16])
+    assert (weighted.predict(X) == 2).sum() > (plain.predict(X) == 2).sum() + 5
 
 
-def test_weighted_batch_loss_is_the_mean_of_weighted_example_losses(data):
+@pytest.mark.parametrize("class_weight", [None, [1.0, 2.0, 8.0]])
+def test_weighted_batch_loss_divides_by_the_batch_weight(data, class_weight):
+    # As cross-entropy's "mean" divides by the total class weight of the
+    # batch, the weighted mean divides by sum_i w_i * class_weight[y_i]: rows
+    # repeated w_i times would give the same value.
     from sklearn_la._net import _WEIGHT_KEY, _X_KEY
 
     X, y = data
-    net = LogitAdjustedNet(**FAST).fit(X, y)
-    logits = torch.randn(len(y), 3)
+    params = {} if class_weight is None else {"criterion__weight": class_weight}
+    net = LogitAdjustedNet(**params, **FAST).fit(X, y)
+    logits = torch.randn(len(y), 3, dtype=torch.float64)
     target = torch.as_tensor(y)
-    weights = torch.as_tensor(_integer_weights(len(y)), dtype=torch.float32)
-    batch = {_X_KEY: torch.as_tensor(X), _WEIGHT_KEY: weights}
-    per_example = LogitAdjustedLoss(net.priors_, reduction="none")(logits, target)
-    torch.testing.assert_close(
-        net.get_loss(logits, target, X=batch), (weights * per_example).mean()
+    counts = _integer_weights(len(y))
+    batch = {_X_KEY: torch.as_tensor(X), _WEIGHT_KEY: torch.as_tensor(counts)}
+    repeated = torch.as_tensor(np.repeat(np.arange(len(y)), counts))
+    expected = LogitAdjustedLoss(net.priors_, weight=class_weight)(
+        logits[repeated], target[repeated]
     )
+    torch.testing.assert_close(net.get_loss(logits, target, X=batch), expected)
     # The criterion is left as it was, for the next unweighted batch.
     assert net.criterion_.reduction == "mean"
+    # A batch of zero-weight rows adds nothing (not 0 / 0).
+    batch[_WEIGHT_KEY] = torch.zeros(len(y))
+    assert net.get_loss(logits, target, X=batch).item() == 0.0
 
 
 def test_sample_weights_with_validation_split_pipeline_and_partial_fit(string_data):
@@ -774,3 +800,54 @@ def test_sample_weights_need_array_input_and_a_reducing_criterion(data):
 
     with pytest.raises(ValueError, match="criterion with a `reduction`"):
         LogitAdjustedNet(criterion=_Unreduced, **FAST).fit(X, y, sample_weight=weights)
+
+
+def test_weights_of_validation_rows_do_not_change_training(data):
+    from skorch.dataset import Dataset
+
+    X, y = data
+    split = ValidSplit(4)
+    _, valid = split(Dataset(X.astype(np.float32), y), y)
+    weights = np.ones(len(y))
+    weights[valid.indices] = 5.0
+    # Fixed priors: those of priors="train" count every row passed to fit,
+    # held-out ones included, weighted or not.
+    params = {**FULL_BATCH, "train_split": split, "priors": [0.6, 0.3, 0.1]}
+    plain = LogitAdjustedNet(**params).fit(X, y)
+    weighted = LogitAdjustedNet(**params).fit(X, y, sample_weight=weights)
+    np.testing.assert_allclose(
+        weighted.predict_proba(X), plain.predict_proba(X), rtol=1e-5, atol=1e-6
+    )
+    np.testing.assert_allclose(
+        weighted.history[:, "train_loss"], plain.history[:, "train_loss"], rtol=1e-5
+    )
+
+
+def test_sample_weights_refuse_a_custom_dataset_or_collate_fn(data):
+    from skorch.dataset import Dataset
+
+    class _Flipped(Dataset):
+        pass
+
+    X, y = data
+    weights = _integer_weights(len(y)) + 1.0
+    for params, name in [
+        ({"dataset": _Flipped}, "dataset"),
+        ({"iterator_train__collate_fn": lambda batch: batch}, "collate_fn"),
+    ]:
+        with pytest.raises(ValueError, match=f"custom {name}|custom .*{name}"):
+            LogitAdjustedNet(**params, **FAST).fit(X, y, sample_weight=weights)
+
+
+def test_refused_sample_weights_leave_a_fitted_net_untouched(data):
+    class _Unreduced(torch.nn.Module):
+        def forward(self, logits, target):
+            return torch.nn.functional.cross_entropy(logits, target)
+
+    X, y = data
+    net = LogitAdjustedNet(criterion=_Unreduced(), **FAST).fit(X, y)
+    before = net.predict_proba(X)
+    with pytest.raises(ValueError, match="criterion with a `reduction`"):
+        net.fit(X, y, sample_weight=_integer_weights(len(y)) + 1.0)
+    np.testing.assert_array_equal(net.predict_proba(X), before)
+    assert len(net.history) == FAST["max_epochs"]
