@@ -25,7 +25,7 @@ from skorch.callbacks import (
 from skorch.dataset import Dataset as SkorchDataset
 from skorch.utils import to_numpy, to_tensor
 from torch import nn
-from torch.utils.data import Dataset
+from torch.utils.data import DataLoader, Dataset
 
 from ._modules import TabularMLP
 from ._priors import _check_priors, _check_tau
@@ -148,6 +148,17 @@ def _non_numeric_columns(X):
         for name, dtype in dtypes.items()
         if getattr(dtype, "kind", "O") not in "biuf"
     ]
+
+
+def _shape_of(X):
+    """``X.shape``, that of a nested list, or None (ragged or unknown)."""
+    shape = getattr(X, "shape", None)
+    if shape is None and isinstance(X, (list, tuple)):
+        try:
+            shape = np.shape(X)
+        except ValueError:  # ragged: validate_data says what is wrong
+            return None
+    return None if shape is None else tuple(shape)
 
 
 def _encode(y, classes):
@@ -397,12 +408,12 @@ class LogitAdjustedNet(NeuralNetClassifier):
                 f"X must be numeric, but columns {bad!r} are not. Encode them first, "
                 "for instance with sklearn's OneHotEncoder in a Pipeline."
             )
-        sample_shape = getattr(X, "shape", (None,))[1:]
         fitted_shape = None if reset else getattr(self, "_sample_shape", None)
-        if fitted_shape is not None and len(fitted_shape) + len(sample_shape) > 2:
+        shape = _shape_of(X) if fitted_shape is not None else None
+        if shape is not None and len(fitted_shape) + len(shape) > 3:
             # Before scikit-learn's check, which compares X.shape[1] only and
             # would speak of "features" for the channels of an image.
-            self._check_sample_shape(tuple(sample_shape))
+            self._check_sample_shape(tuple(shape[1:]))
         try:
             # allow_nd: images or sequences for a convolutional or recurrent
             # module, as skorch itself accepts.
@@ -702,18 +713,25 @@ class LogitAdjustedNet(NeuralNetClassifier):
             losses = criterion(y_pred, y_true)
         finally:
             criterion.reduction = reduction
-        weights = to_tensor(weights, device=self.device).to(losses.dtype)
-        total = (weights * losses).sum()
+        # At least float32: float16 sums of weighted losses overflow.
+        dtype = torch.promote_types(losses.dtype, torch.float32)
+        weights = to_tensor(weights, device=self.device).to(dtype)
+        total = (weights * losses.to(dtype)).sum()
         if reduction == "sum":
             return total
-        if hasattr(criterion, "_class_weights"):
-            class_weights = criterion._class_weights(losses.dtype)
-        else:
-            class_weights = getattr(criterion, "weight", None)
-        if class_weights is not None:
-            weights = weights * class_weights.to(losses.dtype)[y_true]
+        # The denominator of cross-entropy's "mean": the class weights of the
+        # counted targets. Other criteria (e.g. MultiMarginLoss, whose weight
+        # scales the loss but whose mean divides by N) count each row once.
+        if isinstance(criterion, (nn.CrossEntropyLoss, nn.NLLLoss)):
+            if hasattr(criterion, "_class_weights"):
+                class_weights = criterion._class_weights(dtype)
+            else:
+                class_weights = criterion.weight
+            if class_weights is not None:
+                weights = weights * class_weights.to(dtype)[y_true]
+            weights = weights * (y_true != criterion.ignore_index)
         # A batch of zero-weight rows contributes nothing, not 0 / 0.
-        return total / weights.sum().clamp_min(torch.finfo(losses.dtype).tiny)
+        return total / weights.sum().clamp_min(torch.finfo(dtype).tiny)
 
     def infer(self, x, **fit_params):
         """The module's output on a batch, without the batch's sample weights.
@@ -761,7 +779,7 @@ class LogitAdjustedNet(NeuralNetClassifier):
             each example's loss is multiplied by its weight, the ``"mean"``
             reduction dividing by the batch's total weight (times the
             criterion's class weights, as cross-entropy does). Needs array
-            ``X`` and skorch's default ``dataset`` and collate function.
+            ``X`` and skorch's default ``dataset`` and iterators.
 
         **fit_params : dict
             Passed to the module's ``forward`` and to ``train_split``.
@@ -837,8 +855,9 @@ class LogitAdjustedNet(NeuralNetClassifier):
                 f"example); got {self.criterion_!r}."
             )
         if reduction == "mean" and np.all(sample_weight == sample_weight[0]):
-            # The weighted mean of every batch is its plain mean: train
-            # exactly (bit for bit) as without weights.
+            # The weighted mean of every batch is then its plain mean, so the
+            # loss is computed as without weights (count-based losses still
+            # got the weighted totals above).
             return X, y_encoded
         weights = sample_weight.astype(np.float32)
         return {_X_KEY: X, _WEIGHT_KEY: weights}, y_encoded
@@ -859,6 +878,8 @@ class LogitAdjustedNet(NeuralNetClassifier):
             name
             for name, value in [
                 ("dataset", self.dataset is not SkorchDataset),
+                ("iterator_train", self.iterator_train is not DataLoader),
+                ("iterator_valid", self.iterator_valid is not DataLoader),
                 ("iterator_train__collate_fn", self._sets_collate_fn("iterator_train")),
                 ("iterator_valid__collate_fn", self._sets_collate_fn("iterator_valid")),
             ]

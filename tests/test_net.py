@@ -355,6 +355,10 @@ def test_images_of_another_shape_are_refused_at_prediction(data):
         net.predict(X.reshape(-1, 1, 4, 1))
     with pytest.raises(ValueError, match=r"shape \(4,\).*shape \(1, 2, 2\)"):
         net.predict(X.reshape(len(X), -1))
+    # Nested lists have no shape until converted: they are checked after.
+    np.testing.assert_array_equal(net.predict(X.tolist()), net.predict(X))
+    with pytest.raises(ValueError, match=r"shape \(4,\).*shape \(1, 2, 2\)"):
+        net.predict(X.reshape(len(X), -1).tolist())
     with pytest.raises(ValueError, match="NaN"):
         net.predict(np.where(X == X.flat[0], np.nan, X))
 
@@ -851,3 +855,44 @@ def test_refused_sample_weights_leave_a_fitted_net_untouched(data):
         net.fit(X, y, sample_weight=_integer_weights(len(y)) + 1.0)
     np.testing.assert_array_equal(net.predict_proba(X), before)
     assert len(net.history) == FAST["max_epochs"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        # MultiMarginLoss's weight scales each row's loss, but its mean
+        # divides by the number of rows, not by the class weights.
+        {
+            "criterion": torch.nn.MultiMarginLoss,
+            "criterion__weight": torch.tensor([1.0, 2.0, 5.0]),
+        },
+        # Rows of an ignored class count neither in the loss nor in the mean.
+        {"criterion": torch.nn.CrossEntropyLoss, "criterion__ignore_index": 2},
+        {"loss": "focal", "criterion__ignore_index": 1},
+    ],
+    ids=["multi-margin", "ce-ignore-index", "focal-ignore-index"],
+)
+def test_weighted_fits_equal_repeated_rows_for_other_criteria(data, params):
+    X, y = data
+    weights = _integer_weights(len(y))
+    weighted = LogitAdjustedNet(**params, **FULL_BATCH).fit(X, y, sample_weight=weights)
+    repeated = LogitAdjustedNet(**params, **FULL_BATCH).fit(
+        np.repeat(X, weights, axis=0), np.repeat(y, weights)
+    )
+    np.testing.assert_allclose(
+        weighted.history[:, "train_loss"], repeated.history[:, "train_loss"], rtol=1e-5
+    )
+
+
+def test_weighted_loss_of_half_precision_logits_is_finite(data):
+    from sklearn_la._net import _WEIGHT_KEY, _X_KEY
+
+    X, y = data
+    net = LogitAdjustedNet(**FAST).fit(X, y)
+    logits = torch.randn(len(y), 3).half()
+    target = torch.as_tensor(y)
+    weights = torch.full((len(y),), 1000.0)  # float16 sums of these overflow
+    batch = {_X_KEY: torch.as_tensor(X), _WEIGHT_KEY: weights}
+    loss = net.get_loss(logits, target, X=batch)
+    expected = LogitAdjustedLoss(net.priors_)(logits.float(), target)
+    torch.testing.assert_close(loss.float(), expected, rtol=1e-2, atol=1e-2)
