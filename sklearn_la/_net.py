@@ -150,6 +150,18 @@ def _non_numeric_columns(X):
     ]
 
 
+def _weighable_reduction(criterion):
+    """The criterion's ``reduction``, which sample weights need to switch."""
+    reduction = getattr(criterion, "reduction", None)
+    if reduction not in ("mean", "sum"):
+        raise ValueError(
+            "sample_weight needs a criterion with a `reduction` attribute of "
+            "'mean' or 'sum' (it is switched to 'none' to weight each example); "
+            f"got {criterion!r}."
+        )
+    return reduction
+
+
 def _shape_of(X):
     """``X.shape``, that of a nested list, or None (ragged or unknown)."""
     shape = getattr(X, "shape", None)
@@ -847,13 +859,7 @@ class LogitAdjustedNet(NeuralNetClassifier):
             self._check_dataset_labels()
         if sample_weight is None:
             return X, y_encoded
-        reduction = getattr(self.criterion_, "reduction", None)
-        if reduction not in ("mean", "sum"):
-            raise ValueError(
-                "sample_weight needs a criterion with a `reduction` attribute of "
-                "'mean' or 'sum' (it is switched to 'none' to weight each "
-                f"example); got {self.criterion_!r}."
-            )
+        reduction = _weighable_reduction(self.criterion_)
         if reduction == "mean" and np.all(sample_weight == sample_weight[0]):
             # The weighted mean of every batch is then its plain mean, so the
             # loss is computed as without weights (count-based losses still
@@ -895,12 +901,7 @@ class LogitAdjustedNet(NeuralNetClassifier):
         if isinstance(self.criterion, nn.Module):
             # Refused before fit re-initialises a fitted net (a criterion class
             # is only checked once built).
-            if getattr(self.criterion, "reduction", None) not in ("mean", "sum"):
-                raise ValueError(
-                    "sample_weight needs a criterion with a `reduction` attribute "
-                    "of 'mean' or 'sum' (it is switched to 'none' to weight each "
-                    f"example); got {self.criterion!r}."
-                )
+            _weighable_reduction(self.criterion)
         # Also refuses NaN, negative and all-zero weights, naming sample_weight.
         return _check_sample_weight(
             sample_weight, X, dtype=np.float64, ensure_non_negative=True
