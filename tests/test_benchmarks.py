@@ -107,3 +107,40 @@ def test_bench_family_quick(bench_path, tmp_path):
     assert len(rows) == 2
     text = out.read_text()
     assert "average over rows" in text and "One-SE vs plain argmax" in text
+
+
+def test_loss_benchmark_prints_the_floor_and_its_allocator(bench_path, capsys):
+    pytest.importorskip("skorch")
+    _import("bench_losses").main(["--quick", "--no-write"])
+    printed = capsys.readouterr().out
+    rows = [line for line in printed.splitlines() if line.startswith("| loss")]
+    assert len(rows) == 3
+    for row in rows:
+        # ratio, verdict and a numeric floor ratio in the last three cells.
+        ratio, verdict, floor = [c.strip() for c in row.strip("|").split("|")][-3:]
+        assert verdict == ("yes" if float(ratio) <= 1.10 else "no")
+        assert float(floor) > 0
+    # A smoke run leaves the (pytest) process's allocator alone.
+    assert "- allocator: default" in printed
+
+
+def test_allocator_pinning_reports_what_it_pinned():
+    # In a child process: the pinning lasts for the rest of the process.
+    import platform
+    import subprocess
+
+    pytest.importorskip("skorch")
+    script = BENCH / "bench_losses.py"
+    code = (
+        "import importlib.util\n"
+        f"spec = importlib.util.spec_from_file_location('b', {str(script)!r})\n"
+        "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)\n"
+        "print(m._pin_glibc_malloc())\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    if platform.libc_ver()[0] == "glibc":
+        assert "mmap threshold 64 MiB and trim threshold 256 MiB pinned" in out
+    else:
+        assert out.startswith("allocator: default")
