@@ -1,0 +1,283 @@
+"""Validation shared by every estimator: targets, labels, weights, per-class vectors.
+
+This module is the only home of these checks. Each refuses bad input with a
+``TypeError`` (wrong type) or ``ValueError`` (wrong value) that names the
+argument, the value received and what was expected, so no estimator of the
+package ends in a NaN, an ``inf`` or a crash deep inside numpy.
+
+Per-class vectors (priors, target priors, class counts) follow one rule: an
+array is read in ``classes_`` order, while a pandas Series or a mapping keyed
+by label is aligned by label, never read by position.
+"""
+
+from collections.abc import Mapping
+from numbers import Real
+
+import numpy as np
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import check_consistent_length, column_or_1d
+
+
+def _plain(value):
+    """A numpy scalar as a Python value: messages say ``[3]``, not ``[np.int64(3)]``."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _plain_list(values):
+    return [_plain(v) for v in values]
+
+
+def _is_keyed(values):
+    """Whether ``values`` is keyed by label: a mapping or a pandas Series.
+
+    pandas is recognised by duck typing so that it stays an optional
+    dependency.
+    """
+    return isinstance(values, Mapping) or (
+        type(values).__name__ == "Series" and hasattr(values, "index")
+    )
+
+
+def _check_targets(y, owner, *, min_classes=2, name="y"):
+    """Return ``y`` as 1-D single-output class labels, or refuse it clearly.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        Class labels.
+
+    owner : str
+        Name of the estimator or function, for messages.
+
+    min_classes : int, default=2
+        Fewest distinct labels accepted (``1`` serves a frozen base model,
+        which already knows its classes).
+
+    name : str, default="y"
+        Argument name used in messages.
+
+    Returns
+    -------
+    y : ndarray of shape (n_samples,)
+        The labels, raveled from a column vector if need be.
+    """
+    if y is None:
+        # The wording "requires y to be passed" is scikit-learn's; its
+        # estimator checks look for it.
+        raise ValueError(
+            f"{owner} requires y to be passed, but the target y is None: `{name}` "
+            "must be an array-like of class labels."
+        )
+    values = np.asarray(y)
+    if values.ndim >= 1 and values.shape[0] == 0:
+        raise ValueError(
+            f"{owner} needs at least one sample; `{name}` is empty (0 samples)."
+        )
+    if values.dtype == object:
+        _check_label_types(values.ravel(), name)
+    y_type = type_of_target(y, input_name=name, raise_unknown=True)
+    if y_type not in ("binary", "multiclass"):
+        raise ValueError(
+            f"{owner} supports binary or multiclass targets only; got `{name}` of "
+            f"type {y_type!r}."
+        )
+    # A column vector is accepted with scikit-learn's DataConversionWarning.
+    y = column_or_1d(y, warn=True)
+    labels = np.unique(y)
+    if labels.shape[0] < min_classes:
+        raise ValueError(
+            f"{owner} needs at least {min_classes} classes in `{name}`; got "
+            f"{labels.shape[0]} class(es): {_plain_list(labels)!r}."
+        )
+    return y
+
+
+def _check_label_types(values, name):
+    """Refuse missing labels and labels of mixed types in an object array."""
+    missing = [v for v in values if v is None or (isinstance(v, float) and v != v)]
+    if missing:
+        raise ValueError(
+            f"`{name}` contains missing labels ({missing[0]!r}); every sample "
+            "needs a class label. Drop or impute those rows first."
+        )
+    kinds = {
+        "number" if isinstance(v, Real) else type(v).__name__ for v in values
+    }
+    if len(kinds) > 1:
+        raise ValueError(
+            f"`{name}` mixes labels of types {sorted(kinds)!r}; labels must be all "
+            "numbers or all strings."
+        )
+
+
+def _encode_labels(y, classes, *, name="y"):
+    """Positions of the labels ``y`` in ``classes`` (any order), as int64.
+
+    ``classes`` need not be sorted (a net may be given ``classes=[2, 0, 1]``).
+    Labels absent from ``classes`` are refused with the offending labels named.
+    """
+    classes = np.asarray(classes)
+    y = np.asarray(y)
+    sorter = np.argsort(classes, kind="stable")
+    try:
+        pos = np.searchsorted(classes, y, sorter=sorter)
+    except TypeError as exc:
+        raise ValueError(
+            f"`{name}` holds labels of another type than the classes "
+            f"{_plain_list(classes)!r}."
+        ) from exc
+    idx = sorter[np.clip(pos, 0, len(classes) - 1)]
+    unknown = classes[idx] != y
+    if np.any(unknown):
+        raise ValueError(
+            f"`{name}` contains labels {_plain_list(np.unique(y[unknown]))!r} that "
+            f"are not among the classes {_plain_list(classes)!r}."
+        )
+    return idx.astype(np.int64)
+
+
+def _check_sample_weight(sample_weight, n_samples):
+    """Sample weights as a float64 vector: finite, non-negative, positive total.
+
+    Negative weights would make class priors negative and every probability
+    NaN, so they are refused here rather than downstream.
+    """
+    try:
+        weights = np.asarray(sample_weight, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            "`sample_weight` must be an array-like of numbers; got "
+            f"{type(sample_weight).__name__}."
+        ) from exc
+    if weights.ndim == 0:
+        weights = np.full(n_samples, float(weights))
+    if weights.ndim != 1:
+        raise ValueError(
+            f"`sample_weight` must be 1-D; got an array of shape {weights.shape}."
+        )
+    check_consistent_length(weights, np.empty(n_samples))
+    if not np.all(np.isfinite(weights)):
+        raise ValueError("`sample_weight` must be finite; it contains NaN or inf.")
+    if np.any(weights < 0):
+        raise ValueError(
+            "`sample_weight` must be non-negative; got "
+            f"{int(np.sum(weights < 0))} negative value(s), the smallest "
+            f"{float(weights.min())!r}."
+        )
+    if not weights.sum() > 0:
+        raise ValueError("`sample_weight` sums to 0; expected a positive total.")
+    return weights
+
+
+def _class_priors(y_encoded, n_classes, sample_weight=None):
+    """Training priors ``pi``: each class's share of the (weighted) samples.
+
+    The vector has ``n_classes`` entries even when a class has no sample (its
+    prior is then 0; callers decide whether that is allowed), so it stays
+    aligned with ``classes_``. ``sample_weight`` must have been validated by
+    :func:`_check_sample_weight`.
+    """
+    counts = np.bincount(y_encoded, weights=sample_weight, minlength=n_classes)
+    total = counts.sum()
+    if not total > 0:
+        raise ValueError(
+            f"Cannot compute class priors: the total sample weight is {total!r}; "
+            "expected a positive sum."
+        )
+    return counts / total
+
+
+def _check_class_vector(values, classes, *, name, positive=True):
+    """A per-class vector in ``classes`` order, as float64.
+
+    Parameters
+    ----------
+    values : array-like of shape (n_classes,), pandas Series or mapping
+        An array is read in ``classes`` order; a Series or mapping is aligned
+        by label and must hold exactly the labels of ``classes``.
+
+    classes : ndarray of shape (n_classes,)
+        Class labels, in the order of the result.
+
+    name : str
+        Argument name used in messages.
+
+    positive : bool, default=True
+        Require strictly positive entries (priors enter ``log``); otherwise
+        non-negative ones (counts).
+
+    Returns
+    -------
+    vector : ndarray of shape (n_classes,)
+    """
+    classes = np.asarray(classes)
+    if _is_keyed(values):
+        values = _align_by_label(values, classes, name)
+    if isinstance(values, (str, bytes)) or np.ndim(values) != 1:
+        raise ValueError(
+            f"`{name}` must be a 1-D array-like of length n_classes={len(classes)} "
+            f"(classes {_plain_list(classes)!r}), a pandas Series or a mapping "
+            f"keyed by label; got {values!r}."
+        )
+    try:
+        arr = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"`{name}` must contain numbers; got {values!r}.") from exc
+    if arr.shape[0] != len(classes):
+        raise ValueError(
+            f"`{name}` has length {arr.shape[0]}, expected n_classes={len(classes)} "
+            f"(classes {_plain_list(classes)!r})."
+        )
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"`{name}` must be finite; got {arr.tolist()!r}.")
+    if positive and np.any(arr <= 0):
+        raise ValueError(
+            f"`{name}` must be strictly positive (log(0) is undefined); got "
+            f"{arr.tolist()!r}."
+        )
+    if not positive and np.any(arr < 0):
+        raise ValueError(f"`{name}` must be non-negative; got {arr.tolist()!r}.")
+    return arr
+
+
+def _align_by_label(values, classes, name):
+    """The entries of a Series or mapping, ordered as ``classes``."""
+    items = [(_plain(key), value) for key, value in values.items()]
+    keys = [key for key, _ in items]
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"`{name}` has duplicate labels: {keys!r}.")
+    lookup = dict(items)
+    class_list = _plain_list(classes)
+    missing = [c for c in class_list if c not in lookup]
+    extra = [k for k in keys if k not in set(class_list)]
+    if missing or extra:
+        raise ValueError(
+            f"`{name}` is keyed by label, so its labels must be exactly the classes "
+            f"{class_list!r}; missing {missing!r}, unknown {extra!r}."
+        )
+    return [lookup[c] for c in class_list]
+
+
+def _normalise(vector):
+    """``vector / vector.sum()`` without overflow (``[1e308, 1e308]`` included)."""
+    scaled = vector / vector.max()
+    return scaled / scaled.sum()
+
+
+def _check_priors(priors, classes, *, name="priors"):
+    """Validate a user-given prior vector and normalise it to sum to one.
+
+    Entries must be finite and strictly positive: a zero prior makes
+    ``log(pi)`` infinite. Vectors that do not sum to one (class counts, for
+    instance) are rescaled, so ``[90, 10]`` and ``[0.9, 0.1]`` mean the same.
+    A pandas Series or a mapping is aligned by label (see
+    :func:`_check_class_vector`). Priors so uneven that the smallest
+    underflows to 0 after normalising are refused.
+    """
+    priors = _normalise(_check_class_vector(priors, classes, name=name))
+    if np.any(priors <= 0):
+        raise ValueError(
+            f"`{name}` is too uneven to use: after normalising, some entries "
+            f"underflow to 0 ({priors.tolist()!r})."
+        )
+    return priors
