@@ -1,0 +1,36 @@
+"""Metrics, scorers and plots for long-tailed classification.
+
+Long-tail learning is judged on the *balanced* error, the mean per-class error
+(Menon et al., "Long-tail learning via logit adjustment", ICLR 2021, section 2),
+and on accuracy broken down by how many training samples a class had. The
+long-tail literature splits classes into *many-shot* (more than 100 training
+samples), *medium-shot* (20 to 100) and *few-shot* (fewer than 20); the
+thresholds are parameters here because smaller data sets need smaller ones.
+
+The scorers returned by :func:`make_group_scorer` and :func:`get_scorer` plug
+into :class:`~sklearn.model_selection.GridSearchCV`,
+:func:`~sklearn.model_selection.cross_validate` and
+:class:`~sklearn_la.LogitAdjustedClassifierCV`. :class:`PerClassAccuracyDisplay`
+follows scikit-learn's Display API and needs matplotlib.
+"""
+
+from ._classification import (
+    _assign_groups,  # noqa: F401  (used by the command-line demo)
+    balanced_error,
+    group_accuracy,
+    per_class_recall,
+    worst_class_accuracy,
+)
+from ._plot import PerClassAccuracyDisplay, plot_per_class_accuracy
+from ._scorers import get_scorer, make_group_scorer
+
+__all__ = [
+    "PerClassAccuracyDisplay",
+    "balanced_error",
+    "get_scorer",
+    "group_accuracy",
+    "make_group_scorer",
+    "per_class_recall",
+    "plot_per_class_accuracy",
+    "worst_class_accuracy",
+]
