@@ -10,8 +10,9 @@ thresholds are parameters here because smaller data sets need smaller ones.
 The scorers returned by :func:`make_group_scorer` and :func:`get_scorer` plug
 into :class:`~sklearn.model_selection.GridSearchCV`,
 :func:`~sklearn.model_selection.cross_validate` and
-:class:`~sklearn_la.LogitAdjustedClassifierCV`. :class:`PerClassAccuracyDisplay`
-follows scikit-learn's Display API and needs matplotlib.
+:class:`~sklearn_la.LogitAdjustedClassifierCV`. The displays
+(:class:`PerClassAccuracyDisplay`, :class:`TauCurveDisplay`) follow
+scikit-learn's Display API and need matplotlib.
 """
 
 from ._classification import (
@@ -21,11 +22,12 @@ from ._classification import (
     per_class_recall,
     worst_class_accuracy,
 )
-from ._plot import PerClassAccuracyDisplay, plot_per_class_accuracy
+from ._plot import PerClassAccuracyDisplay, TauCurveDisplay, plot_per_class_accuracy
 from ._scorers import get_scorer, make_group_scorer
 
 __all__ = [
     "PerClassAccuracyDisplay",
+    "TauCurveDisplay",
     "balanced_error",
     "get_scorer",
     "group_accuracy",

@@ -7,12 +7,14 @@ import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sklearn_la import LogitAdjustedClassifier
+from sklearn_la import LogitAdjustedClassifier, LogitAdjustedClassifierCV
 from sklearn_la.metrics import (
     PerClassAccuracyDisplay,
+    TauCurveDisplay,
     per_class_recall,
     plot_per_class_accuracy,
 )
@@ -33,6 +35,14 @@ def _long_tailed_blobs(seed=0):
     y = np.repeat([0, 1, 2], [400, 60, 12])
     centers = np.array([[0.0, 0.0], [2.0, 0.0], [0.0, 2.0]])
     return centers[y] + rng.normal(size=(y.size, 2)), y
+
+
+@pytest.fixture(scope="module")
+def search():
+    X, y = _long_tailed_blobs()
+    return LogitAdjustedClassifierCV(
+        LogisticRegression(), taus=[0.0, 0.5, 1.0, 1.5], weight_powers=[0.0, 0.5], cv=3
+    ).fit(X, y)
 
 
 def _legend_texts(ax):
@@ -176,3 +186,123 @@ def test_plot_per_class_accuracy_is_the_display_drawn_on_an_axes():
         plot_per_class_accuracy([0, 1], [0, 1], class_counts={0: 3})
     with pytest.raises(TypeError, match="'label' parameter"):
         plot_per_class_accuracy([0, 1], [0, 1], class_counts=[3, 3], label=1)
+
+
+# -- TauCurveDisplay -------------------------------------------------------------
+
+
+def test_tau_display_from_estimator_draws_one_curve_per_weight_power(search):
+    display = TauCurveDisplay.from_estimator(search)
+    results = search.cv_results_
+    assert len(display.lines_) == 2 and len(display.fill_between_) == 2
+    assert display.errorbar_ is None
+    for line, power in zip(display.lines_, [0.0, 0.5]):
+        rows = results["param_weight_power"] == power
+        np.testing.assert_allclose(line.get_xdata(), results["param_tau"][rows])
+        np.testing.assert_allclose(line.get_ydata(), results["mean_test_score"][rows])
+    band = display.fill_between_[0].get_paths()[0].vertices
+    rows = results["param_weight_power"] == 0.0
+    mean, std = results["mean_test_score"][rows], results["std_test_score"][rows]
+    assert band[:, 1].max() == pytest.approx(np.max(mean + std))
+    assert band[:, 1].min() == pytest.approx(np.min(mean - std))
+    best = search.best_index_
+    np.testing.assert_allclose(display.best_marker_.get_xdata(), [search.best_tau_])
+    np.testing.assert_allclose(
+        display.best_marker_.get_ydata(), [results["mean_test_score"][best]]
+    )
+    assert display.ax_.get_xlabel() == "tau"
+    assert display.ax_.get_ylabel() == "mean CV balanced_accuracy"
+    assert _legend_texts(display.ax_) == [
+        "weight_power=0",
+        "weight_power=0.5",
+        f"chosen: tau={search.best_tau_:g}, weight_power={search.best_weight_power_:g}",
+    ]
+
+
+def test_tau_display_error_bars_or_means_only_on_a_given_axes(search):
+    _, ax = plt.subplots()
+    bars = TauCurveDisplay.from_estimator(search, std_display_style="errorbar", ax=ax)
+    assert bars.ax_ is ax and len(bars.errorbar_) == 2 and bars.fill_between_ is None
+    assert bars.lines_[0] is bars.errorbar_[0].lines[0]
+    plain = TauCurveDisplay.from_estimator(search, std_display_style=None)
+    assert plain.fill_between_ is None and plain.errorbar_ is None
+    assert plain.ax_ is not ax and len(plain.lines_) == 2
+
+
+def test_tau_display_from_estimator_refuses_unfitted_or_other_estimators():
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        TauCurveDisplay.from_estimator(LogitAdjustedClassifierCV(LogisticRegression()))
+    X, y = _long_tailed_blobs()
+    with pytest.raises(TypeError, match="needs a fitted LogitAdjustedClassifierCV"):
+        TauCurveDisplay.from_estimator(LogisticRegression().fit(X, y))
+
+
+def test_tau_display_works_without_refit():
+    X, y = _long_tailed_blobs()
+    search = LogitAdjustedClassifierCV(
+        LogisticRegression(), taus=3, cv=3, refit=False
+    ).fit(X, y)
+    display = TauCurveDisplay.from_estimator(search)
+    np.testing.assert_allclose(display.lines_[0].get_xdata(), [0.0, 1.0, 2.0])
+    # One weight_power: the curve and the star are not labelled with it.
+    assert _legend_texts(display.ax_) == [
+        "mean CV score",
+        f"chosen: tau={search.best_tau_:g}",
+    ]
+
+
+def test_tau_display_from_grid_search_cv_results():
+    X, y = _long_tailed_blobs()
+    grid = GridSearchCV(
+        LogitAdjustedClassifier(LogisticRegression()),
+        {"tau": [1.0, 0.0, 0.5]},
+        scoring="balanced_accuracy",
+        cv=3,
+    ).fit(X, y)
+    display = TauCurveDisplay.from_cv_results(
+        grid.cv_results_,
+        best_tau=grid.best_params_["tau"],
+        score_name="balanced accuracy",
+    )
+    assert len(display.lines_) == 1
+    # Candidates are drawn in increasing tau, whatever the grid's order.
+    np.testing.assert_allclose(display.lines_[0].get_xdata(), [0.0, 0.5, 1.0])
+    np.testing.assert_allclose(display.best_marker_.get_ydata(), [grid.best_score_])
+
+
+@pytest.mark.parametrize(
+    "cv_results, kwargs, error, message",
+    [
+        ([1, 2], {}, TypeError, "`cv_results` must be a dict"),
+        ({"param_tau": [0.0]}, {}, ValueError, r"has no \['mean_test_score'\]"),
+        (
+            {"param_tau": [0.0, 1.0], "mean_test_score": [0.5, 0.6]},
+            {},
+            ValueError,
+            "needs `std_scores`",
+        ),
+        (
+            {"param_tau": [0.0, 1.0], "mean_test_score": [0.5]},
+            {"std_display_style": None},
+            ValueError,
+            "of one length",
+        ),
+        (
+            {"param_tau": [0.0, 1.0], "mean_test_score": [0.5, 0.6]},
+            {"std_display_style": None, "best_tau": 0.3},
+            ValueError,
+            "matches 0 candidates",
+        ),
+        (
+            {"param_tau": [0.0, 1.0], "mean_test_score": [0.5, 0.6]},
+            {"std_display_style": "band"},
+            ValueError,
+            "`std_display_style` must be",
+        ),
+    ],
+)
+def test_tau_display_from_cv_results_refuses_bad_input(
+    cv_results, kwargs, error, message
+):
+    with pytest.raises(error, match=message):
+        TauCurveDisplay.from_cv_results(cv_results, **kwargs)

@@ -9,5 +9,6 @@ next overlays models on one Axes, as with
 """
 
 from .per_class_accuracy import PerClassAccuracyDisplay, plot_per_class_accuracy
+from .tau_curve import TauCurveDisplay
 
-__all__ = ["PerClassAccuracyDisplay", "plot_per_class_accuracy"]
+__all__ = ["PerClassAccuracyDisplay", "TauCurveDisplay", "plot_per_class_accuracy"]
