@@ -30,6 +30,7 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from sklearn_la import LogitAdjustedClassifier, LogitAdjustedClassifierCV
 from sklearn_la.datasets import make_long_tailed
+from sklearn_la.metrics import TauCurveDisplay
 
 X, y = load_digits(return_X_y=True)
 X_train, X_test, y_train, y_test = train_test_split(
@@ -74,10 +75,11 @@ print(f"argmax of the mean CV score: tau={taus[best]:.1f} ({mean[best]:.3f})")
 # %%
 # Balanced accuracy against tau
 # -----------------------------
-# The CV curve from ``cv_results_`` beside the test curve. The latter is only
-# for illustration: it re-uses the refitted forest
-# (:class:`~sklearn.frozen.FrozenEstimator`, no refit) and adjusts it with
-# each ``tau``. ``tau = 0`` is the plain forest.
+# :class:`~sklearn_la.metrics.TauCurveDisplay` draws the CV curve from
+# ``cv_results_`` (mean +/- 1 std) and stars the chosen ``tau``; the test
+# curve is drawn on its Axes beside it. The latter is only for illustration:
+# it re-uses the refitted forest (:class:`~sklearn.frozen.FrozenEstimator`, no
+# refit) and adjusts it with each ``tau``. ``tau = 0`` is the plain forest.
 test_scores = [
     balanced_accuracy_score(
         y_test,
@@ -89,16 +91,8 @@ test_scores = [
 ]
 
 fig, ax = plt.subplots(figsize=(6, 4))
-ax.plot(taus, mean, marker="o", label="5-fold CV (mean)")
-ax.fill_between(taus, mean - std, mean + std, alpha=0.2, label="CV mean +/- 1 std")
+display = TauCurveDisplay.from_estimator(tuned, ax=ax)
 ax.plot(taus, test_scores, marker="s", label="balanced test set")
-ax.axvline(
-    tuned.best_tau_,
-    color="k",
-    linestyle="--",
-    label=f"chosen tau = {tuned.best_tau_:.1f}",
-)
-ax.set_xlabel("tau")
 ax.set_ylabel("balanced accuracy")
 ax.set_title("Random forest on digits-LT (imbalance ratio 100)")
 ax.legend(loc="lower left")

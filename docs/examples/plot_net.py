@@ -35,7 +35,7 @@ from sklearn.preprocessing import StandardScaler
 
 from sklearn_la import LogitAdjustedNet
 from sklearn_la.datasets import make_long_tailed
-from sklearn_la.metrics import plot_per_class_accuracy
+from sklearn_la.metrics import PerClassAccuracyDisplay
 
 X, y = load_digits(return_X_y=True)
 X_train, X_test, y_train, y_test = train_test_split(
@@ -98,8 +98,8 @@ print(f"final training loss: {net.history[-1, 'train_loss']:.3f}")
 # so ``posthoc_tau`` on top adjusts twice.
 fig, ax = plt.subplots(figsize=(6, 4))
 for name, model in models.items():
-    plot_per_class_accuracy(
-        y_test, model.predict(X_test), class_counts=train_counts, ax=ax, label=name
+    PerClassAccuracyDisplay.from_estimator(
+        model, X_test, y_test, class_counts=train_counts, name=name, ax=ax
     )
 ax.set_title("MLP on digits-LT (imbalance ratio 100)")
 fig.tight_layout()

@@ -32,7 +32,7 @@ from sklearn.preprocessing import StandardScaler
 
 from sklearn_la import LogitAdjustedClassifier
 from sklearn_la.datasets import make_long_tailed
-from sklearn_la.metrics import group_accuracy, plot_per_class_accuracy
+from sklearn_la.metrics import PerClassAccuracyDisplay, group_accuracy
 
 X, y = load_digits(return_X_y=True)
 X_train, X_test, y_train, y_test = train_test_split(
@@ -81,19 +81,17 @@ for name, model in [("ERM", erm), ("logit-adjusted", adjusted)]:
 # %%
 # Per-class accuracy against class frequency
 # ------------------------------------------
-# :func:`~sklearn_la.metrics.plot_per_class_accuracy` draws each class's test
-# accuracy (recall) against its number of training samples. ERM's accuracy
-# falls with class frequency; logit adjustment flattens the slope.
+# :class:`~sklearn_la.metrics.PerClassAccuracyDisplay` draws each class's test
+# accuracy (recall) against its number of training samples, read from the
+# adjusted model's ``class_counts_`` (ERM has none, so its counts are given).
+# Passing the first display's ``ax_`` overlays the second model. ERM's
+# accuracy falls with class frequency; logit adjustment flattens the slope.
 fig, ax = plt.subplots(figsize=(6, 4))
-plot_per_class_accuracy(
-    y_test, erm.predict(X_test), class_counts=train_counts, ax=ax, label="ERM"
+display = PerClassAccuracyDisplay.from_estimator(
+    erm, X_test, y_test, class_counts=train_counts, name="ERM", ax=ax
 )
-plot_per_class_accuracy(
-    y_test,
-    adjusted.predict(X_test),
-    class_counts=train_counts,
-    ax=ax,
-    label="logit-adjusted (tau=1)",
+PerClassAccuracyDisplay.from_estimator(
+    adjusted, X_test, y_test, name="logit-adjusted (tau=1)", ax=display.ax_
 )
 ax.set_title("Digits-LT (imbalance ratio 100), balanced test set")
 fig.tight_layout()

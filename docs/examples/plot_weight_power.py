@@ -35,6 +35,7 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from sklearn_la import LogitAdjustedClassifier, LogitAdjustedClassifierCV
 from sklearn_la.datasets import make_long_tailed
+from sklearn_la.metrics import TauCurveDisplay
 
 X, y = load_digits(return_X_y=True)
 X_train, X_test, y_train, y_test = train_test_split(
@@ -116,13 +117,10 @@ print(
 
 # %%
 # The plot shows the test curves along the consistent family (left) and the
-# forest's mean CV balanced accuracy over the whole ``(w, tau)`` grid from
-# ``cv_results_`` (right). The consistent choices ``tau = 1 - w`` lie on the
-# dashed diagonal.
-results = tuned.cv_results_
-taus = np.unique(results["param_tau"])
-grid = results["mean_test_score"].reshape(len(weight_powers), len(taus))
-
+# forest's mean CV balanced accuracy against ``tau`` for every ``w``, from
+# ``cv_results_`` by :class:`~sklearn_la.metrics.TauCurveDisplay` (right). The
+# consistent choice for the curve of ``w`` is ``tau = 1 - w``; the star is the
+# chosen pair.
 fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
 for name, scores in test_scores.items():
     left.plot(weight_powers, scores, marker="o", label=name)
@@ -131,20 +129,6 @@ left.set_ylabel("test balanced accuracy")
 left.set_title("Along the consistent family")
 left.legend()
 
-image = right.imshow(
-    grid,
-    origin="lower",
-    aspect="auto",
-    extent=(taus[0], taus[-1], -0.125, 1.125),
-    cmap="viridis",
-)
-right.plot([0, 1], [1, 0], "w--", label="tau = 1 - w")
-right.plot(
-    tuned.best_tau_, tuned.best_weight_power_, "r*", markersize=14, label="chosen"
-)
-right.set_xlabel("tau")
-right.set_ylabel("weight_power w")
+TauCurveDisplay.from_estimator(tuned, std_display_style=None, ax=right)
 right.set_title("Random forest: mean CV balanced accuracy")
-right.legend(loc="upper right")
-fig.colorbar(image, ax=right)
 fig.tight_layout()
