@@ -104,7 +104,9 @@ def test_skops_round_trip_of_frozen_base(meta, data):
 
 def test_skops_refuses_the_package_types_until_trusted(data):
     X, y = data
-    blob = sio.dumps(LogitAdjustedClassifier(LogisticRegression(max_iter=300)).fit(X, y))
+    blob = sio.dumps(
+        LogitAdjustedClassifier(LogisticRegression(max_iter=300)).fit(X, y)
+    )
     with pytest.raises(sio.exceptions.UntrustedTypesFoundException):
         sio.loads(blob)
 

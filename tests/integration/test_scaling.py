@@ -71,7 +71,10 @@ def test_cv_folds_on_ray_match_a_local_run(data):
     X, y = data
     local = _cv_model(n_jobs=1).fit(X, y)
     ray.init(
-        num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False
+        num_cpus=2,
+        include_dashboard=False,
+        log_to_driver=False,
+        configure_logging=False,
     )
     try:
         register_ray()
@@ -137,6 +140,8 @@ def test_accelerated_net_trains_like_the_plain_net():
     ).fit(X, y)
     np.testing.assert_array_equal(net.classes_, plain.classes_)
     np.testing.assert_array_equal(net.priors_, plain.priors_)
-    np.testing.assert_allclose(net.history[:, "train_loss"], plain.history[:, "train_loss"])
+    np.testing.assert_allclose(
+        net.history[:, "train_loss"], plain.history[:, "train_loss"]
+    )
     np.testing.assert_array_equal(net.predict(X), plain.predict(X))
     np.testing.assert_allclose(net.predict_proba(X), plain.predict_proba(X), atol=1e-6)
