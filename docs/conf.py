@@ -3,6 +3,8 @@
 Build with ``python -m sphinx -W -b html docs docs/_build/html`` from the
 repository root (``pip install -r docs/requirements.txt`` first). The build
 needs no network: intersphinx is off and every example runs on bundled data.
+Nor does reading it: math is MathML written at build time (``_sphinxext/mathml.py``),
+not MathJax from a CDN.
 
 ``SKLEARN_LA_REPO`` (default: the parent of this folder) names the checkout
 whose package and ``benchmarks/results/`` are documented; the docs test builds
@@ -18,7 +20,7 @@ DOCS = Path(__file__).resolve().parent
 REPO = Path(os.environ.get("SKLEARN_LA_REPO", DOCS.parent)).resolve()
 # Document the package of this checkout, installed or not.
 sys.path.insert(0, str(REPO))
-# Local helpers (the gallery's reading order).
+# Local helpers (the gallery's reading order, the MathML renderer).
 sys.path.insert(0, str(DOCS / "_sphinxext"))
 
 import sklearn_la  # noqa: E402
@@ -36,7 +38,7 @@ version = ".".join(release.split(".")[:2])
 extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
-    "sphinx.ext.mathjax",
+    "mathml",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
     "myst_parser",
@@ -44,6 +46,8 @@ extensions = [
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
+# Offline-readable math; see _sphinxext/mathml.py.
+html_math_renderer = "mathml"
 templates_path = ["_templates"]
 exclude_patterns = [
     "_build",
