@@ -12,6 +12,32 @@ sklearn-la implements Menon et al., "Long-tail learning via logit adjustment"
 
 The torch parts (:mod:`sklearn_la.losses`, :class:`LogitAdjustedNet`) are imported
 lazily, so ``import sklearn_la`` works without torch installed.
+
+Package layout, one concept per module::
+
+    _validation.py   targets, label encoding, sample weights, per-class vectors
+                     aligned by label, class priors: the only copies
+    _adjust.py       the numpy maths: base log-scores, offsets, adjusted
+                     outputs, the log-linear intercept shift, response methods
+    _label_shift.py  EM estimate of a shifted deployment prior
+    _family.py       the consistent family: class-balancing weights pi^-w
+    _routing.py      fit's metadata routed once to the base model and splitter
+    _docstrings.py   parameter text shared by both post-hoc estimators
+    _base.py         the post-hoc meta-estimator base: fitted state,
+                     prediction methods, routing, tags
+    _posthoc.py      LogitAdjustedClassifier
+    _cv.py           LogitAdjustedClassifierCV
+    _cv_folds.py     one CV fold: the fold worker, scoring every tau on cached
+                     out-of-fold scores through a stand-in estimator
+    _selection.py    choosing the (weight_power, tau) candidate, cv_results_
+    metrics/         _classification.py (balanced error, per-class and group
+                     accuracy), _scorers.py (scorers), _plot.py (displays)
+    datasets.py      make_long_tailed and the paper's synthetic data
+    nn/              torch: functional.py (loss maths), the loss modules,
+                     _net.py (LogitAdjustedNet), _callbacks.py, _modules.py
+                     (TabularMLP)
+    losses.py        public re-export of the loss modules
+    _cli.py          the command line, ``python -m sklearn_la``
 """
 
 from ._cv import LogitAdjustedClassifierCV

@@ -1,149 +1,34 @@
 """Cross-validated post-hoc logit adjustment: tune tau without refitting."""
 
-import warnings
+from itertools import product
 from numbers import Integral
 
 import numpy as np
-from scipy.special import softmax
-from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context, clone
+from sklearn.base import _fit_context, clone
 from sklearn.frozen import FrozenEstimator
 from sklearn.model_selection import check_cv
 from sklearn.utils import _safe_indexing
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.metadata_routing import (
-    MetadataRouter,
-    MethodMapping,
-    _routing_enabled,
-    process_routing,
-)
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.metadata_routing import MethodMapping
 from sklearn.utils.parallel import Parallel, delayed
-from sklearn.utils.validation import (
-    _check_method_params,
-)
 
-from ._base import (
-    _balancing_weights,
-    _base_log_scores,
-    _BaseLogitAdjusted,
+from ._adjust import _score_method
+from ._base import _BaseLogitAdjusted, _is_option
+from ._cv_folds import _fit_fold, _score_taus
+from ._docstrings import _fill_doc
+from ._family import _balancing_weights, _check_family_base
+from ._routing import _fit_estimator, _route_fit_params
+from ._selection import _summarise_cv
+from ._validation import (
+    _by_label,
+    _check_grid,
     _encode_labels,
-    _fit_base,
-    _is_log_linear,
+    _plain_list,
+    _train_priors,
 )
-from ._priors import _check_priors, _class_priors
 
 
-class _FoldPredictions(ClassifierMixin, BaseEstimator):
-    """A fitted-classifier stand-in that replays precomputed adjusted scores.
-
-    Scorers call ``predict``/``predict_proba``/``decision_function`` on an
-    estimator; handing them this object lets every scikit-learn scorer (names
-    and callables alike) score one tau on cached out-of-fold scores without
-    any model being refitted or even re-evaluated. ``X`` is ignored.
-    """
-
-    def __init__(self, classes, class_counts, log_scores):
-        self.classes_ = classes
-        self.class_counts_ = class_counts
-        self.log_scores = log_scores
-
-    def __sklearn_is_fitted__(self):
-        return True
-
-    def predict(self, X):
-        return self.classes_[np.argmax(self.log_scores, axis=1)]
-
-    def predict_proba(self, X):
-        return softmax(self.log_scores, axis=1)
-
-    def predict_log_proba(self, X):
-        return np.log(self.predict_proba(X))
-
-    def decision_function(self, X):
-        if self.log_scores.shape[1] == 2:
-            return self.log_scores[:, 1] - self.log_scores[:, 0]
-        return self.log_scores
-
-
-def _fit_fold(
-    meta,
-    estimator,
-    X,
-    y,
-    y_encoded,
-    n_classes,
-    train,
-    val,
-    weight_power,
-    sample_weight,
-    fit_params,
-    response_method,
-):
-    """Fit one clone on ``train``; return its log-scores on ``val`` and priors.
-
-    Columns are aligned with the full class set: a class absent from the
-    training fold gets a log-score of ``-inf`` (the fold's model cannot predict
-    it) and a prior of 0, never a shifted column.
-    """
-    y_train_enc = y_encoded[train]
-    sw_train = None if sample_weight is None else sample_weight[train]
-    priors = _fold_priors(meta.priors, y_train_enc, n_classes, sw_train)
-    fit_weight = sw_train
-    if weight_power > 0:
-        present = priors > 0
-        local = np.cumsum(present) - 1
-        fit_weight = _balancing_weights(
-            local[y_train_enc], priors[present], weight_power, sw_train
-        )
-    if isinstance(estimator, FrozenEstimator):
-        model = estimator
-    else:
-        params = _check_method_params(X, fit_params, indices=train)
-        model = _fit_base(
-            meta,
-            estimator,
-            _safe_indexing(X, train),
-            _safe_indexing(y, train),
-            fit_weight,
-            params,
-        )
-    fold_scores = _base_log_scores(model, _safe_indexing(X, val), response_method)
-    log_scores = np.full((len(val), n_classes), -np.inf)
-    log_scores[:, _encode_labels(np.asarray(model.classes_), meta._cv_classes)] = (
-        fold_scores
-    )
-    counts = np.bincount(y_train_enc, minlength=n_classes)
-    return log_scores, priors, counts
-
-
-def _fold_priors(priors_param, y_train_enc, n_classes, sw_train):
-    if isinstance(priors_param, str):
-        return _class_priors(y_train_enc, n_classes, sw_train)
-    return _check_priors(priors_param, n_classes)
-
-
-def _select_candidate(mean, std, n_splits, taus, weight_powers, selection):
-    """Index of the chosen (weight_power, tau) candidate.
-
-    ``"best"`` is the plain argmax of the mean score. ``"one_se"`` is the
-    one-standard-error rule: among candidates whose mean is within one
-    standard error of the best, take the one nearest the consistent choice
-    ``tau = 1 - weight_power`` (Menon et al., Theorem 1), ties to the higher
-    mean. Tail classes have a handful of validation samples, so the plain
-    argmax chases noise; the rule only leaves the consistent choice when the
-    data clearly favour another.
-    """
-    ranked_mean = np.where(np.isnan(mean), -np.inf, mean)
-    best = int(np.argmax(ranked_mean))
-    if selection == "best" or n_splits < 2:
-        return best
-    se = std[best] / np.sqrt(n_splits)
-    eligible = ranked_mean >= ranked_mean[best] - se
-    distance = np.abs(taus - (1.0 - weight_powers))
-    distance = np.where(eligible, distance, np.inf)
-    closest = np.flatnonzero(distance == distance.min())
-    return int(closest[np.argmax(ranked_mean[closest])])
-
-
+@_fill_doc
 class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
     """Post-hoc logit adjustment with ``tau`` tuned by cross-validation.
 
@@ -211,10 +96,18 @@ class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
         :obj:`joblib.parallel_backend` context (a Dask or Ray backend
         distributes the folds over a cluster).
 
-    priors, target_priors, response_method
-        As in :class:`LogitAdjustedClassifier`, except that
-        ``target_priors="estimate"`` is not supported here. In each fold the
-        training priors are those of the fold.
+    {priors}
+
+        In each fold the training priors ``"train"`` are those of the fold.
+
+    target_priors : {"uniform", "train"}, array-like of shape (n_classes,), \
+pandas Series or dict, default="uniform"
+        Deployment priors ``q``, as in :class:`LogitAdjustedClassifier`.
+        ``"estimate"`` is refused at :meth:`fit`, since ``q`` is only known at
+        prediction time; :meth:`estimate_target_priors` still works on the
+        fitted estimator.
+
+    {response_method}
 
     Attributes
     ----------
@@ -235,10 +128,17 @@ class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
         ``split{k}_test_score``, ``mean_test_score``, ``std_test_score`` and
         ``rank_test_score``, one entry per (weight_power, tau) candidate.
 
-    estimator_, classes_, priors_, class_counts_, target_priors_, \
-response_method_, n_features_in_, feature_names_in_
-        As in :class:`LogitAdjustedClassifier` (``estimator_`` only with
+    estimator_ : estimator instance
+        The base estimator refitted on all the data (only with
         ``refit=True``).
+
+    tau_ : float
+        Same as ``best_tau_``.
+
+    weight_power_ : float
+        Same as ``best_weight_power_``.
+
+    {fitted_attributes}
 
     See Also
     --------
@@ -260,11 +160,6 @@ response_method_, n_features_in_, feature_names_in_
 
     _parameter_constraints: dict = {
         **_BaseLogitAdjusted._parameter_constraints,
-        "estimator": [
-            HasMethods(["fit", "predict_proba"]),
-            HasMethods(["fit", "predict_log_proba"]),
-            HasMethods(["fit", "decision_function"]),
-        ],
         "taus": [Interval(Integral, 1, None, closed="left"), "array-like"],
         "weight_powers": ["array-like"],
         "cv": ["cv_object"],
@@ -313,13 +208,29 @@ response_method_, n_features_in_, feature_names_in_
             taus = np.round(grid, 12)
         else:
             taus = _check_grid(self.taus, "taus")
-        weight_powers = _check_grid(self.weight_powers, "weight_powers")
-        if np.any((weight_powers < 0) | (weight_powers > 1)):
-            raise ValueError(
-                "`weight_powers` entries must lie in [0, 1]; got "
-                f"{weight_powers.tolist()!r}."
-            )
+        weight_powers = _check_grid(self.weight_powers, "weight_powers", low=0, high=1)
         return taus, weight_powers
+
+    def _check_fit_inputs(self, X, y, sample_weight):
+        # Checked before any data, like the other parameters.
+        if _is_option(self.target_priors, "estimate"):
+            raise ValueError(
+                "target_priors='estimate' is not supported by "
+                "LogitAdjustedClassifierCV: the deployment prior is only known at "
+                "prediction time. Tune with another target_priors, then use "
+                "LogitAdjustedClassifier(target_priors='estimate', tau=best_tau_)."
+            )
+        return super()._check_fit_inputs(X, y, sample_weight)
+
+    def _classes_and_splits(self, X, y, split_params):
+        """The full class set and the (train, test) splits."""
+        if isinstance(self.estimator, FrozenEstimator):
+            # A frozen model is the same in every fold: it is scored once on
+            # all the data given, in its own class order.
+            everything = np.arange(len(y))
+            return np.asarray(self.estimator.classes_), [(everything, everything)]
+        cv = check_cv(self.cv, y, classifier=True)
+        return np.unique(y), list(cv.split(X, y, **split_params))
 
     @_fit_context(
         # The base estimator's parameters are validated by its own fit.
@@ -337,7 +248,8 @@ response_method_, n_features_in_, feature_names_in_
             Class labels.
 
         sample_weight : array-like of shape (n_samples,), default=None
-            Weights for the base estimator's fits and the priors.
+            Non-negative weights for the base estimator's fits and the priors
+            (see :meth:`LogitAdjustedClassifier.fit` for routing).
 
         **fit_params : dict
             Passed to the base estimator's ``fit`` (and, with metadata routing
@@ -348,100 +260,107 @@ response_method_, n_features_in_, feature_names_in_
         self : object
             Fitted estimator.
         """
-        if isinstance(self.target_priors, str) and self.target_priors == "estimate":
-            raise ValueError(
-                "target_priors='estimate' is not supported by "
-                "LogitAdjustedClassifierCV: the deployment prior is only known at "
-                "prediction time. Tune with another target_priors, then use "
-                "LogitAdjustedClassifier(target_priors='estimate', tau=best_tau_)."
-            )
-        X, y, sample_weight = self._validate_fit_data(X, y, sample_weight)
+        X, y, sample_weight = self._check_fit_inputs(X, y, sample_weight)
         taus, weight_powers = self._candidate_grid()
-        frozen = isinstance(self.estimator, FrozenEstimator)
-        if frozen and np.any(weight_powers > 0):
-            raise ValueError(
-                "weight_powers > 0 re-weight the base model's fit, but the "
-                "estimator is a FrozenEstimator, which is never refitted; use "
-                "weight_powers=(0.0,)."
-            )
-        score_method = self.response_method_
-        if score_method != "decision_function" and _is_log_linear(self.estimator):
-            score_method = "decision_function"
-
-        classes, y_encoded = np.unique(y, return_inverse=True)
-        if frozen:
-            classes = np.asarray(self.estimator.classes_)
-            y_encoded = _encode_labels(y, classes)
-        self._cv_classes = classes
-        n_classes = len(classes)
-
-        if _routing_enabled():
-            routed = process_routing(self, "fit", **fit_params)
-            split_params = routed.splitter.split
-            fit_params = routed.estimator.fit
-        else:
-            split_params = {}
-        if frozen:
-            splits = [(np.arange(len(y)), np.arange(len(y)))]
-        else:
-            cv = check_cv(self.cv, y, classifier=True)
-            splits = list(cv.split(X, y, **split_params))
-
-        jobs = [(w, train, val) for w in weight_powers for train, val in splits]
-        fold_results = Parallel(n_jobs=self.n_jobs)(
-            delayed(_fit_fold)(
-                self,
-                clone(self.estimator),
-                X,
-                y,
-                y_encoded,
-                n_classes,
-                train,
-                val,
-                w,
-                sample_weight,
-                fit_params,
-                score_method,
-            )
-            for w, train, val in jobs
+        _check_family_base(self.estimator, weight_powers)
+        routing = _route_fit_params(
+            self,
+            n_samples=len(y),
+            sample_weight=sample_weight,
+            fit_params=fit_params,
+            needs_weights=bool(np.any(weight_powers > 0)),
         )
-
-        scorer = self._get_scorer()
-        n_splits = len(splits)
-        scores = np.empty((len(weight_powers), n_splits, len(taus)))
-        for job, ((_, _, val), (log_scores, fold_pi, counts)) in enumerate(
-            zip(jobs, fold_results)
-        ):
-            i_w, i_split = divmod(job, n_splits)
-            scores[i_w, i_split] = self._score_taus(
-                scorer,
-                log_scores,
-                fold_pi,
-                counts,
-                taus,
-                _safe_indexing(y, val),
-                classes,
-            )
-        self._store_cv_results(scores, taus, weight_powers)
-        del self._cv_classes
-
+        classes, splits = self._classes_and_splits(X, y, routing.split_params)
+        priors = _by_label(self.priors, classes, name="priors")
+        target = _by_label(self.target_priors, classes, name="target_priors")
+        scores = self._cross_validate(
+            X, y, classes, splits, taus, weight_powers, routing, priors, target
+        )
+        summary = _summarise_cv(
+            scores, taus, weight_powers, selection=self.selection, scoring=self.scoring
+        )
+        self.cv_results_ = summary.cv_results
+        for name in ("index", "tau", "weight_power", "score"):
+            setattr(self, f"best_{name}_", summary[f"best_{name}"])
         if not self.refit:
             return self
         self.tau_ = self.best_tau_
         self.weight_power_ = self.best_weight_power_
-        fit_weight = sample_weight
+        self.estimator_ = self._refit(X, y, classes, routing, priors)
+        return self._finish_fit(
+            y, routing.prior_weight, priors=priors, target_priors=target
+        )
+
+    def _refit(self, X, y, classes, routing, priors):
+        """Fit the base model on all the data with the chosen weight power."""
+        fit_weight = routing.sample_weight
         if self.weight_power_ > 0:
-            priors = _fold_priors(self.priors, y_encoded, n_classes, sample_weight)
+            y_encoded = _encode_labels(y, classes)
+            pi = self._fixed_priors(priors, classes, y_encoded, routing.prior_weight)
             fit_weight = _balancing_weights(
-                y_encoded, priors, self.weight_power_, sample_weight
+                y_encoded, pi, self.weight_power_, fit_weight
             )
-        if frozen:
-            self.estimator_ = self.estimator
-        else:
-            self.estimator_ = _fit_base(
-                self, clone(self.estimator), X, y, fit_weight, fit_params
+        return _fit_estimator(
+            clone(self.estimator),
+            X,
+            y,
+            fit_params=routing.fit_params,
+            weight_key=routing.weight_key,
+            sample_weight=fit_weight,
+        )
+
+    @staticmethod
+    def _fixed_priors(priors, classes, y_encoded, prior_weight):
+        """``priors`` as a vector aligned with ``classes``."""
+        if _is_option(priors, "train"):
+            return _train_priors(y_encoded, classes, prior_weight)
+        return np.array([priors[c] for c in _plain_list(classes)])
+
+    def _cross_validate(
+        self, X, y, classes, splits, taus, weight_powers, routing, priors, target
+    ):
+        """Scores of shape (n_weight_powers, n_splits, n_taus)."""
+        fold_priors = priors
+        if not isinstance(priors, str):
+            fold_priors = self._fixed_priors(priors, classes, None, None)
+        if not isinstance(target, str):
+            target = np.array([target[c] for c in _plain_list(classes)])
+        response_method = _score_method(self.estimator, self.response_method_)
+        jobs = list(product(weight_powers, splits))
+        fold_results = Parallel(n_jobs=self.n_jobs)(
+            delayed(_fit_fold)(
+                estimator=clone(self.estimator),
+                X=X,
+                y=y,
+                train=train,
+                test=test,
+                classes=classes,
+                fit_params=routing.fit_params,
+                weight_key=routing.weight_key,
+                sample_weight=routing.sample_weight,
+                prior_weight=routing.prior_weight,
+                priors=fold_priors,
+                weight_power=w,
+                response_method=response_method,
             )
-        return self._finish_fit(y, sample_weight)
+            for w, (train, test) in jobs
+        )
+        scorer = self._get_scorer()
+        scores = np.empty((len(weight_powers), len(splits), len(taus)))
+        for job, ((_, (_, test)), (log_scores, pi, counts)) in enumerate(
+            zip(jobs, fold_results)
+        ):
+            scores.flat[job * len(taus) : (job + 1) * len(taus)] = _score_taus(
+                scorer=scorer,
+                log_scores=log_scores,
+                priors=pi,
+                counts=counts,
+                taus=taus,
+                y_test=_safe_indexing(y, test),
+                classes=classes,
+                target=target,
+            )
+        return scores
 
     def _get_scorer(self):
         if callable(self.scoring):
@@ -450,114 +369,21 @@ response_method_, n_features_in_, feature_names_in_
 
         return get_scorer(self.scoring)
 
-    def _score_taus(
-        self, scorer, log_scores, fold_priors, counts, taus, y_val, classes
-    ):
-        """Score every tau on one fold's cached out-of-fold log-scores."""
-        present = fold_priors > 0
-        with np.errstate(divide="ignore"):
-            log_pi = np.where(present, np.log(fold_priors), 0.0)
-        if isinstance(self.target_priors, str):
-            if self.target_priors == "uniform":
-                log_q = np.zeros(len(classes))
-            else:
-                log_q = log_pi
-        else:
-            log_q = np.log(
-                _check_priors(self.target_priors, len(classes), name="target_priors")
-            )
-        placeholder = np.zeros((log_scores.shape[0], 1))
-        out = np.empty(len(taus))
-        with warnings.catch_warnings():
-            # A validation fold of long-tailed data often lacks a rare class
-            # that the model still predicts; that is expected, not a problem.
-            warnings.filterwarnings(
-                "ignore", message="y_pred contains classes not in y_true"
-            )
-            for t, tau in enumerate(taus):
-                adjusted = log_scores + (-tau * log_pi + log_q)
-                stand_in = _FoldPredictions(classes, counts, adjusted)
-                out[t] = scorer(stand_in, placeholder, y_val)
-        return out
-
-    def _store_cv_results(self, scores, taus, weight_powers):
-        """Fill ``cv_results_`` and the ``best_*`` attributes."""
-        n_w, n_splits, n_taus = scores.shape
-        # candidates ordered weight_power-major, tau-minor
-        per_split = scores.transpose(0, 2, 1).reshape(n_w * n_taus, n_splits)
-        with warnings.catch_warnings():
-            # A split may score NaN (e.g. a group with no class in that fold):
-            # it is left out of the mean; an all-NaN candidate stays NaN.
-            warnings.simplefilter("ignore", RuntimeWarning)
-            mean = np.nanmean(per_split, axis=1)
-            std = np.nanstd(per_split, axis=1)
-        if np.all(np.isnan(mean)):
-            raise ValueError(
-                f"scoring={self.scoring!r} returned NaN for every candidate, so "
-                "nothing can be selected (e.g. a few-shot scorer on data with no "
-                "few-shot class). Choose another scoring or other group thresholds."
-            )
-        cand_w = np.repeat(weight_powers, n_taus)
-        cand_tau = np.tile(taus, n_w)
-        ranked = np.where(np.isnan(mean), -np.inf, mean)
-        order = np.argsort(-ranked, kind="stable")
-        rank = np.empty(len(mean), dtype=np.int32)
-        rank[order] = np.arange(1, len(mean) + 1)
-        results = {
-            "param_weight_power": cand_w,
-            "param_tau": cand_tau,
-            "params": [
-                {"weight_power": float(w), "tau": float(t)}
-                for w, t in zip(cand_w, cand_tau)
-            ],
-        }
-        for k in range(n_splits):
-            results[f"split{k}_test_score"] = per_split[:, k]
-        results["mean_test_score"] = mean
-        results["std_test_score"] = std
-        results["rank_test_score"] = rank
-        self.cv_results_ = results
-        self.best_index_ = _select_candidate(
-            mean, std, n_splits, cand_tau, cand_w, self.selection
-        )
-        self.best_tau_ = float(cand_tau[self.best_index_])
-        self.best_weight_power_ = float(cand_w[self.best_index_])
-        self.best_score_ = float(mean[self.best_index_])
-
     def get_metadata_routing(self):
         """Get metadata routing of this object.
 
         Returns
         -------
         routing : MetadataRouter
-            ``fit``'s metadata goes to the base estimator's ``fit`` and to the
-            CV splitter's ``split``.
+            ``fit``'s ``sample_weight`` is consumed by this estimator (for the
+            priors); fit params go to the base estimator's ``fit`` and to the
+            CV splitter's ``split`` when they request them.
         """
         return (
-            MetadataRouter(owner=self)
-            .add(
-                estimator=self.estimator,
-                method_mapping=MethodMapping().add(caller="fit", callee="fit"),
-            )
+            super()
+            .get_metadata_routing()
             .add(
                 splitter=check_cv(self.cv, classifier=True),
                 method_mapping=MethodMapping().add(caller="fit", callee="split"),
             )
         )
-
-
-def _check_grid(values, name):
-    """A non-empty 1-D float grid of finite values."""
-    if isinstance(values, str):
-        raise ValueError(f"`{name}` must be an array-like of numbers; got {values!r}.")
-    try:
-        arr = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(
-            f"`{name}` must be an array-like of numbers; got {values!r}."
-        ) from exc
-    if arr.ndim != 1 or arr.size == 0:
-        raise ValueError(f"`{name}` must be a non-empty 1-D array; got {values!r}.")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"`{name}` must be finite; got {arr.tolist()!r}.")
-    return arr

@@ -1,4 +1,8 @@
-"""Estimating a shifted deployment prior from unlabeled data."""
+"""Estimating a shifted deployment prior from unlabeled data (label shift).
+
+Used by ``target_priors="estimate"`` and the public
+``estimate_target_priors(X)`` of both post-hoc estimators.
+"""
 
 import warnings
 
@@ -51,3 +55,18 @@ def _em_target_priors(log_scores, train_priors, *, max_iter=1000, tol=1e-8):
         ConvergenceWarning,
     )
     return q
+
+
+def _estimate_target_priors(log_scores, train_priors):
+    """EM estimate of the deployment prior of one batch, at least two rows.
+
+    One row says nothing about a class distribution, so it is refused rather
+    than returned as a confident estimate.
+    """
+    if log_scores.shape[0] < 2:
+        raise ValueError(
+            "Estimating the deployment prior from a batch needs at least 2 rows; "
+            f"got {log_scores.shape[0]}. Predict on a batch, or pass target_priors as "
+            "an array."
+        )
+    return _em_target_priors(log_scores, train_priors)

@@ -6,14 +6,14 @@ import numpy as np
 from sklearn.base import _fit_context, clone
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from ._base import (
-    _balancing_weights,
-    _BaseLogitAdjusted,
-    _fit_base,
-)
-from ._priors import _check_priors, _class_priors
+from ._base import _BaseLogitAdjusted, _is_option
+from ._docstrings import _fill_doc
+from ._family import _balancing_weights, _check_family_base, _consistent_tau
+from ._routing import _fit_estimator, _route_fit_params
+from ._validation import _by_label, _plain_list, _train_priors
 
 
+@_fill_doc
 class LogitAdjustedClassifier(_BaseLogitAdjusted):
     """Post-hoc logit adjustment of a probabilistic classifier.
 
@@ -49,29 +49,20 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
         predictions exactly. A number given explicitly is used as is, whatever
         ``weight_power``: set both to explore outside the consistent family.
 
-    priors : "train" or array-like of shape (n_classes,), default="train"
-        Training priors ``pi``. ``"train"`` uses the label frequencies of the
-        ``y`` given to :meth:`fit` (weighted by ``sample_weight`` when given).
-        An array is taken in the order of ``classes_`` and normalised to sum
-        to one (so class counts work too); entries must be finite and
-        positive.
+    {priors}
 
     target_priors : {"uniform", "train", "estimate"} or array-like of \
             shape (n_classes,), default="uniform"
         Deployment priors ``q``. ``"uniform"`` targets the balanced error (the
         paper's setting); ``"train"`` assumes no shift (with ``tau=1`` it
-        reproduces the base model); an array is a known deployment prior,
-        normalised like ``priors``. ``"estimate"`` estimates ``q`` from each
-        batch given to a prediction method by the EM procedure of Saerens et
-        al. (2002), stored in ``estimated_target_priors_``; it needs at least
-        two rows per call and is only as good as the base model's calibration.
+        reproduces the base model); an array, Series or dict is a known
+        deployment prior, aligned and normalised like ``priors``.
+        ``"estimate"`` estimates ``q`` from each batch given to a prediction
+        method by the EM procedure of Saerens et al. (2002), as
+        :meth:`estimate_target_priors` returns it; it needs at least two rows
+        per call and is only as good as the base model's calibration.
 
-    response_method : {"auto", "predict_proba", "predict_log_proba", \
-            "decision_function"}, default="auto"
-        Which base method gives the scores. ``"auto"`` tries
-        ``predict_proba``, ``predict_log_proba`` then ``decision_function``.
-        ``"decision_function"`` assumes a log-linear model (its softmax is the
-        posterior, as for logistic regression).
+    {response_method}
 
     weight_power : float in [0, 1], default=0.0
         Exponent ``w`` of the class-balancing sample weights
@@ -84,37 +75,13 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
     estimator_ : estimator instance
         The fitted base estimator.
 
-    classes_ : ndarray of shape (n_classes,)
-        Class labels, those of ``estimator_``.
-
-    priors_ : ndarray of shape (n_classes,)
-        Training priors ``pi`` used by the adjustment.
-
-    class_counts_ : ndarray of shape (n_classes,)
-        Number of training samples per class (unweighted); read by the
-        many/medium/few-shot scorers of :mod:`sklearn_la.metrics`.
-
-    target_priors_ : ndarray of shape (n_classes,) or None
-        Deployment priors ``q``; ``None`` for ``target_priors="estimate"``.
-
-    estimated_target_priors_ : ndarray of shape (n_classes,)
-        With ``target_priors="estimate"``, the prior estimated from the last
-        batch predicted.
-
     tau_ : float
         The adjustment strength in use (``tau`` resolved from ``"auto"``).
 
     weight_power_ : float
         The class-balancing exponent the base model was fitted with.
 
-    response_method_ : str
-        Base method the scores come from.
-
-    n_features_in_ : int
-        Number of features seen during fit, if the base estimator has it.
-
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Feature names seen during fit, if the base estimator has them.
+    {fitted_attributes}
 
     See Also
     --------
@@ -177,7 +144,11 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
             Class labels (any hashable labels: ints, strings, categoricals).
 
         sample_weight : array-like of shape (n_samples,), default=None
-            Weights passed to the base estimator and used for the priors.
+            Non-negative weights, passed to the base estimator and used for
+            the priors. With metadata routing enabled they reach the base only
+            if it requests them (``set_fit_request``); the priors use them
+            either way, or, when none are given here, the weights routed to
+            the base under an alias.
 
         **fit_params : dict
             Passed to the base estimator's ``fit`` (through metadata routing
@@ -188,32 +159,50 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
         self : object
             Fitted estimator.
         """
-        X, y, sample_weight = self._validate_fit_data(X, y, sample_weight)
-        fit_weight = sample_weight
-        if self.weight_power > 0:
-            fit_weight = self._balanced_fit_weight(y, sample_weight)
-        self.estimator_ = _fit_base(
-            self, clone(self.estimator), X, y, fit_weight, fit_params
+        X, y, sample_weight = self._check_fit_inputs(X, y, sample_weight)
+        _check_family_base(self.estimator, [self.weight_power])
+        routing = _route_fit_params(
+            self,
+            n_samples=len(y),
+            sample_weight=sample_weight,
+            fit_params=fit_params,
+            needs_weights=self.weight_power > 0,
+        )
+        priors, fit_weight = self._family_fit_weight(y, routing)
+        self.estimator_ = _fit_estimator(
+            clone(self.estimator),
+            X,
+            y,
+            fit_params=routing.fit_params,
+            weight_key=routing.weight_key,
+            sample_weight=fit_weight,
         )
         self.weight_power_ = float(self.weight_power)
-        self.tau_ = 1.0 - self.weight_power_ if self.tau == "auto" else float(self.tau)
-        return self._finish_fit(y, sample_weight)
+        self.tau_ = (
+            _consistent_tau(self.weight_power_)
+            if _is_option(self.tau, "auto")
+            else float(self.tau)
+        )
+        return self._finish_fit(
+            y, routing.prior_weight, priors=priors, target_priors=self.target_priors
+        )
 
-    def _balanced_fit_weight(self, y, sample_weight):
-        """Sample weights ``pi_y ** -weight_power`` for the base model's fit.
+    def _family_fit_weight(self, y, routing):
+        """The priors parameter and the weights of the base model's fit.
 
-        The priors are those of the whole ``y`` (or the user's ``priors``), so
-        they are computed before the base model exists.
+        With ``weight_power > 0`` the class-balancing weights need the priors
+        before the base model exists, so an array ``priors`` is read in the
+        order of the sorted labels and keyed by label from then on.
         """
+        if self.weight_power == 0:
+            return self.priors, routing.sample_weight
         classes, y_encoded = np.unique(y, return_inverse=True)
-        if isinstance(self.priors, str):
-            priors = _class_priors(y_encoded, len(classes), sample_weight)
-            if sample_weight is not None and not (priors > 0).all():
-                raise ValueError(
-                    "weight_power > 0 needs every class to have a positive total "
-                    "sample_weight; class "
-                    f"{classes[priors == 0].tolist()!r} has none."
-                )
+        priors = _by_label(self.priors, classes, name="priors")
+        if _is_option(priors, "train"):
+            pi = _train_priors(y_encoded, classes, routing.prior_weight)
         else:
-            priors = _check_priors(self.priors, len(classes), classes=classes)
-        return _balancing_weights(y_encoded, priors, self.weight_power, sample_weight)
+            pi = np.array([priors[c] for c in _plain_list(classes)])
+        weights = _balancing_weights(
+            y_encoded, pi, self.weight_power, routing.sample_weight
+        )
+        return priors, weights

@@ -100,9 +100,7 @@ def _check_label_types(values, name):
             f"`{name}` contains missing labels ({missing[0]!r}); every sample "
             "needs a class label. Drop or impute those rows first."
         )
-    kinds = {
-        "number" if isinstance(v, Real) else type(v).__name__ for v in values
-    }
+    kinds = {"number" if isinstance(v, Real) else type(v).__name__ for v in values}
     if len(kinds) > 1:
         raise ValueError(
             f"`{name}` mixes labels of types {sorted(kinds)!r}; labels must be all "
@@ -165,7 +163,10 @@ def _check_sample_weight(sample_weight, n_samples):
             f"{float(weights.min())!r}."
         )
     if not weights.sum() > 0:
-        raise ValueError("`sample_weight` sums to 0; expected a positive total.")
+        raise ValueError(
+            "`sample_weight` sums to zero; expected a positive total (at least "
+            "one non-zero weight)."
+        )
     return weights
 
 
@@ -185,6 +186,55 @@ def _class_priors(y_encoded, n_classes, sample_weight=None):
             "expected a positive sum."
         )
     return counts / total
+
+
+def _train_priors(y_encoded, classes, sample_weight=None):
+    """Training priors from labels, refusing a class of zero total weight.
+
+    A class the base model knows but that has no sample (or only samples of
+    weight 0) in ``y`` would get a prior of 0 and an infinite offset
+    ``-tau * log(0)``; it is refused by name, and the user can pass
+    ``priors=`` explicitly instead.
+    """
+    classes = np.asarray(classes)
+    priors = _class_priors(y_encoded, len(classes), sample_weight)
+    empty = priors == 0
+    if np.any(empty):
+        raise ValueError(
+            f"class {_plain_list(classes[empty])!r} has no sample (or a zero total "
+            "sample_weight) in the y given to fit, so its training prior is 0 and "
+            "log(0) is undefined. Pass `priors=` explicitly, or fit on data with "
+            "every class."
+        )
+    return priors
+
+
+def _check_grid(values, name, *, low=None, high=None):
+    """A non-empty 1-D float grid of finite values within ``[low, high]``.
+
+    The type of a grid parameter is checked declaratively by
+    ``_parameter_constraints``; this checks its entries: ``TypeError`` when
+    they are not numbers, ``ValueError`` when they are out of range.
+    """
+    if isinstance(values, (str, bytes)):
+        raise TypeError(f"`{name}` must be an array-like of numbers; got {values!r}.")
+    try:
+        arr = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"`{name}` must be an array-like of numbers; got {values!r}."
+        ) from exc
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"`{name}` must be a non-empty 1-D array; got {values!r}.")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"`{name}` must be finite; got {arr.tolist()!r}.")
+    too_low = low is not None and np.any(arr < low)
+    too_high = high is not None and np.any(arr > high)
+    if too_low or too_high:
+        raise ValueError(
+            f"`{name}` entries must lie in [{low}, {high}]; got {arr.tolist()!r}."
+        )
+    return arr
 
 
 def _check_class_vector(values, classes, *, name, positive=True):
@@ -281,3 +331,20 @@ def _check_priors(priors, classes, *, name="priors"):
             f"underflow to 0 ({priors.tolist()!r})."
         )
     return priors
+
+
+def _by_label(values, classes, *, name):
+    """A per-class parameter keyed by label, so that it survives a reordering.
+
+    Post-hoc estimators sometimes need the priors before the base model (and
+    so ``classes_``) exists: for the class-balancing weights and in every CV
+    fold. There an array is read in the order of ``classes`` (the sorted
+    labels, which is ``classes_`` for every scikit-learn classifier) and
+    turned into a mapping, so the adjustment after the fit reads the same
+    value for each label whatever order the base model gives its classes.
+    Strings (``"train"``, ``"uniform"``...) are returned unchanged.
+    """
+    if isinstance(values, str):
+        return values
+    vector = _check_priors(values, classes, name=name)
+    return dict(zip(_plain_list(classes), vector))

@@ -17,7 +17,6 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 
 from sklearn_la import LogitAdjustedClassifier, LogitAdjustedClassifierCV
-from sklearn_la._cv import _select_candidate
 from sklearn_la.metrics import make_group_scorer
 
 X, Y = make_classification(
@@ -102,22 +101,6 @@ def test_weight_power_grid_is_searched_jointly_with_tau():
     best = results["params"][clf.best_index_]
     assert best == {"weight_power": clf.best_weight_power_, "tau": clf.best_tau_}
     assert sorted(results["rank_test_score"]) == list(range(1, 3 * len(TAUS) + 1))
-
-
-def test_selection_rules_on_noisy_scores():
-    taus = np.array([0.0, 0.5, 1.0, 1.5])
-    w = np.zeros(4)
-    mean = np.array([0.80, 0.79, 0.78, 0.70])
-    std = np.array([0.05, 0.05, 0.05, 0.05])
-    assert _select_candidate(mean, std, 5, taus, w, "best") == 0
-    # 0.78 is within one standard error (0.022) of 0.80: keep tau = 1.
-    assert _select_candidate(mean, std, 5, taus, w, "one_se") == 2
-    # A clear winner is kept.
-    sharp = np.array([0.001] * 4)
-    assert _select_candidate(mean, sharp, 5, taus, w, "one_se") == 0
-    # With weight_power w the consistent tau is 1 - w.
-    both_w = np.array([0.5, 0.5, 0.5, 0.5])
-    assert _select_candidate(mean, std, 5, taus, both_w, "one_se") == 1
 
 
 def test_rare_class_fewer_members_than_folds_does_not_crash():

@@ -24,8 +24,7 @@ def test_em_estimate_approaches_the_true_shifted_prior(target):
     X_test, _ = _sample(sizes, seed=1)
     clf = LogitAdjustedClassifier(LogisticRegression(), target_priors="estimate")
     clf.fit(X_train, y_train)
-    clf.predict(X_test)
-    estimate = clf.estimated_target_priors_
+    estimate = clf.estimate_target_priors(X_test)
     np.testing.assert_allclose(estimate.sum(), 1.0)
     truth = sizes / sizes.sum()
     np.testing.assert_allclose(estimate, truth, atol=0.03)

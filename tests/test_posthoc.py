@@ -6,13 +6,11 @@ import joblib
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from _core import long_tailed
 from scipy.special import logsumexp, softmax
 from scipy.stats import norm
-from sklearn import config_context
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.datasets import make_blobs, make_classification
+from sklearn.base import clone
+from sklearn.datasets import make_blobs
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LinearRegression, LogisticRegression
@@ -31,22 +29,8 @@ from sklearn.svm import LinearSVC
 from sklearn.tree import DecisionTreeClassifier
 
 from sklearn_la import LogitAdjustedClassifier
-from sklearn_la._base import _adjusted_proba_from_proba
 
-
-def _long_tailed(n_samples=1500, weights=(0.8, 0.15, 0.05), seed=0):
-    return make_classification(
-        n_samples=n_samples,
-        n_classes=len(weights),
-        n_informative=4,
-        weights=list(weights),
-        class_sep=0.8,
-        flip_y=0,
-        random_state=seed,
-    )
-
-
-X_ALL, Y_ALL = _long_tailed(n_samples=3000)
+X_ALL, Y_ALL = long_tailed(n_samples=3000)
 X_LT, Y_LT = X_ALL[:1500], Y_ALL[:1500]
 X_TEST, Y_TEST = X_ALL[1500:], Y_ALL[1500:]
 
@@ -116,7 +100,7 @@ def test_prediction_methods_agree(base):
 
 
 def test_binary_decision_function_is_one_dimensional_and_matches_predict():
-    X, y = _long_tailed(weights=(0.9, 0.1))
+    X, y = long_tailed(weights=(0.9, 0.1))
     clf = LogitAdjustedClassifier(LogisticRegression()).fit(X, y)
     decision = clf.decision_function(X)
     assert decision.shape == (X.shape[0],)
@@ -130,7 +114,7 @@ def test_binary_decision_function_is_one_dimensional_and_matches_predict():
 def test_log_linear_shortcut_matches_probability_route(weights, in_pipeline):
     # Logistic regression is adjusted through its intercept; the result must
     # equal the adjusted softmax computed from its probabilities.
-    X, y = _long_tailed(weights=weights)
+    X, y = long_tailed(weights=weights)
     base = LogisticRegression(max_iter=1000)
     if in_pipeline:
         base = make_pipeline(StandardScaler(), base)
@@ -181,34 +165,6 @@ def test_tiny_priors_and_large_tau_stay_finite(tau):
     assert np.all(np.isfinite(proba))
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
     assert np.all(np.isfinite(clf.decision_function(X_LT)))
-
-
-@settings(max_examples=60, deadline=None)
-@given(
-    st.integers(2, 6).flatmap(
-        lambda k: st.tuples(
-            st.lists(
-                st.lists(st.floats(0, 1), min_size=k, max_size=k).filter(
-                    lambda row: sum(row) > 1e-3
-                ),
-                min_size=1,
-                max_size=8,
-            ),
-            st.lists(st.floats(-300, 300), min_size=k, max_size=k),
-        )
-    )
-)
-def test_fast_adjusted_proba_matches_log_space_softmax(args):
-    rows, offset = args
-    proba = np.asarray(rows) / np.sum(rows, axis=1, keepdims=True)
-    offset = np.asarray(offset)
-    result = _adjusted_proba_from_proba(proba, offset)
-    with np.errstate(divide="ignore"):
-        expected = softmax(np.log(proba) + offset, axis=1)
-    assert np.all(np.isfinite(result))
-    np.testing.assert_allclose(result.sum(axis=1), 1.0)
-    np.testing.assert_allclose(result, expected, atol=1e-9)
-    np.testing.assert_array_equal(result[proba == 0], 0.0)
 
 
 def test_priors_are_weighted_by_sample_weight():
@@ -362,7 +318,7 @@ def test_pandas_input_and_string_categorical_labels():
 
 
 def test_binary_string_labels():
-    X, y = _long_tailed(weights=(0.9, 0.1))
+    X, y = long_tailed(weights=(0.9, 0.1))
     labels = np.where(y == 1, "yes", "no")
     clf = LogitAdjustedClassifier(
         RandomForestClassifier(n_estimators=20, random_state=0)
@@ -398,118 +354,6 @@ def test_frozen_estimator_with_class_missing_from_y_needs_priors():
     mask = Y_LT != 2
     with pytest.raises(ValueError, match=r"class \[2\] has no sample"):
         LogitAdjustedClassifier(FrozenEstimator(base)).fit(X_LT[mask], Y_LT[mask])
-
-
-class _RecordingClassifier(ClassifierMixin, BaseEstimator):
-    """GaussianNB that remembers the metadata its fit received."""
-
-    def fit(self, X, y, sample_weight=None, extra=None):
-        self.sample_weight_ = sample_weight
-        self.extra_ = extra
-        self.model_ = GaussianNB().fit(X, y, sample_weight=sample_weight)
-        self.classes_ = self.model_.classes_
-        return self
-
-    def predict_proba(self, X):
-        return self.model_.predict_proba(X)
-
-    def predict(self, X):
-        return self.model_.predict(X)
-
-
-def test_fit_params_and_sample_weight_reach_the_base_without_routing():
-    sw = np.linspace(0.5, 2, len(Y_LT))
-    clf = LogitAdjustedClassifier(_RecordingClassifier())
-    clf.fit(X_LT, Y_LT, sample_weight=sw, extra="hello")
-    np.testing.assert_array_equal(clf.estimator_.sample_weight_, sw)
-    assert clf.estimator_.extra_ == "hello"
-
-
-def test_metadata_routing_delivers_requested_sample_weight():
-    sw = np.linspace(0.5, 2, len(Y_LT))
-    with config_context(enable_metadata_routing=True):
-        base = _RecordingClassifier().set_fit_request(sample_weight=True)
-        clf = LogitAdjustedClassifier(base).fit(X_LT, Y_LT, sample_weight=sw)
-        np.testing.assert_array_equal(clf.estimator_.sample_weight_, sw)
-        np.testing.assert_allclose(
-            clf.priors_, np.bincount(Y_LT, weights=sw) / sw.sum()
-        )
-        unrequested = LogitAdjustedClassifier(_RecordingClassifier())
-        with pytest.raises(ValueError, match="set_fit_request"):
-            unrequested.fit(X_LT, Y_LT, sample_weight=sw)
-
-
-def test_base_without_sample_weight_support_is_refused_clearly():
-    with pytest.raises(TypeError, match="KNeighborsClassifier does not accept"):
-        LogitAdjustedClassifier(KNeighborsClassifier()).fit(
-            X_LT, Y_LT, sample_weight=np.ones(len(Y_LT))
-        )
-
-
-def test_pipeline_base_gets_sample_weight_on_its_last_step():
-    sw = np.linspace(0.5, 2, len(Y_LT))
-    pipe = make_pipeline(StandardScaler(), _RecordingClassifier())
-    clf = LogitAdjustedClassifier(pipe).fit(X_LT, Y_LT, sample_weight=sw)
-    np.testing.assert_array_equal(clf.estimator_[-1].sample_weight_, sw)
-
-
-# -- the consistent family (weight_power) ------------------------------------
-
-
-def test_weight_power_one_tau_zero_equals_balanced_class_weight():
-    clf = LogitAdjustedClassifier(
-        LogisticRegression(max_iter=2000), weight_power=1.0, tau=0.0
-    ).fit(X_LT, Y_LT)
-    balanced = LogisticRegression(max_iter=2000, class_weight="balanced").fit(
-        X_LT, Y_LT
-    )
-    np.testing.assert_allclose(
-        clf.estimator_.coef_, balanced.coef_, rtol=1e-6, atol=1e-8
-    )
-    np.testing.assert_array_equal(clf.predict(X_LT), balanced.predict(X_LT))
-
-
-def test_weight_power_sets_the_consistent_default_tau():
-    for w in [0.0, 0.25, 1.0]:
-        clf = LogitAdjustedClassifier(GaussianNB(), weight_power=w).fit(X_LT, Y_LT)
-        assert clf.tau_ == pytest.approx(1.0 - w)
-    explicit = LogitAdjustedClassifier(GaussianNB(), weight_power=0.5, tau=1.0)
-    assert explicit.fit(X_LT, Y_LT).tau_ == 1.0
-
-
-def test_weight_power_zero_is_plain_post_hoc_adjustment():
-    plain = LogitAdjustedClassifier(LogisticRegression(max_iter=1000), tau=1.0)
-    family = LogitAdjustedClassifier(
-        LogisticRegression(max_iter=1000), weight_power=0.0
-    )
-    np.testing.assert_array_equal(
-        plain.fit(X_LT, Y_LT).predict_proba(X_LT),
-        family.fit(X_LT, Y_LT).predict_proba(X_LT),
-    )
-
-
-def test_weight_power_multiplies_user_sample_weight():
-    sw = np.linspace(0.5, 2, len(Y_LT))
-    clf = LogitAdjustedClassifier(_RecordingClassifier(), weight_power=0.5)
-    clf.fit(X_LT, Y_LT, sample_weight=sw)
-    priors = np.bincount(Y_LT, weights=sw) / sw.sum()
-    expected = sw * priors[Y_LT] ** -0.5
-    np.testing.assert_allclose(
-        clf.estimator_.sample_weight_, expected * sw.sum() / expected.sum()
-    )
-
-
-def test_weight_power_needs_sample_weight_support():
-    with pytest.raises(TypeError, match="does not accept sample_weight"):
-        LogitAdjustedClassifier(KNeighborsClassifier(), weight_power=0.5).fit(
-            X_LT, Y_LT
-        )
-
-
-def test_weight_power_with_frozen_estimator_is_refused():
-    base = GaussianNB().fit(X_LT, Y_LT)
-    with pytest.raises(ValueError, match="FrozenEstimator"):
-        LogitAdjustedClassifier(FrozenEstimator(base), weight_power=0.5).fit(X_LT, Y_LT)
 
 
 def _exact_balanced_error(clf):

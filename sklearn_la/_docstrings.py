@@ -1,0 +1,67 @@
+"""Docstring text shared by both post-hoc estimators, written once.
+
+In the manner of imbalanced-learn's ``Substitution``: a class docstring holds
+placeholders such as ``{priors}`` on a line of their own, and
+:func:`_fill_doc` replaces each with the shared text, so a change to a
+parameter's meaning is documented in one place. Placeholders are replaced by
+name only (no ``str.format``), so braces elsewhere in a docstring, as in
+``{"uniform", "train"}``, are left alone.
+"""
+
+_PARAMETERS = {
+    "priors": """\
+    priors : "train", array-like of shape (n_classes,), pandas Series or dict, \
+default="train"
+        Training priors ``pi``. ``"train"`` uses the label frequencies of the
+        ``y`` given to :meth:`fit` (weighted by ``sample_weight`` when given);
+        a class of zero total weight is then refused by name. An array is
+        taken in the order of ``classes_``, or of the sorted labels where the
+        priors are needed before the base model is fitted (``weight_power >
+        0``, cross-validation folds); the two agree for every scikit-learn
+        classifier. A pandas Series or dict is aligned by label. Either is
+        normalised to sum to one (so class counts work too); entries must be
+        finite and positive.""",
+    "response_method": """\
+    response_method : {"auto", "predict_proba", "predict_log_proba", \
+"decision_function"}, default="auto"
+        Which base method gives the scores. ``"auto"`` tries
+        ``predict_proba``, ``predict_log_proba`` then ``decision_function``.
+        ``"decision_function"`` assumes a log-linear model (its softmax is the
+        posterior, as for logistic regression).""",
+}
+
+_ATTRIBUTES = {
+    "fitted_attributes": """\
+    classes_ : ndarray of shape (n_classes,)
+        Class labels, those of ``estimator_``, in its order.
+
+    priors_ : ndarray of shape (n_classes,)
+        Training priors ``pi`` used by the adjustment, in ``classes_`` order.
+
+    class_counts_ : ndarray of shape (n_classes,)
+        Number of training samples per class (unweighted); read by the
+        many/medium/few-shot scorers of :mod:`sklearn_la.metrics`.
+
+    target_priors_ : ndarray of shape (n_classes,) or None
+        Deployment priors ``q``; ``None`` for ``target_priors="estimate"``.
+
+    response_method_ : str
+        Base method the scores come from.
+
+    n_features_in_ : int
+        Number of features seen during fit, if the base estimator has it.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Feature names seen during fit, if the base estimator has them.""",
+}
+
+_SHARED = {**_PARAMETERS, **_ATTRIBUTES}
+
+
+def _fill_doc(obj):
+    """Class decorator: replace ``{name}`` lines of ``__doc__`` with shared text."""
+    doc = obj.__doc__
+    for name, text in _SHARED.items():
+        doc = doc.replace("    {" + name + "}", text)
+    obj.__doc__ = doc
+    return obj

@@ -1,0 +1,161 @@
+"""How ``fit``'s metadata reaches the base model: routed once, per fit.
+
+With metadata routing enabled, :func:`~sklearn.utils.metadata_routing.process_routing`
+decides what the base estimator (and the CV splitter) receive, aliases
+included; the meta-estimator consumes ``sample_weight`` itself for the class
+priors (its self request). Without routing, fit params go straight to the
+base and ``sample_weight`` travels under the keyword the base's ``fit`` takes
+(``<last step>__sample_weight`` for a pipeline), as in scikit-learn before
+routing. Either way the result is one :class:`~sklearn.utils.Bunch` that the
+fit workers receive whole.
+"""
+
+import inspect
+
+import numpy as np
+from sklearn.frozen import FrozenEstimator
+from sklearn.pipeline import Pipeline
+from sklearn.utils import Bunch
+from sklearn.utils.metadata_routing import _routing_enabled, process_routing
+
+from ._validation import _check_sample_weight
+
+
+def _route_fit_params(meta, *, n_samples, sample_weight, fit_params, needs_weights):
+    """Route ``fit``'s metadata once.
+
+    Parameters
+    ----------
+    meta : estimator
+        The meta-estimator; its ``get_metadata_routing`` is used.
+
+    n_samples : int
+        Number of training samples, to check routed weights.
+
+    sample_weight : ndarray of shape (n_samples,) or None
+        The validated weights given to the meta-estimator's ``fit``.
+
+    fit_params : dict
+        The other metadata given to ``fit``.
+
+    needs_weights : bool
+        Whether the base must be able to take sample weights
+        (``weight_power > 0``).
+
+    Returns
+    -------
+    routing : Bunch
+        ``fit_params`` for the base's ``fit`` (weights excluded),
+        ``sample_weight`` the base is fitted with (or None), ``weight_key``
+        the keyword carrying weights to the base's ``fit`` (None when it takes
+        none), ``split_params`` for the CV splitter and ``prior_weight``, the
+        weights of the class priors.
+    """
+    if _routing_enabled():
+        routing = _process(meta, n_samples, sample_weight, fit_params, needs_weights)
+    else:
+        routing = Bunch(
+            fit_params=dict(fit_params),
+            sample_weight=sample_weight,
+            weight_key=None,
+            split_params={},
+        )
+        # A frozen model is never refitted: weights only shape the priors.
+        frozen = isinstance(meta.estimator, FrozenEstimator)
+        if not frozen and (sample_weight is not None or needs_weights):
+            routing.weight_key = _sample_weight_key(meta.estimator)
+    if needs_weights and routing.weight_key is None:
+        raise ValueError(
+            "weight_power > 0 needs the base estimator to receive sample_weight "
+            "in fit; with metadata routing enabled, request it with "
+            "`estimator.set_fit_request(sample_weight=True)`."
+        )
+    # The priors describe the data the base model is fitted on: the
+    # meta-estimator's own weights, else those routed to the base (an aliased
+    # request such as set_fit_request(sample_weight="my_sw")).
+    routing.prior_weight = (
+        sample_weight if sample_weight is not None else routing.sample_weight
+    )
+    return routing
+
+
+def _process(meta, n_samples, sample_weight, fit_params, needs_weights):
+    """:func:`process_routing`, with a probe of ones when weights are needed.
+
+    When the caller gives no weights but the family needs the base to take
+    some, routing ones tells whether the base requested ``sample_weight``.
+    """
+    probe = sample_weight
+    if probe is None and needs_weights:
+        probe = np.ones(n_samples)
+    params = dict(fit_params)
+    if probe is not None:
+        params["sample_weight"] = probe
+    routed = process_routing(meta, "fit", **params)
+    estimator_params = dict(routed.estimator.fit)
+    base_weight = estimator_params.pop("sample_weight", None)
+    weight_key = None if base_weight is None else "sample_weight"
+    if base_weight is probe and sample_weight is None:
+        base_weight = None
+    elif base_weight is not None:
+        base_weight = _check_sample_weight(base_weight, n_samples)
+    splitter = routed.get("splitter")
+    return Bunch(
+        fit_params=estimator_params,
+        sample_weight=base_weight,
+        weight_key=weight_key,
+        split_params={} if splitter is None else dict(splitter.split),
+    )
+
+
+def _sample_weight_key(estimator):
+    """Fit keyword that carries sample weights to ``estimator`` without routing.
+
+    A pipeline takes them as ``<last step>__sample_weight`` (scikit-learn's
+    convention before metadata routing). A base that cannot take weights gets
+    a clear error instead of silently ignoring them, because the adjustment
+    would then be computed for a different model.
+    """
+    key, target = "sample_weight", estimator
+    if isinstance(estimator, Pipeline):
+        name, target = estimator.steps[-1]
+        key = f"{name}__sample_weight"
+    if "sample_weight" not in inspect.signature(target.fit).parameters:
+        raise TypeError(
+            f"`estimator` {type(target).__name__} does not accept sample_weight "
+            "in fit, which sample_weight or weight_power > 0 need. Use a base "
+            "estimator that does, or enable metadata routing "
+            "(sklearn.set_config(enable_metadata_routing=True)) and request it."
+        )
+    return key
+
+
+def _fit_estimator(estimator, X, y, *, fit_params, weight_key, sample_weight):
+    """Fit ``estimator`` with its routed params and, if any, sample weights.
+
+    Parameters
+    ----------
+    estimator : estimator instance
+        An unfitted clone (or a frozen model, whose ``fit`` does nothing).
+
+    X, y : array-like
+        Training data.
+
+    fit_params : dict
+        Routed fit params, already indexed to the rows of ``X``.
+
+    weight_key : str or None
+        Keyword carrying the weights; None when the base takes none.
+
+    sample_weight : ndarray of shape (n_samples,) or None
+        Weights for the base's fit.
+
+    Returns
+    -------
+    estimator : estimator instance
+        The fitted estimator.
+    """
+    kwargs = dict(fit_params)
+    if weight_key is not None and sample_weight is not None:
+        kwargs[weight_key] = sample_weight
+    return estimator.fit(X, y, **kwargs)

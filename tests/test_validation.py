@@ -1,0 +1,142 @@
+"""The one home of target, label, weight and per-class-vector checks."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sklearn_la._validation import (
+    _by_label,
+    _check_class_vector,
+    _check_grid,
+    _check_priors,
+    _check_sample_weight,
+    _check_targets,
+    _class_priors,
+    _encode_labels,
+    _train_priors,
+)
+
+
+@pytest.mark.parametrize(
+    "y, exc, match",
+    [
+        (None, ValueError, "requires y to be passed.*`y` must be"),
+        (np.array([]), ValueError, r"`y` is empty \(0 samples\)"),
+        (np.array(["a", None, "b"], dtype=object), ValueError, "missing labels"),
+        (np.array(["a", 1], dtype=object), ValueError, "mixes labels of types"),
+        (np.linspace(0, 1, 5), ValueError, "continuous"),
+        (np.zeros(4), ValueError, "at least 2 classes"),
+    ],
+)
+def test_bad_targets_are_refused_naming_y(y, exc, match):
+    with pytest.raises(exc, match=match):
+        _check_targets(y, "Owner")
+
+
+def test_a_column_of_labels_is_raveled():
+    with pytest.warns(Warning, match="column-vector"):
+        y = _check_targets(np.array([[0], [1], [1]]), "Owner")
+    assert y.shape == (3,)
+
+
+@pytest.mark.parametrize("classes", [[0, 1, 2], [2, 0, 1], ["b", "c", "a"]], ids=str)
+def test_encode_labels_follows_any_class_order(classes):
+    classes = np.asarray(classes)
+    y = classes[[2, 0, 1, 1, 2]]
+    np.testing.assert_array_equal(_encode_labels(y, classes), [2, 0, 1, 1, 2])
+
+
+def test_encode_labels_names_unknown_labels():
+    with pytest.raises(ValueError, match=r"labels \[7\] that are not among"):
+        _encode_labels(np.array([0, 7]), np.array([0, 1]))
+
+
+@pytest.mark.parametrize(
+    "weights, exc, match",
+    [
+        ([1.0, -1.0, 2.0], ValueError, "must be non-negative.*1 negative"),
+        ([1.0, np.nan, 2.0], ValueError, "must be finite"),
+        ([0.0, 0.0, 0.0], ValueError, "sums to zero"),
+        ([1.0, 2.0], ValueError, "inconsistent numbers of samples"),
+        (["a", "b", "c"], TypeError, "array-like of numbers"),
+        (np.ones((3, 1)), ValueError, "must be 1-D"),
+    ],
+)
+def test_bad_sample_weight_is_refused(weights, exc, match):
+    with pytest.raises(exc, match=match):
+        _check_sample_weight(weights, 3)
+
+
+def test_scalar_sample_weight_is_broadcast():
+    np.testing.assert_array_equal(_check_sample_weight(2, 3), [2.0, 2.0, 2.0])
+
+
+def test_class_priors_keep_empty_classes_aligned():
+    priors = _class_priors(np.array([0, 0, 2]), 3, np.array([1.0, 1.0, 2.0]))
+    np.testing.assert_allclose(priors, [0.5, 0.0, 0.5])
+
+
+def test_train_priors_name_a_class_of_zero_weight():
+    with pytest.raises(ValueError, match=r"class \['b'\] has no sample"):
+        _train_priors(np.array([0, 1, 2]), ["a", "b", "c"], np.array([1, 0, 1.0]))
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        pd.Series({2: 0.1, 1: 0.2, 0: 0.7}),
+        {2: 0.1, 1: 0.2, 0: 0.7},
+        {np.int64(2): 1, np.int64(1): 2, np.int64(0): 7},
+        [0.7, 0.2, 0.1],
+    ],
+    ids=["series", "dict", "numpy-keys", "array"],
+)
+def test_priors_are_aligned_by_label_not_position(values):
+    np.testing.assert_allclose(_check_priors(values, [0, 1, 2]), [0.7, 0.2, 0.1])
+
+
+@pytest.mark.parametrize(
+    "values, exc, match",
+    [
+        ({0: 0.5, 5: 0.5}, ValueError, r"missing \[1\], unknown \[5\]"),
+        ([0.5, 0.5, 0.5], ValueError, "has length 3, expected n_classes=2"),
+        ([0.5, 0.0], ValueError, "strictly positive"),
+        ([0.5, np.inf], ValueError, "must be finite"),
+        (["a", "b"], TypeError, "must contain numbers"),
+        ("uniform", ValueError, "1-D array-like"),
+        ([1e308, 1e-320], ValueError, "too uneven"),
+    ],
+)
+def test_bad_priors_are_refused_naming_the_argument(values, exc, match):
+    with pytest.raises(exc, match=match):
+        _check_priors(values, [0, 1], name="priors")
+
+
+def test_huge_priors_are_normalised_without_overflow():
+    np.testing.assert_allclose(_check_priors([1e308, 1e308], [0, 1]), [0.5, 0.5])
+
+
+def test_class_vector_of_counts_may_hold_zeros():
+    np.testing.assert_array_equal(
+        _check_class_vector([3, 0], [0, 1], name="counts", positive=False), [3, 0]
+    )
+
+
+def test_by_label_keeps_strings_and_keys_arrays():
+    assert _by_label("train", [0, 1], name="priors") == "train"
+    assert _by_label([3, 1], ["b", "a"], name="priors") == {"b": 0.75, "a": 0.25}
+
+
+@pytest.mark.parametrize(
+    "values, exc, match",
+    [
+        ([0.0, np.nan], ValueError, "must be finite"),
+        ([], ValueError, "non-empty 1-D"),
+        (["x"], TypeError, "array-like of numbers"),
+        ("0.5", TypeError, "array-like of numbers"),
+        ([0.5, 2.0], ValueError, r"entries must lie in \[0, 1\]"),
+    ],
+)
+def test_bad_grids_are_refused(values, exc, match):
+    with pytest.raises(exc, match=match):
+        _check_grid(values, "grid", low=0, high=1)
