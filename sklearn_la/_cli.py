@@ -280,7 +280,12 @@ def _run(split, keys, args, many, few, progress):
     for number, (key, name, (method_key, method, model)) in enumerate(jobs, 1):
         progress(f"[{number}/{len(jobs)}] {name}, {method} ...", end="")
         begin = time.perf_counter()
-        y_pred, caught = fit_predict(model, split, f"{name}, {method}")
+        try:
+            y_pred, caught = fit_predict(model, split, f"{name}, {method}")
+        except BaseException:
+            # Ends the progress line, so that the error gets a line of its own.
+            progress(" failed", prefix=False)
+            raise
         seconds = time.perf_counter() - begin
         total = time.perf_counter() - start
         progress(f" {seconds:.1f} s ({total:.1f} s in all)", prefix=False)

@@ -107,6 +107,11 @@ def _read_sample(path):
         raise CLIError(f"--data: cannot read {str(path)!r}: {exc.strerror}") from exc
     if not raw.strip():
         raise CLIError(f"--data: {str(path)!r} is empty.")
+    if b"\0" in raw:
+        raise CLIError(
+            f"--data: {str(path)!r} is not a text file (a spreadsheet?); save it "
+            "as CSV first."
+        )
     # A multi-byte character may be cut at the end of the sample.
     for encoding in ("utf-8-sig", "latin-1"):
         try:
@@ -171,8 +176,15 @@ def _check_target_column(frame, target, path, sep):
         )
     raise CLIError(
         f"--target: column {target!r} not found in {str(path)!r}; its columns are "
-        f"{columns!r}.{hint}"
+        f"{_shorten(columns)}.{hint}"
     )
+
+
+def _shorten(names, most=20, width=40):
+    """A list of column names short enough for one line of an error message."""
+    shown = [name if len(name) <= width else name[:width] + "..." for name in names]
+    more = f" and {len(names) - most} more" if len(names) > most else ""
+    return f"{shown[:most]!r}{more}"
 
 
 def _target(frame, target):

@@ -512,6 +512,14 @@ def test_unusable_files_are_refused_in_one_line(tmp_path, capsys):
     assert "single column with separator ','; give the right one with --sep" in (
         error(spaced)
     )
+    workbook = tmp_path / "data.xlsx"
+    workbook.write_bytes(b"PK\x03\x04\x14\x00\x00\x00" + bytes(range(256)))
+    assert "is not a text file (a spreadsheet?)" in error(workbook)
+    wide = tmp_path / "wide.csv"
+    wide.write_text(
+        ",".join(f"column_{i}" for i in range(100)) + "\n" + "1," * 99 + "1\n"
+    )
+    assert "'column_19'] and 80 more" in error(wide)
     ragged = tmp_path / "ragged.csv"
     ragged.write_text("a,y\n1,p\n2,q,extra,more\n")
     assert "cannot read" in error(ragged) and "Expected 2 fields" in error(ragged)
@@ -550,6 +558,25 @@ def test_bad_options_are_refused_in_one_line(capsys, argv, message):
     error = _error_of(argv, capsys)
     assert message in error
     assert error.endswith("(see sklearn-la --help)") or "argument" not in error
+
+
+@pytest.mark.parametrize("quiet", [True, False])
+def test_a_failing_fit_is_reported_in_one_line(capsys, quiet):
+    # Every class has fewer than 100 rows: StratifiedKFold cannot make 100 folds.
+    argv = ["--models", "logreg", "--cv", "100"] + (["-q"] if quiet else [])
+    assert main(argv) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1] == (
+        f"{ERROR}logistic regression, logit-adjusted (CV): fitting failed: "
+        "ValueError: n_splits=100 cannot be greater than the number of members in "
+        "each class."
+    )
+    if quiet:
+        assert len(err) == 1
+    else:
+        assert err[-2].endswith(
+            "[2/3] logistic regression, logit-adjusted (CV) ... failed"
+        )
 
 
 def test_unwritable_destinations_are_refused_before_fitting(tmp_path, capsys):
