@@ -293,7 +293,7 @@ def _run(split, keys, args, many, few, progress):
             progress(f"warning: {name}, {method}: {message}")
         tau = getattr(model, "tau_", None)
         if args.cv is not None and tau is not None:
-            method = f"logit-adjusted (CV: tau={tau:.2g})"
+            method = f"logit-adjusted (CV: tau={tau:.3g})"
         scores = score(split, y_pred, class_counts, many, few)
         cells = " | ".join(_cell(scores[column]) for column in columns)
         print(f"| {name} | {method} | {cells} |", flush=True)

@@ -267,11 +267,22 @@ def test_decimal_commas_are_read_as_numbers(tmp_path, capsys):
     assert "one-hot encoded (text categories): colour" in out
 
 
-def test_index_column_of_to_csv_is_dropped_and_reported(tmp_path, capsys):
-    data = _csv(tmp_path, _frame(), index=True)
-    argv = ["--data", data, "--target", "species", "--models", "logreg", "-q"]
+@pytest.mark.parametrize(
+    "write, dropped",
+    [
+        (lambda f, path: f.to_csv(path), "'Unnamed: 0' (a row index"),
+        (lambda f, path: f.reset_index().to_csv(path, index=False), "'index' (a row"),
+    ],
+    ids=["to_csv", "reset_index"],
+)
+def test_index_column_of_to_csv_is_dropped_and_reported(
+    tmp_path, capsys, write, dropped
+):
+    path = tmp_path / "data.csv"
+    write(_frame(), path)
+    argv = ["--data", str(path), "--target", "species", "--models", "logreg", "-q"]
     out = _run(argv, capsys).out
-    assert "dropped column(s) 'Unnamed: 0' (a row index" in out
+    assert f"dropped column(s) {dropped}" in out
     assert "features (4): f0, f1, f2, colour" in out
 
 
