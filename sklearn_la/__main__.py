@@ -1,10 +1,10 @@
-"""``python -m sklearn_la``: run the demo of :mod:`sklearn_la._demo`."""
+"""``python -m sklearn_la``: run the command of :mod:`sklearn_la._cli`."""
 
 import sys
 
-from ._demo import main
+from ._cli import main
 
 # Guarded so that importing this module (pytest's --doctest-modules collects the
-# whole package) does not run the demo.
+# whole package) does not run the command.
 if __name__ == "__main__":
     sys.exit(main())

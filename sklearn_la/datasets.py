@@ -15,6 +15,7 @@ from numbers import Integral, Real
 import numpy as np
 from scipy.stats import norm
 from sklearn.utils import _safe_indexing, check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_consistent_length, column_or_1d
 
@@ -30,32 +31,9 @@ __all__ = [
 # probability Phi(-2 / sqrt(2)) = Phi(-sqrt(2)), whatever the class prior.
 BAYES_BALANCED_ERROR_SYNTHETIC = float(norm.cdf(-np.sqrt(2.0)))
 
-_PROFILES = ("exponential", "step")
-
 # Mathematically integral sizes such as 5000 * 100**-1 must not lose a sample to
 # floating-point rounding before the floor.
 _FLOOR_TOLERANCE = 1e-9
-
-
-def _check_ratio(imbalance_ratio):
-    if isinstance(imbalance_ratio, bool) or not isinstance(imbalance_ratio, Real):
-        raise TypeError(
-            f"`imbalance_ratio` must be a real number >= 1; got {imbalance_ratio!r}."
-        )
-    if not np.isfinite(imbalance_ratio) or imbalance_ratio < 1:
-        raise ValueError(
-            "`imbalance_ratio` (largest over smallest class size) must be a finite "
-            f"number >= 1; got {imbalance_ratio!r}."
-        )
-    return float(imbalance_ratio)
-
-
-def _check_positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, Integral):
-        raise TypeError(f"`{name}` must be an integer >= 1; got {value!r}.")
-    if value < 1:
-        raise ValueError(f"`{name}` must be an integer >= 1; got {value!r}.")
-    return int(value)
 
 
 def _profile_sizes(n_classes, n_max, imbalance_ratio, profile):
@@ -70,6 +48,18 @@ def _profile_sizes(n_classes, n_max, imbalance_ratio, profile):
     return np.maximum(np.floor(raw + _FLOOR_TOLERANCE).astype(np.int64), 1)
 
 
+@validate_params(
+    {
+        "X": ["array-like", "sparse matrix"],
+        "y": ["array-like"],
+        # Closed on the left only, so that inf is refused along with nan.
+        "imbalance_ratio": [Interval(Real, 1, np.inf, closed="left")],
+        "profile": [StrOptions({"exponential", "step"})],
+        "n_max": [Interval(Integral, 1, None, closed="left"), None],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def make_long_tailed(
     X, y, imbalance_ratio, *, profile="exponential", n_max=None, random_state=None
 ):
@@ -138,11 +128,6 @@ def make_long_tailed(
     >>> np.bincount(y_step)
     array([100, 100,  10,  10])
     """
-    ratio = _check_ratio(imbalance_ratio)
-    if profile not in _PROFILES:
-        raise ValueError(
-            f"`profile` must be one of {list(_PROFILES)!r}; got {profile!r}."
-        )
     labels = column_or_1d(y)
     check_consistent_length(X, labels)
     target_type = type_of_target(labels, input_name="y")
@@ -158,10 +143,8 @@ def make_long_tailed(
             f"{classes.tolist()!r}."
         )
     class_sizes = np.bincount(y_encoded)
-    n_max = (
-        int(class_sizes.min()) if n_max is None else _check_positive_int(n_max, "n_max")
-    )
-    targets = _profile_sizes(classes.shape[0], n_max, ratio, profile)
+    n_max = int(class_sizes.min()) if n_max is None else int(n_max)
+    targets = _profile_sizes(classes.shape[0], n_max, float(imbalance_ratio), profile)
 
     short = np.flatnonzero(targets > class_sizes)
     if short.size:
@@ -187,6 +170,14 @@ def make_long_tailed(
     return _safe_indexing(X, kept), _safe_indexing(y, kept)
 
 
+@validate_params(
+    {
+        "n_samples": [Interval(Integral, 1, None, closed="left")],
+        "positive_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def make_paper_synthetic(n_samples=10000, *, positive_fraction=0.05, random_state=None):
     """Two-Gaussian long-tailed data of the paper's synthetic experiment.
 
@@ -227,17 +218,6 @@ def make_paper_synthetic(n_samples=10000, *, positive_fraction=0.05, random_stat
     >>> X.shape, sorted(set(y.tolist()))
     ((1000, 2), [-1, 1])
     """
-    n_samples = _check_positive_int(n_samples, "n_samples")
-    if isinstance(positive_fraction, bool) or not isinstance(positive_fraction, Real):
-        raise TypeError(
-            "`positive_fraction` must be a number strictly between 0 and 1; got "
-            f"{positive_fraction!r}."
-        )
-    if not 0 < positive_fraction < 1:
-        raise ValueError(
-            "`positive_fraction` must be a number strictly between 0 and 1; got "
-            f"{positive_fraction!r}."
-        )
     rng = check_random_state(random_state)
     y = np.where(rng.uniform(size=n_samples) < positive_fraction, 1, -1).astype(
         np.int64
