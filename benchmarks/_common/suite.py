@@ -286,6 +286,10 @@ def main(argv=None):
         )
     quick = args.quick or args.tiny
     out, out_flag = _out_folder(args, quick, parser)
+    if extra:
+        # A mistyped flag stops here, before the README is rewritten.
+        benchmark = load(modules[0])
+        runner.configure(benchmark, part_argv(benchmark, args, out_flag, extra)[0])
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("MPLBACKEND", "Agg")

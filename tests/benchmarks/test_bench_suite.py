@@ -125,14 +125,17 @@ def test_failed_benchmark_is_recorded_and_the_rest_collected(
     assert "by an earlier run" in readme
 
 
-def test_quick_refuses_to_overwrite_the_full_results_and_unknown_names():
+def test_bad_command_lines_stop_before_anything_runs(tmp_path):
     with pytest.raises(SystemExit):
         suite.main(["--quick", "--out", str(runner.RESULTS), "tuning"])
     with pytest.raises(SystemExit):
         suite.main(["--quick", "--only", "no-such-part"])
-    # A benchmark's own flags need that benchmark alone.
+    # A benchmark's own flags need that benchmark alone, and must be its own.
     with pytest.raises(SystemExit):
         suite.main(["--quick", "tuning", "posthoc", "--repeats", "1"])
+    with pytest.raises(SystemExit):
+        suite.main(["tuning", "--repeats", "many", "--out", str(tmp_path)])
+    assert not (tmp_path / "README.md").exists()
 
 
 def test_collect_only_rebuilds_the_readme_from_the_files(tmp_path, capsys):
