@@ -4,8 +4,9 @@ A benchmark module defines ``BENCHMARK = Benchmark(...)``: its name, title,
 ``run(config) -> Page`` function, its own flags and the sizes ``--tiny``
 gives it. :func:`run` does the rest: the common flags, the output folder
 (``benchmarks/results`` for a full run; a ``--quick`` run writes only where
-``--out`` says), timing, restoring process-wide state, printing the page and
-writing it with :mod:`_common.render`.
+``--out`` says), restoring process-wide state, printing the page and writing
+it with :mod:`_common.render`. The suite (:mod:`_common.suite`) times each
+benchmark and reports it in the results README.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import argparse
 import contextlib
 import shlex
 import sys
-import time
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -80,12 +80,11 @@ def result_file(name):
 
 @dataclass
 class Outcome:
-    """A benchmark run: its page, the files written, its data and duration."""
+    """A benchmark run: its page, the files written and its data."""
 
     text: str
     written: list[Path] = field(default_factory=list)
     result: object = None
-    seconds: float = 0.0
 
 
 def _positive_int(text):
@@ -239,11 +238,9 @@ def run(benchmark, argv: Sequence[str] = ()):
     Returns
     -------
     Outcome
-        The page's text, the files written, ``Page.result`` and the seconds
-        the run took.
+        The page's text, the files written and ``Page.result``.
     """
     config = configure(benchmark, argv)
-    start = time.perf_counter()
     with isolated():
         page = benchmark.run(config)
         text = render_page(benchmark.title, config.command, page.body)
@@ -253,4 +250,4 @@ def run(benchmark, argv: Sequence[str] = ()):
             out = Path(config.out_dir)
             written = write_page(out, benchmark.md, text, page.figures)
             print("wrote " + ", ".join(str(p) for p in written), flush=True)
-    return Outcome(text, written, page.result, time.perf_counter() - start)
+    return Outcome(text, written, page.result)
