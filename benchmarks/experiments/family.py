@@ -45,9 +45,10 @@ from sklearn_la import LogitAdjustedClassifier, LogitAdjustedClassifierCV
 from _common.machine import EXPERIMENT_VERSIONS, machine_info
 from _common.render import Page, table
 from _common.runner import Benchmark
-from _data import DATASETS, describe, load_split
+from _data import describe, load_split
 from experiments._models import (
-    MODELS,
+    grid,
+    grid_options,
     imblearn,
     make_models,
     models_line,
@@ -241,20 +242,7 @@ def one_se_vs_best(rows, tol=1e-9):
 
 
 def _options(parser):
-    parser.add_argument(
-        "--datasets",
-        nargs="+",
-        default=None,
-        choices=DATASETS,
-        help="default: all; digits-LT and ecoli with --quick",
-    )
-    parser.add_argument("--models", nargs="+", default=None, choices=MODELS)
-    parser.add_argument(
-        "--n-jobs",
-        type=int,
-        default=2,
-        help="cells run in parallel processes (default 2)",
-    )
+    grid_options(parser)
     parser.add_argument(
         "--no-verify",
         action="store_true",
@@ -267,8 +255,7 @@ def run(config):
     from joblib import Parallel, delayed
 
     silence_expected_warnings()
-    datasets = config.datasets or (("digits-LT", "ecoli") if config.quick else DATASETS)
-    models = config.models or MODELS
+    datasets, models = grid(config)
     cells = [(d, m, s) for d in datasets for m in models for s in range(config.seeds)]
     t0 = time.perf_counter()
     results = Parallel(n_jobs=config.n_jobs)(

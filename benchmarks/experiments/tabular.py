@@ -56,9 +56,11 @@ from sklearn_la.metrics import group_accuracy
 from _common.machine import EXPERIMENT_VERSIONS, machine_info
 from _common.render import Page
 from _common.runner import Benchmark
-from _data import DATASETS, describe, load_split
+from _data import describe, load_split
 from experiments._models import (
     MODELS,
+    grid,
+    grid_options,
     imblearn,
     make_models,
     models_line,
@@ -201,20 +203,7 @@ def run_cell(dataset, model_name, seed, quick, extras):
 
 
 def _options(parser):
-    parser.add_argument(
-        "--datasets",
-        nargs="+",
-        default=None,
-        choices=DATASETS,
-        help="default: all; digits-LT and ecoli with --quick",
-    )
-    parser.add_argument("--models", nargs="+", default=None, choices=MODELS)
-    parser.add_argument(
-        "--n-jobs",
-        type=int,
-        default=2,
-        help="cells run in parallel processes (default 2)",
-    )
+    grid_options(parser)
     parser.add_argument(
         "--no-plots", action="store_true", help="skip the two PNG plots"
     )
@@ -225,8 +214,9 @@ def run(config):
     from joblib import Parallel, delayed
 
     silence_expected_warnings()
-    datasets = config.datasets or (("digits-LT", "ecoli") if config.quick else DATASETS)
-    models = tuple(m for m in MODELS if m in (config.models or MODELS))
+    datasets, models = grid(config)
+    # Sections and columns keep the models' usual order.
+    models = tuple(m for m in MODELS if m in models)
     plot_dataset = datasets[0]
     cells = [(d, m, s) for d in datasets for m in models for s in range(config.seeds)]
     t0 = time.perf_counter()
