@@ -29,17 +29,12 @@ from __future__ import annotations
 
 import gzip
 import struct
-import sys
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-try:
-    from _data import MissingDependencyError, Split
-except ImportError:  # imported without benchmarks/ on sys.path
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from _data import MissingDependencyError, Split
+from _data import MissingDependencyError, Split
 
 FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
 PACKAGE = "dataset-fashion-mnist"
@@ -150,6 +145,22 @@ def _to_features(images):
     return (images.reshape(len(images), -1).astype(np.float32)) / np.float32(255.0)
 
 
+def _test_indices(y_te, n_test_per_class, rng):
+    """All test images, or ``n_test_per_class`` of each class drawn by ``rng``."""
+    if n_test_per_class is None:
+        return np.arange(len(y_te))
+    return np.sort(
+        np.concatenate(
+            [
+                rng.choice(
+                    np.flatnonzero(y_te == c), size=n_test_per_class, replace=False
+                )
+                for c in range(len(CLASS_NAMES))
+            ]
+        )
+    )
+
+
 def load_fashion_mnist_lt(
     random_state=0,
     *,
@@ -201,19 +212,7 @@ def load_fashion_mnist_lt(
             f"make_long_tailed gave class sizes {got.tolist()}, expected "
             f"{expected.tolist()} (floor(n_max * ratio^(-k/9)))."
         )
-    if n_test_per_class is None:
-        idx_te = np.arange(len(y_te))
-    else:
-        idx_te = np.sort(
-            np.concatenate(
-                [
-                    rng.choice(
-                        np.flatnonzero(y_te == c), size=n_test_per_class, replace=False
-                    )
-                    for c in range(len(CLASS_NAMES))
-                ]
-            )
-        )
+    idx_te = _test_indices(y_te, n_test_per_class, rng)
     return Split(
         _to_features(X_tr[idx_tr]),
         y_tr[idx_tr].copy(),

@@ -17,25 +17,17 @@ per-round ratio, so that load from other processes affects both sides alike:
    ``LogitAdjustedNet(loss="cross_entropy")`` separates the estimator's own
    overhead from the loss's.
 
-The target for both ratios is <= 1.10. The table is printed and written to
-``benchmarks/results/bench_losses.md`` with the machine, versions and command.
-
-Usage::
-
-    python benchmarks/bench_losses.py            # full run, about a minute
-    python benchmarks/bench_losses.py --quick    # smoke run, a few seconds
+The target for both ratios is <= 1.10. A full run takes about a minute,
+``--quick`` a few seconds.
 """
 
-import argparse
 import ctypes
 import ctypes.util
 import datetime
 import os
 import platform
 import statistics
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import sklearn
@@ -49,7 +41,10 @@ from sklearn_la import LogitAdjustedNet
 from sklearn_la._modules import TabularMLP
 from sklearn_la.losses import LogitAdjustedLoss
 
-RESULTS = Path(__file__).resolve().parent / "results" / "bench_losses.md"
+from _common.machine import load_average
+from _common.render import Page, table
+from _common.runner import Benchmark
+
 TARGET = 1.10
 
 
@@ -238,29 +233,31 @@ def _paired_ratio(ours, baseline):
 
 
 def _table(rows):
-    lines = [
-        "| measurement | baseline (CrossEntropyLoss / NeuralNetClassifier) "
-        "| sklearn-la | ratio | target <= 1.10 | floor: `F.cross_entropy(x + s, y)` |",
-        "|---|---|---|---|---|---|",
-    ]
+    head = ["measurement", "baseline (CrossEntropyLoss / NeuralNetClassifier)",
+            "sklearn-la", "ratio", "target <= 1.10",
+            "floor: `F.cross_entropy(x + s, y)`"]  # fmt: skip
+    cells = []
     for label, baseline, ours, floor in rows:
         ratio = _paired_ratio(ours, baseline)
         floor = "n/a" if floor is None else f"{_paired_ratio(floor, baseline):.3f}"
-        verdict = "yes" if ratio <= TARGET else "no"
-        lines.append(
-            f"| {label} | {_format_time(statistics.median(baseline))} "
-            f"| {_format_time(statistics.median(ours))} "
-            f"| {ratio:.3f} | {verdict} | {floor} |"
+        cells.append(
+            (
+                label,
+                _format_time(statistics.median(baseline)),
+                _format_time(statistics.median(ours)),
+                f"{ratio:.3f}",
+                "yes" if ratio <= TARGET else "no",
+                floor,
+            )  # fmt: skip
         )
-    return "\n".join(lines)
+    return table(head, cells)
 
 
-def _environment(args):
+def _environment(config):
     now = datetime.datetime.now(datetime.timezone.utc)
     return "\n".join(
         [
             f"- date: {now:%Y-%m-%d %H:%M UTC}",
-            f"- command: `python {' '.join(sys.argv)}`",
             f"- machine: {platform.platform()}, {platform.machine()}, "
             f"{os.cpu_count()} logical CPUs, "
             f"torch threads: {torch.get_num_threads()}",
@@ -269,70 +266,64 @@ def _environment(args):
             f"skorch {skorch.__version__}, scikit-learn {sklearn.__version__}, "
             f"numpy {np.__version__}",
             "- load average (1 min) before / after: "
-            f"{args.load_before:.2f} / {os.getloadavg()[0]:.2f} "
+            f"{config.load_before:.2f} / {load_average():.2f} "
             "(this run accounts for about 1; more means other processes shared "
             "the CPUs)",
-            f"- repeats: {args.loss_repeats} x {args.loss_inner} calls per loss "
-            f"measurement, {args.fit_repeats} fits per estimator",
-            f"- {args.allocator}",
+            f"- repeats: {config.loss_repeats} x {config.loss_inner} calls per loss "
+            f"measurement, {config.fit_repeats} fits per estimator",
+            f"- {config.allocator}",
         ]
     )
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--quick", action="store_true", help="few repeats, for a smoke test"
-    )
+def _options(parser):
     parser.add_argument(
         "--threads", type=int, default=1, help="torch intra-op threads (default 1)"
-    )
-    parser.add_argument(
-        "--no-write", action="store_true", help=f"do not write {RESULTS.name}"
     )
     parser.add_argument(
         "--default-malloc",
         action="store_true",
         help="leave glibc's mmap threshold alone (noisier at K=1000)",
     )
-    args = parser.parse_args(argv)
-    if args.default_malloc or args.quick:
+
+
+def run(config):
+    """Both ratios; see the module docstring."""
+    if config.default_malloc or config.quick:
         # A smoke run (also the one run.py --tiny makes inside pytest) leaves
         # the process's allocator as it found it.
-        args.allocator = "allocator: default"
+        config.allocator = "allocator: default"
     else:
-        args.allocator = _pin_glibc_malloc()
-    args.loss_repeats, args.loss_inner, args.fit_repeats = (
-        (20, 5, 1) if args.quick else (300, 20, 15)
+        config.allocator = _pin_glibc_malloc()
+    config.loss_repeats, config.loss_inner, config.fit_repeats = (
+        (20, 5, 1) if config.quick else (300, 20, 15)
     )
-    torch.set_num_threads(args.threads)
-    args.load_before = os.getloadavg()[0]
+    torch.set_num_threads(config.threads)
+    config.load_before = load_average()
 
-    rows = bench_losses((10, 100, 1000), 256, args.loss_repeats, args.loss_inner)
+    rows = bench_losses((10, 100, 1000), 256, config.loss_repeats, config.loss_inner)
     rows += bench_fit(
-        n_samples=4000 if not args.quick else 500,
+        n_samples=500 if config.quick else 4000,
         n_features=32,
         n_classes=10,
-        max_epochs=5 if not args.quick else 1,
-        repeats=args.fit_repeats,
+        max_epochs=1 if config.quick else 5,
+        repeats=config.fit_repeats,
     )
-    table = _table(rows)
-    report = (
-        "# Overhead of logit adjustment (benchmarks/bench_losses.py)\n\n"
+    body = (
         "Times are medians; a ratio is the median of per-round ratios, each "
         "round timing both sides back to back in one process. "
         "Target: ratio <= 1.10. The floor column is a bare module computing "
-        "`F.cross_entropy(x + s, y)` with no checks, timed in the same rounds: the cost of "
-        "the extra add and autograd node that any unfused implementation "
-        "pays.\n\n"
-        f"{table}\n\n{_environment(args)}\n"
+        "`F.cross_entropy(x + s, y)` with no checks, timed in the same rounds: the "
+        "cost of the extra add and autograd node that any unfused implementation "
+        f"pays.\n\n{_table(rows)}\n\n{_environment(config)}\n"
     )
-    print(report)
-    if not args.no_write:
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(report, encoding="utf-8")
-        print(f"written to {RESULTS}")
+    return Page(body, result=rows)
 
 
-if __name__ == "__main__":
-    main()
+BENCHMARK = Benchmark(
+    name="losses",
+    title="Overhead of logit adjustment",
+    run=run,
+    options=_options,
+    torch=True,
+)

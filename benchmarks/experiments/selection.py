@@ -14,21 +14,13 @@ of the candidate chosen by:
 The 3-fold rules use the first repeat of the repeated split, so one
 cross-validation run (``refit=False``) serves all rules. Held-out scores of every
 candidate come from one fit per ``weight_power`` on the whole training set, with
-``tau`` applied post hoc.
-
-Usage::
-
-    python benchmarks/bench_selection.py            # 5 data sets x 3 models x 3 seeds
-    python benchmarks/bench_selection.py --quick    # digits-LT, one seed, small models
-
-Writes ``benchmarks/results/bench_selection.md`` (full run only, unless --out).
+``tau`` applied post hoc. A full run covers 5 data sets x 3 models x 3 seeds;
+``--quick`` digits-LT, one seed, small models.
 """
 
-import argparse
 import sys
 import time
 import warnings
-from pathlib import Path
 
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
@@ -40,19 +32,18 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-sys.path.insert(0, str(Path(__file__).parent))
+from sklearn_la import LogitAdjustedClassifier, LogitAdjustedClassifierCV
+from sklearn_la._cv import _select_candidate
 
-import _data  # noqa: E402
-from _report import write_markdown  # noqa: E402
-from bench_family import machine_info  # noqa: E402
+import _data
+from _common.machine import EXPERIMENT_VERSIONS, machine_info
+from _common.render import Page, table
+from _common.runner import Benchmark
 
-from sklearn_la import LogitAdjustedClassifier, LogitAdjustedClassifierCV  # noqa: E402
-from sklearn_la._cv import _select_candidate  # noqa: E402
-
-RESULTS = Path(__file__).parent / "results" / "bench_selection.md"
 WEIGHT_POWERS = np.array([0.0, 0.25, 0.5, 0.75, 1.0])
 TAUS = np.round(np.linspace(0, 2, 21), 12)
 RULES = ("argmax, 3-fold", "1-SE, 3-fold", "argmax, 3x3 repeated", "1-SE, 3x3 repeated")
+COLUMNS = RULES + ("oracle",)
 
 
 def _models(seed, quick):
@@ -94,6 +85,7 @@ def _choices(cv_results):
 
 
 def run_cell(dataset, model_name, base, seed):
+    """Held-out score of each rule's choice, and the oracle's, on one split."""
     split = (
         _data.load_digits_lt(seed)
         if dataset == "digits-LT"
@@ -109,16 +101,11 @@ def run_cell(dataset, model_name, base, seed):
     return result
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--out", type=Path, default=None)
-    args = parser.parse_args(argv)
+def run(config):
+    """Every (data set, model) over the seeds; see the module docstring."""
     datasets = (
-        ("digits-LT",) if args.quick else ("digits-LT",) + _data.available_tabular()
+        ("digits-LT",) if config.quick else ("digits-LT",) + _data.available_tabular()
     )
-    seeds = range(1 if args.quick else args.seeds)
     start = time.perf_counter()
     rows = []
     with warnings.catch_warnings(), threadpool_limits(1):
@@ -128,41 +115,33 @@ def main(argv=None):
         for dataset in datasets:
             for model_name in ("LR", "RF", "HGB"):
                 cells = [
-                    run_cell(dataset, model_name, _models(s, args.quick)[model_name], s)
-                    for s in seeds
+                    run_cell(
+                        dataset, model_name, _models(s, config.quick)[model_name], s
+                    )
+                    for s in range(config.seeds)
                 ]
                 rows.append((dataset, model_name, cells))
                 print(f"done: {dataset} {model_name}", file=sys.stderr, flush=True)
     total = time.perf_counter() - start
+    return Page(_body(rows, config.seeds, total), result=rows)
 
-    columns = RULES + ("oracle",)
+
+def _body(rows, n_seeds, total):
+    means = {c: [] for c in COLUMNS}
+    cells = []
+    for dataset, model_name, seeds in rows:
+        values = [100 * np.mean([cell[c] for cell in seeds]) for c in COLUMNS]
+        for c, v in zip(COLUMNS, values):
+            means[c].append(v)
+        cells.append([dataset, model_name, *(f"{v:.1f}" for v in values)])
+    cells.append(["**average**", "", *(f"{np.mean(means[c]):.2f}" for c in COLUMNS)])
+    base = np.array(means[RULES[0]])
     lines = [
-        "# CV selection rules for (weight_power, tau)",
-        "",
-        f"Held-out balanced accuracy (%) of the candidate each rule picks, mean over "
-        f"{len(seeds)} seed(s); grid: weight_power in {WEIGHT_POWERS.tolist()} x 21 "
+        "Held-out balanced accuracy (%) of the candidate each rule picks, mean over "
+        f"{n_seeds} seed(s); grid: weight_power in {WEIGHT_POWERS.tolist()} x 21 "
         "taus in [0, 2]. `oracle` picks on the test set (upper bound).",
         "",
-        "| data set | model | " + " | ".join(columns) + " |",
-        "|---|---|" + "---|" * len(columns),
-    ]
-    means = {c: [] for c in columns}
-    for dataset, model_name, cells in rows:
-        values = [100 * np.mean([cell[c] for cell in cells]) for c in columns]
-        for c, v in zip(columns, values):
-            means[c].append(v)
-        lines.append(
-            f"| {dataset} | {model_name} | "
-            + " | ".join(f"{v:.1f}" for v in values)
-            + " |"
-        )
-    lines.append(
-        "| **average** | | "
-        + " | ".join(f"{np.mean(means[c]):.2f}" for c in columns)
-        + " |"
-    )
-    base = np.array(means[RULES[0]])
-    lines += [
+        table(["data set", "model", *COLUMNS], cells),
         "",
         "Rows where a rule beats / loses to `argmax, 3-fold` (by row mean):",
         "",
@@ -173,19 +152,15 @@ def main(argv=None):
             f"- {rule}: {int(np.sum(other > base + 1e-9))} better, "
             f"{int(np.sum(other < base - 1e-9))} worse of {len(base)}"
         )
-    lines += [
-        "",
-        f"Machine: {machine_info()}. Fits single-threaded.",
-        "",
-        f"Command: `python benchmarks/bench_selection.py{' --quick' if args.quick else ''}` "
-        f"(total {total:.0f} s)",
-        "",
-    ]
-    md = "\n".join(lines)
-    print(md)
-    write_markdown(md, args.out, quick=args.quick, default=RESULTS)
-    return rows
+    machine = machine_info(*EXPERIMENT_VERSIONS)
+    lines += ["", f"Machine: {machine}. Fits single-threaded.", ""]
+    lines.append(f"Run time: {total:.0f} s.")
+    return "\n".join(lines)
 
 
-if __name__ == "__main__":
-    main()
+BENCHMARK = Benchmark(
+    name="selection",
+    title="CV selection rules for (weight_power, tau)",
+    run=run,
+    seeds=(3, 1),
+)

@@ -1,0 +1,390 @@
+"""Neural long-tail table: logit adjustment against its baselines.
+
+For each data set and seed, one network architecture, optimiser, number of
+epochs and batch size (the same budget) is trained with each training loss
+of ``sklearn_la.LogitAdjustedNet``, and the held-out balanced accuracy and
+many / medium / few-shot accuracy are recorded. Rows:
+
+- ``ERM``: ``loss="cross_entropy"``;
+- ``post-hoc LA (tau=1)``: the fitted ERM net itself with ``posthoc_tau=1``
+  (``argmax_y f_y(x) - log pi_y``); no extra training;
+- ``LA loss (tau=1)``: ``loss="logit_adjusted"``;
+- ``balanced softmax``: ``loss="balanced_softmax"`` (Ren et al. 2020; the
+  same loss as the LA loss with tau=1, so with the same seed the two rows
+  should coincide up to floating-point noise: a check, not an extra method);
+- ``LDAM + DRW``: ``loss="ldam"`` (margins ``0.5 * (n_min / n_y)^(1/4)``,
+  logit scale ``s=1`` since the last layer is an ordinary, unnormalised
+  ``nn.Linear``) with deferred re-weighting (class-balanced weights,
+  beta=0.9999) switched on for the last quarter of the epochs
+  (``criterion__drw_epoch = epochs - ceil(epochs / 4)``);
+- ``class-balanced``: ``loss="class_balanced"`` (Cui et al. 2019, softmax
+  cross-entropy, beta=0.9999);
+- ``focal``: ``loss="focal"`` (gamma=2);
+- ``weight norm (tau=1)``: post-hoc weight normalisation of the fitted ERM
+  net: the final ``nn.Linear``'s row of class ``y`` (its weights *and* its
+  bias) is divided by ``||w_y||^tau``, i.e. the class score is
+  ``(w_y . phi(x) + b_y) / ||w_y||``; no extra training. The variant that
+  leaves the bias unscaled is reported as an extra row.
+
+Data sets and nets:
+
+- ``Fashion-MNIST-LT`` (``benchmarks/_fashion.py``, built exactly as
+  CIFAR-10-LT: 6000 ... 60 training images per class, ratio 100, balanced
+  10k test set): a small CNN defined here (two 3x3 conv blocks with batch
+  norm, ReLU and 2x2 max-pooling, 8 and 16 channels, then one linear layer),
+  inputs reshaped to ``(N, 1, 28, 28)`` float32 in [0, 1].
+- the naturally long-tailed tabular sets page-blocks, yeast, ecoli, abalone
+  (``benchmarks/_data.py``; 50/50 stratified split), standardised with a
+  ``StandardScaler`` fitted on the training half, and the library's default
+  ``TabularMLP`` (one hidden layer of 64 ReLU units).
+
+Budget (every row of a data set): SGD, momentum 0.9, weight decay 5e-4,
+lr 0.05 with cosine annealing to 0 over the epochs, batch 128; 4 epochs for
+the CNN, 50 for the MLP; ``random_state=seed`` so every row of a seed starts
+from the same initial weights and sees the same batches. Each seed also
+draws its own data (long-tail subsample / train-test split).
+
+Many / medium / few-shot groups use the training class sizes: the long-tail
+literature's > 100 / 20-100 / < 20 for the tabular sets; for
+Fashion-MNIST-LT (sizes 6000 ... 60, all but one above 100) > 1000 / 200-1000
+/ < 200, i.e. 4 / 3 / 3 classes.
+
+Torch runs single-threaded by default (``--threads``): on the 2-core
+machine this was written on, shared with other processes, two intra-op
+threads made the CNN 3-8x *slower* than one.
+
+A full run takes 5-7 minutes on 2 shared CPU cores, ``--quick`` under one
+minute (a scaled-down Fashion-MNIST-LT: 300 ... 3 training images, 50 test
+images per class).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import math
+import time
+import warnings
+
+import numpy as np
+import torch
+from sklearn.preprocessing import StandardScaler
+from torch import nn
+
+from sklearn_la import LogitAdjustedNet
+from sklearn_la.metrics import balanced_error, group_accuracy
+
+from _common.machine import load_average
+from _common.render import Page
+from _common.runner import Benchmark
+from _data import TABULAR, describe, load_split
+from _fashion import load_fashion_mnist_lt
+from experiments.neural_report import FASHION, ROWS, page_body
+
+DATASETS = (FASHION,) + TABULAR
+CHOICES = DATASETS + ("digits-LT",)
+# Rows trained with their own loss; the other rows adjust the ERM net.
+TRAINED = ("ERM", "LA loss (tau=1)", "balanced softmax", "LDAM + DRW",
+           "class-balanced", "focal")  # fmt: skip
+LDAM_MAX_M, LDAM_S, BETA, FOCAL_GAMMA = 0.5, 1.0, 0.9999, 2.0
+
+
+# --------------------------------------------------------------------------
+# The CNN (the same for every row)
+# --------------------------------------------------------------------------
+
+
+class SmallCNN(nn.Module):
+    """Two conv blocks + one linear layer, for 28x28 grey images given flat.
+
+    ``conv3x3(1->c1) - BN - ReLU - maxpool2 - conv3x3(c1->c2) - BN - ReLU -
+    maxpool2 - Linear(c2 * 7 * 7 -> output_units)``. The input is a
+    ``(N, 784)`` float tensor (scikit-learn style 2-D data), viewed as
+    ``(N, 1, 28, 28)``. ``LogitAdjustedNet`` sets ``output_units``.
+    """
+
+    def __init__(self, output_units=10, channels=(8, 16)):
+        super().__init__()
+        c1, c2 = channels
+        self.features = nn.Sequential(
+            nn.Conv2d(1, c1, 3, padding=1),
+            nn.BatchNorm2d(c1),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Conv2d(c1, c2, 3, padding=1),
+            nn.BatchNorm2d(c2),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Flatten(),
+        )
+        self.classifier = nn.Linear(c2 * 7 * 7, output_units)
+
+    def forward(self, X):
+        return self.classifier(self.features(X.view(-1, 1, 28, 28)))
+
+
+# --------------------------------------------------------------------------
+# Set-up per data set
+# --------------------------------------------------------------------------
+
+
+def dataset_config(name, quick):
+    """Net, budget and group thresholds of a data set (same for all rows)."""
+    if name == FASHION:
+        return dict(
+            module=SmallCNN,
+            module_desc="SmallCNN (conv 8 - conv 16 - linear, batch norm)",
+            epochs=2 if quick else 6,
+            lr=0.05,
+            # quick: the head class has 300 images, not 6000; scale the groups
+            many=50 if quick else 1000,
+            few=10 if quick else 200,
+        )
+    return dict(
+        module=None,  # the library's default TabularMLP
+        module_desc="TabularMLP (default: 1 hidden layer, 64 units)",
+        epochs=2 if quick else 50,
+        lr=0.05,
+        many=100,
+        few=20,
+    )
+
+
+def load_data(name, seed, quick):
+    """Split for ``seed``; tabular features standardised on the training half."""
+    if name == FASHION:
+        if quick:  # a scaled-down copy: 300 ... 3 training images, 50 test per class
+            return load_fashion_mnist_lt(seed, n_max=300, n_test_per_class=50)
+        return load_fashion_mnist_lt(seed)
+    split = load_split(name, seed)
+    scaler = StandardScaler().fit(split.X_train)
+    return split._replace(
+        X_train=scaler.transform(split.X_train).astype(np.float32),
+        X_test=scaler.transform(split.X_test).astype(np.float32),
+    )
+
+
+def drw_epoch(epochs):
+    """First (0-based) epoch of deferred re-weighting: the last quarter."""
+    return epochs - math.ceil(epochs / 4)
+
+
+def make_net(row, config, seed, device):
+    epochs = config["epochs"]
+    losses = {
+        "ERM": dict(loss="cross_entropy"),
+        "LA loss (tau=1)": dict(loss="logit_adjusted", tau=1.0),
+        "balanced softmax": dict(loss="balanced_softmax"),
+        "LDAM + DRW": dict(
+            loss="ldam",
+            criterion__max_m=LDAM_MAX_M,
+            criterion__s=LDAM_S,
+            criterion__drw_epoch=drw_epoch(epochs),
+            criterion__beta=BETA,
+        ),
+        "class-balanced": dict(loss="class_balanced", criterion__beta=BETA),
+        "focal": dict(loss="focal", criterion__gamma=FOCAL_GAMMA),
+    }
+    from skorch.callbacks import LRScheduler
+
+    module = {} if config["module"] is None else {"module": config["module"]}
+    return LogitAdjustedNet(
+        **module,
+        **losses[row],
+        optimizer=torch.optim.SGD,
+        lr=config["lr"],
+        optimizer__momentum=0.9,
+        optimizer__weight_decay=5e-4,
+        max_epochs=epochs,
+        batch_size=128,
+        callbacks=[("cosine", LRScheduler("CosineAnnealingLR", T_max=epochs))],
+        device=device,
+        random_state=seed,
+        verbose=0,
+    )
+
+
+# --------------------------------------------------------------------------
+# Post-hoc methods on the fitted ERM net
+# --------------------------------------------------------------------------
+
+
+def final_linear(module, n_classes):
+    """The last ``nn.Linear`` of ``module``; it must output the class logits."""
+    linears = [m for m in module.modules() if isinstance(m, nn.Linear)]
+    if not linears or linears[-1].out_features != n_classes:
+        raise ValueError(
+            "weight normalisation needs the module's last nn.Linear to output the "
+            f"{n_classes} class logits; got {linears[-1] if linears else None}."
+        )
+    return linears[-1]
+
+
+def weight_normalised(net, tau=1.0, *, scale_bias=True):
+    """A copy of the fitted ``net``, final layer rows divided by ``||w_y||^tau``.
+
+    With ``scale_bias`` the bias ``b_y`` is divided too, so each class score
+    ``w_y . phi + b_y`` is rescaled as a whole; otherwise only the weights.
+    """
+    normalised = copy.deepcopy(net)
+    layer = final_linear(normalised.module_, len(net.classes_))
+    with torch.no_grad():
+        scale = layer.weight.norm(dim=1).pow(tau)
+        layer.weight.div_(scale[:, None])
+        if scale_bias and layer.bias is not None:
+            layer.bias.div_(scale)
+    return normalised, scale.detach().cpu().numpy()
+
+
+def logits_of(net, X):
+    return net.forward(X, training=False).detach().cpu().double().numpy()
+
+
+# --------------------------------------------------------------------------
+# One (data set, seed) cell
+# --------------------------------------------------------------------------
+
+
+def score(split, pred, counts, config):
+    groups = group_accuracy(
+        split.y_test,
+        pred,
+        class_counts=counts,
+        many_threshold=config["many"],
+        few_threshold=config["few"],
+    )
+    return {"bacc": 1.0 - balanced_error(split.y_test, pred), **groups}
+
+
+def _fit_row(row, config, seed, device, split, counts):
+    """Train the net of one row; its logits on the test set and its scores."""
+    net = make_net(row, config, seed, device)
+    start = time.perf_counter()
+    net.fit(split.X_train, split.y_train)
+    fit_time = time.perf_counter() - start
+    logits = logits_of(net, split.X_test)
+    pred = net.classes_[logits.argmax(axis=1)]
+    if row == "LDAM + DRW":
+        crit = net.criterion_
+        if not (crit.drw_active and crit.epoch == config["epochs"] - 1):
+            raise AssertionError(
+                f"DRW not active at the last epoch ({crit.epoch}, "
+                f"drw_epoch={crit.drw_epoch})"
+            )
+    return net, logits, {**score(split, pred, counts, config), "fit": fit_time}
+
+
+def _posthoc_rows(erm, erm_logits, split, counts, config):
+    """Post-hoc LA and weight normalisation of the ERM net, with their checks."""
+    results, checks = {}, []
+    # post-hoc LA through the library (posthoc_tau), checked by hand
+    start = time.perf_counter()
+    erm.set_params(posthoc_tau=1.0)
+    pred = erm.predict(split.X_test)
+    erm.set_params(posthoc_tau=0.0)
+    results["post-hoc LA (tau=1)"] = {
+        **score(split, pred, counts, config),
+        "fit": None,
+        "extra": time.perf_counter() - start,
+    }
+    manual = erm.classes_[(erm_logits - np.log(erm.priors_)).argmax(axis=1)]
+    checks.append(("post-hoc LA = argmax(f - log pi)", np.mean(manual == pred)))
+    # weight normalisation on the final nn.Linear
+    for key, scale_bias in (
+        ("weight norm (tau=1)", True),
+        ("weight norm, bias unscaled", False),
+    ):
+        start = time.perf_counter()
+        wn, norms = weight_normalised(erm, 1.0, scale_bias=scale_bias)
+        wn_logits = logits_of(wn, split.X_test)
+        pred = wn.classes_[wn_logits.argmax(axis=1)]
+        results[key] = {
+            **score(split, pred, counts, config),
+            "fit": None,
+            "extra": time.perf_counter() - start,
+        }
+        if scale_bias:
+            err = np.max(np.abs(wn_logits - erm_logits / norms))
+            checks.append(("WN logits = ERM logits / ||w_y||", err < 1e-3))
+            results[key]["norms"] = norms
+    return results, checks
+
+
+def run_cell(name, seed, quick, device):
+    """Every row on one (data set, seed): scores, checks, data description."""
+    config = dataset_config(name, quick)
+    split = load_data(name, seed, quick)
+    classes, n_train = np.unique(split.y_train, return_counts=True)
+    counts = dict(zip(classes.tolist(), n_train.tolist()))
+    results, logits = {}, {}
+    for row in TRAINED:
+        net, logits[row], results[row] = _fit_row(
+            row, config, seed, device, split, counts
+        )
+        if row == "ERM":
+            posthoc, checks = _posthoc_rows(net, logits[row], split, counts, config)
+            results.update(posthoc)
+    # LA loss (tau=1) and balanced softmax are the same loss: same seed, same net
+    gap = np.max(np.abs(logits["LA loss (tau=1)"] - logits["balanced softmax"]))
+    checks.append(("LA loss logits == balanced softmax logits (max abs diff)", gap))
+    print(
+        f"  {name} seed {seed}: "
+        + ", ".join(f"{r} {100 * results[r]['bacc']:.1f}" for r in ROWS),
+        flush=True,
+    )
+    return {
+        "results": results,
+        "checks": checks,
+        "describe": describe(split),
+        "counts": n_train,
+        "test_counts": np.unique(split.y_test, return_counts=True)[1],
+    }
+
+
+def _options(parser):
+    parser.add_argument(
+        "--datasets", nargs="+", default=None, choices=CHOICES,
+        help=f"default: {' '.join(DATASETS)}",
+    )  # fmt: skip
+    parser.add_argument(
+        "--threads", type=int, default=1, help="torch intra-op threads (default 1)"
+    )
+
+
+def run(config):
+    """Every data set over the seeds, then the page; see the module docstring."""
+    datasets = config.datasets or DATASETS
+    warnings.filterwarnings("ignore", message="y_pred contains classes not in y_true")
+    torch.set_num_threads(config.threads)
+    load_before = load_average()
+    timing = {"started": datetime.datetime.now(datetime.timezone.utc)}
+    t0 = time.perf_counter()
+    all_cells, per_dataset, configs = {}, {}, {}
+    for name in datasets:
+        t_data = time.perf_counter()
+        all_cells[name] = [
+            run_cell(name, seed, config.quick, config.device)
+            for seed in range(config.seeds)
+        ]
+        per_dataset[name] = time.perf_counter() - t_data
+        configs[name] = dataset_config(name, config.quick)
+        configs[name]["drw_epoch"] = drw_epoch(configs[name]["epochs"])
+    timing.update(
+        runtime=time.perf_counter() - t0,
+        per_dataset=per_dataset,
+        load=(load_before, load_average()),
+    )
+    body, results = page_body(all_cells, configs, timing, config)
+    return Page(body, result=results)
+
+
+BENCHMARK = Benchmark(
+    name="neural",
+    title="Neural long-tail table",
+    run=run,
+    options=_options,
+    tiny=("--datasets", "digits-LT", "--seeds", "1"),
+    seeds=(3, 3),
+    device=True,
+    torch=True,
+)

