@@ -67,7 +67,7 @@ def _one_se_choice(cv_est):
     """(tau, weight_power) the one-SE rule picks from ``cv_est.cv_results_``,
     or None when the library's selection function is not importable as is."""
     try:
-        from sklearn_la._cv import _select_candidate
+        from sklearn_la._selection import _select_candidate
 
         res = cv_est.cv_results_
         n_splits = sum(k.startswith("split") for k in res)

@@ -33,7 +33,7 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 from sklearn_la import LogitAdjustedClassifier, LogitAdjustedClassifierCV
-from sklearn_la._cv import _select_candidate
+from sklearn_la._selection import _select_candidate
 
 import _data
 from _common.machine import EXPERIMENT_VERSIONS, machine_info
