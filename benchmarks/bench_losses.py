@@ -45,9 +45,7 @@ from skorch import NeuralNetClassifier
 from torch import nn
 from torch.nn import functional as F
 
-from sklearn_la import LogitAdjustedNet
-from sklearn_la._modules import TabularMLP
-from sklearn_la.losses import LogitAdjustedLoss
+from sklearn_la.nn import LogitAdjustedLoss, LogitAdjustedNet, TabularMLP
 
 RESULTS = Path(__file__).resolve().parent / "results" / "bench_losses.md"
 TARGET = 1.10
