@@ -37,7 +37,7 @@ def _centred_shift_as(log_priors, dtype, tau):
     return shift.to(_compute_dtype(shift, dtype))
 
 
-def _centred_rows_as(delta, dtype):
+def _centred_rows_as(delta, dtype, tag=None):
     rows = _centred_rows(delta.double())
     return rows.to(_compute_dtype(rows, dtype))
 
@@ -166,7 +166,19 @@ class LogitAdjustedLoss(_CastCacheMixin, nn.CrossEntropyLoss):
         dtype = input.dtype
         shift = None
         if tau != 0.0:
-            shift = self._cached("shift", "log_priors", dtype, _shift_maker(tau), tau)
+            # The cache lookup of _cached, inlined for the common hit.
+            hit = self.__dict__.get("_cast_cache", {}).get("shift")
+            if (
+                hit is not None
+                and hit[0] is self._buffers["log_priors"]
+                and hit[1] == dtype
+                and hit[2] == tau
+            ):
+                shift = hit[3]
+            else:
+                shift = self._cached(
+                    "shift", "log_priors", dtype, _centred_shift_as, tau
+                )
             dtype = shift.dtype
         weight = self._buffers["weight"]
         if weight is not None and weight.dtype != dtype:
@@ -186,10 +198,6 @@ class LogitAdjustedLoss(_CastCacheMixin, nn.CrossEntropyLoss):
         if self.reduction != "mean":
             parts.append(f"reduction={self.reduction!r}")
         return ", ".join(parts)
-
-
-def _shift_maker(tau):
-    return lambda log_priors, dtype: _centred_shift_as(log_priors, dtype, tau)
 
 
 class BalancedSoftmaxLoss(LogitAdjustedLoss):

@@ -55,8 +55,10 @@ def _shifted_cross_entropy(
 ):
     """Cross-entropy of ``input + shift``; ``input`` is promoted to shift's dtype."""
     if shift is not None:
+        if input.dtype != shift.dtype:
+            input = input.to(shift.dtype)
         # A new tensor: the caller's logits are never modified in place.
-        input = input.to(shift.dtype) + _along_classes(shift, input)
+        input = input + _along_classes(shift, input)
     return F.cross_entropy(
         input,
         target,
@@ -70,7 +72,9 @@ def _shifted_cross_entropy(
 def _pairwise(input, target, delta, weight, ignore_index, reduction):
     """Menon et al. eq. 11: row ``Delta[y]`` added to the logits, then CE."""
     rows = delta[_safe_target(target, ignore_index)]
-    input = input.to(delta.dtype) + _rows_to_class_dim(rows, input)
+    if input.dtype != delta.dtype:
+        input = input.to(delta.dtype)
+    input = input + _rows_to_class_dim(rows, input)
     return F.cross_entropy(
         input, target, weight=weight, ignore_index=ignore_index, reduction=reduction
     )

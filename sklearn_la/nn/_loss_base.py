@@ -28,6 +28,10 @@ def _clear_cast_cache(module, incompatible_keys):
     module._cast_cache = {}
 
 
+def _cast(buffer, dtype, tag):
+    return buffer.to(dtype)
+
+
 class _CastCacheMixin:
     """The one cache of buffers cast (or derived) for the logits' dtype."""
 
@@ -40,7 +44,7 @@ class _CastCacheMixin:
         return super()._apply(fn, recurse)
 
     def _cached(self, key, name, dtype, make, tag=None):
-        """``make(buffer, dtype)`` for buffer ``name``, computed once per key.
+        """``make(buffer, dtype, tag)`` for buffer ``name``, computed once per key.
 
         Casts made in inference mode are not kept: an inference tensor cannot
         be saved for a later backward.
@@ -52,7 +56,7 @@ class _CastCacheMixin:
         hit = cache.get(key)
         if hit is not None and hit[0] is source and hit[1] == dtype and hit[2] == tag:
             return hit[3]
-        value = make(source, dtype)
+        value = make(source, dtype, tag)
         if not torch.is_inference_mode_enabled():
             cache[key] = (source, dtype, tag, value)
         return value
@@ -62,7 +66,7 @@ class _CastCacheMixin:
         source = self._buffers[name]
         if source is None or source.dtype == dtype:
             return source
-        return self._cached(name, name, dtype, lambda buffer, d: buffer.to(d))
+        return self._cached(name, name, dtype, _cast)
 
     def _class_weights(self, dtype):
         """The class weights of the next call, in ``dtype`` (None if uniform).

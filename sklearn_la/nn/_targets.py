@@ -137,9 +137,13 @@ def _prepare(net, X, y, sample_weight, *, reset, classes=None):
     Returns ``X`` (with the weights beside it, skorch's dict-X pattern) and
     the validated labels, which ``get_dataset`` encodes.
     """
-    if y is None and is_dataset(X):
+    if y is None and is_dataset(X) and reset:
         y = _dataset_labels(X)
-    if y is not None or not is_dataset(X):
+    if y is not None and not reset and np.ndim(y) == 1:
+        # Labels are known: get_dataset's encoding refuses any other value,
+        # which spares fit's own call of partial_fit a second full check.
+        y = np.asarray(_as_array(y))
+    elif y is not None or not is_dataset(X):
         y = _check_targets(_as_array(y), _OWNER, min_classes=1)
     weights = _weights._check_weights(net, X, sample_weight, 0 if y is None else len(y))
     if reset:
