@@ -83,7 +83,7 @@ class _CastCacheMixin:
             input, self.n_classes, f"{name} was built for {self.n_classes} classes"
         )
         if target is not None:
-            _check_index_target(target, name)
+            _check_index_target(target, name, input, self.ignore_index)
 
 
 class _LongTailLoss(_CastCacheMixin, nn.Module):

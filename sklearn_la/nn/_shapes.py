@@ -62,8 +62,12 @@ def _check_logits(input, n_classes, built_for):
         )
 
 
-def _check_index_target(target, owner):
-    """Refuse targets that are not integer class indices."""
+def _check_index_target(target, owner, input, ignore_index=-100):
+    """Refuse targets that are not class indices matching ``input``.
+
+    The range check runs on CPU tensors only: on an accelerator it would
+    synchronise the device at every call.
+    """
     if not torch.is_tensor(target):
         raise TypeError(
             f"`target` must be a torch.Tensor of class indices; got "
@@ -75,6 +79,22 @@ def _check_index_target(target, owner):
             f"of dtype {target.dtype}. Class probabilities are supported by "
             "LogitAdjustedLoss and BalancedSoftmaxLoss only."
         )
+    dim = _class_dim(input)
+    expected = input.shape[:dim] + input.shape[dim + 1 :]
+    if target.shape != expected:
+        raise ValueError(
+            f"`target` has shape {tuple(target.shape)}, but logits of shape "
+            f"{tuple(input.shape)} need targets of shape {tuple(expected)}."
+        )
+    if target.device.type == "cpu" and target.numel():
+        counted = target[target != ignore_index]
+        n_classes = input.shape[dim]
+        if counted.numel() and (counted.min() < 0 or counted.max() >= n_classes):
+            raise ValueError(
+                f"`target` holds class indices outside [0, {n_classes}) "
+                f"(min {int(counted.min())}, max {int(counted.max())}); the "
+                f"ignored value is ignore_index={ignore_index}."
+            )
 
 
 def _compute_dtype(values, dtype):

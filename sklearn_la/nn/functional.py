@@ -188,7 +188,7 @@ def pairwise_margin_loss(
     delta = _check_delta(delta)
     alpha, n_classes = _class_weight(alpha, len(delta), name="alpha")
     _check_logits(input, n_classes, f"`delta` is for {n_classes} classes")
-    _check_index_target(target, "pairwise_margin_loss")
+    _check_index_target(target, "pairwise_margin_loss", input, ignore_index)
     centred = _centred_rows(delta)
     dtype = _compute_dtype(centred, input.dtype)
     centred, alpha = _on(centred, input, dtype), _on(alpha, input, dtype)
@@ -227,7 +227,7 @@ def focal_loss(
     _check_reduction(reduction)
     weight, n_classes = _class_weight(weight, None)
     _check_logits(input, n_classes, f"`weight` has {n_classes} entries")
-    _check_index_target(target, "focal_loss")
+    _check_index_target(target, "focal_loss", input, ignore_index)
     weight, ignore_index = (
         _on(weight, input, input.dtype),
         _check_ignore_index(ignore_index),
@@ -277,7 +277,7 @@ def class_balanced_loss(
     _check_reduction(reduction)
     counts = _check_counts(class_counts)
     _check_logits(input, len(counts), f"`class_counts` has {len(counts)} entries")
-    _check_index_target(target, "class_balanced_loss")
+    _check_index_target(target, "class_balanced_loss", input, ignore_index)
     weight = _on(_effective_number_weights(counts, beta), input, input.dtype)
     ignore_index = _check_ignore_index(ignore_index)
     return _focal(input, target, gamma, weight, ignore_index, reduction)
@@ -327,7 +327,7 @@ def ldam_loss(
     counts = _check_counts(class_counts)
     weight, _ = _class_weight(weight, len(counts))
     _check_logits(input, len(counts), f"`class_counts` has {len(counts)} entries")
-    _check_index_target(target, "ldam_loss")
+    _check_index_target(target, "ldam_loss", input, ignore_index)
     margins = _on(_ldam_margins(counts, max_m), input, input.dtype)
     weight, ignore_index = (
         _on(weight, input, input.dtype),
@@ -386,7 +386,7 @@ def equalization_loss(
     priors = _check_loss_priors(priors)
     weight, _ = _class_weight(weight, len(priors))
     _check_logits(input, len(priors), f"`priors` has {len(priors)} entries")
-    _check_index_target(target, "equalization_loss")
+    _check_index_target(target, "equalization_loss", input, ignore_index)
     rare = _rare_classes(priors, freq_threshold).to(input.device)
     weight, ignore_index = (
         _on(weight, input, input.dtype),

@@ -96,3 +96,18 @@ def test_logits_of_the_wrong_width_are_refused_at_the_first_batch(data, params):
     ):
         net.fit(X, y)
     assert len(net.history) == 1  # refused during the first epoch
+
+
+@pytest.mark.parametrize(
+    "params, error, match",
+    [
+        ({"criterion__weight": [1.0, 2.0]}, ValueError, "`weight` has length 2"),
+        ({"criterion__reduction": "avg"}, ValueError, "`reduction` must be one of"),
+        ({"loss": "focal", "criterion__gamma": "2"}, TypeError, "`gamma`"),
+        ({"tau": "1"}, TypeError, "`tau` must be a real number"),
+    ],
+)
+def test_bad_criterion_arguments_are_refused_naming_them(data, params, error, match):
+    X, y = data
+    with pytest.raises(error, match=match):
+        LogitAdjustedNet(**params, **FAST).fit(X, y)

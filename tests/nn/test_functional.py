@@ -168,3 +168,28 @@ def test_bad_logits_and_targets_are_refused_naming_the_argument(
 def test_bad_arguments_are_refused_naming_the_argument(call, error, match):
     with pytest.raises(error, match=match):
         call(*batch())
+
+
+# The cross-entropies are left to torch's own target check, which names it.
+@pytest.mark.parametrize(
+    "name", [n for n in PAIRS if n not in ("logit_adjusted", "balanced_softmax")]
+)
+@pytest.mark.parametrize(
+    "bad_target, match",
+    [
+        (torch.tensor([0, 1, K]), r"outside \[0, 5\)"),
+        (torch.tensor([0, -1, 2]), r"outside \[0, 5\)"),
+        (torch.tensor([0, 1]), r"`target` has shape \(2,\)"),
+    ],
+)
+def test_targets_out_of_range_or_shape_are_refused_before_torch(
+    name, bad_target, match
+):
+    # Not an IndexError from deep inside an indexing kernel.
+    functional, module = PAIRS[name]
+    logits = torch.zeros(3, K)
+    for loss in (functional, module()):
+        with pytest.raises(ValueError, match=match):
+            loss(logits, bad_target)
+    # The ignored value is not a class index, and is not refused.
+    assert torch.isfinite(module()(logits, torch.tensor([0, -100, 2])))

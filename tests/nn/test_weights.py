@@ -249,3 +249,26 @@ def test_weighted_loss_of_half_precision_logits_is_finite(data):
     loss = net.get_loss(logits, target, X=batch)
     expected = LogitAdjustedLoss(net.priors_)(logits.float(), target)
     torch.testing.assert_close(loss.float(), expected, rtol=1e-2, atol=1e-2)
+
+
+def test_weighted_loss_with_class_weights_and_the_default_ignore_index(data):
+    # Rows labelled ignore_index=-100 used to index the class weights (an
+    # IndexError); they count neither in the loss nor in the mean.
+    X, y = data
+    net = LogitAdjustedNet(criterion__weight=[1.0, 2.0, 8.0], **FAST).fit(X, y)
+    logits = torch.randn(len(y), 3, dtype=torch.float64)
+    target = torch.as_tensor(y).clone()
+    target[::5] = -100
+    weights = torch.as_tensor(_integer_weights(len(y)) + 1.0)
+    batch = {_X_KEY: torch.as_tensor(X), _WEIGHT_KEY: weights}
+    loss = net.get_loss(logits, target, X=batch)
+    keep = target != -100
+    repeated = torch.as_tensor(
+        np.repeat(
+            np.flatnonzero(keep.numpy()), weights.numpy()[keep.numpy()].astype(int)
+        )
+    )
+    expected = LogitAdjustedLoss(net.priors_, weight=[1.0, 2.0, 8.0])(
+        logits[repeated], target[repeated]
+    )
+    torch.testing.assert_close(loss, expected)
