@@ -52,8 +52,9 @@ __all__ = [
     "__version__",
 ]
 
-# Names served by PEP 562 ``__getattr__`` so that torch is only imported on use.
-_LAZY = {"LogitAdjustedNet": "._net"}
+# Names served by PEP 562 ``__getattr__``, so that torch is only imported on
+# use; :mod:`sklearn_la.nn` is the one module that imports torch and skorch.
+_LAZY = {"LogitAdjustedNet": ".nn"}
 
 
 def __getattr__(name):

@@ -37,9 +37,7 @@ from skorch import NeuralNetClassifier
 from torch import nn
 from torch.nn import functional as F
 
-from sklearn_la import LogitAdjustedNet
-from sklearn_la._modules import TabularMLP
-from sklearn_la.losses import LogitAdjustedLoss
+from sklearn_la.nn import LogitAdjustedLoss, LogitAdjustedNet, TabularMLP
 
 from _common.machine import load_average
 from _common.render import Page, table

@@ -1,21 +1,15 @@
-"""Default torch module of :class:`sklearn_la.LogitAdjustedNet`."""
-
-from numbers import Integral, Real
+"""Default torch module of :class:`~sklearn_la.nn.LogitAdjustedNet`."""
 
 from torch import nn
 
-
-def _check_int(value, name, low):
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < low:
-        raise ValueError(f"`{name}` must be an int >= {low}; got {value!r}.")
-    return int(value)
+from ._checks import _check_int, _check_real
 
 
 class TabularMLP(nn.Module):
     """Multi-layer perceptron for tabular data, returning logits.
 
     ``n_layers`` hidden blocks ``Linear -> ReLU -> Dropout`` followed by a
-    linear output layer. :class:`~sklearn_la.LogitAdjustedNet` sets
+    linear output layer. :class:`~sklearn_la.nn.LogitAdjustedNet` sets
     ``input_units`` and ``output_units`` from the training data, so a user
     only chooses the hidden layers (``module__hidden_units`` and so on).
     Inputs with more than two dimensions (images, sequences) are flattened
@@ -42,7 +36,7 @@ class TabularMLP(nn.Module):
     Examples
     --------
     >>> import torch
-    >>> from sklearn_la._modules import TabularMLP
+    >>> from sklearn_la.nn import TabularMLP
     >>> mlp = TabularMLP(input_units=4, output_units=3, hidden_units=8, n_layers=2)
     >>> mlp(torch.zeros(5, 4)).shape
     torch.Size([5, 3])
@@ -58,12 +52,7 @@ class TabularMLP(nn.Module):
         output_units = _check_int(output_units, "output_units", 1)
         hidden_units = _check_int(hidden_units, "hidden_units", 1)
         n_layers = _check_int(n_layers, "n_layers", 0)
-        if (
-            isinstance(dropout, bool)
-            or not isinstance(dropout, Real)
-            or not 0.0 <= dropout < 1.0
-        ):
-            raise ValueError(f"`dropout` must be a float in [0, 1); got {dropout!r}.")
+        dropout = _check_real(dropout, "dropout", low=0.0, high=1.0)
         layers = []
         width = input_units
         for _ in range(n_layers):
@@ -75,6 +64,17 @@ class TabularMLP(nn.Module):
         self.layers = nn.Sequential(*layers)
 
     def forward(self, X):
+        """Logits of a batch.
+
+        Parameters
+        ----------
+        X : Tensor of shape (batch_size, input_units) or (batch_size, ...)
+            Inputs; each sample is flattened.
+
+        Returns
+        -------
+        logits : Tensor of shape (batch_size, output_units)
+        """
         if X.dim() > 2:
             X = X.flatten(1)
         return self.layers(X)
