@@ -1,11 +1,18 @@
 """Deployment-prior estimation (target_priors="estimate", Saerens et al. 2002)."""
 
+import warnings
+
 import numpy as np
 import pytest
+from scipy import integrate, stats
+from scipy.special import softmax
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 
 from sklearn_la import LogitAdjustedClassifier
-from sklearn_la._label_shift import _em_target_priors
+from sklearn_la._calibration import _apply_calibration, _Calibration, _fit_calibration
+from sklearn_la._label_shift import _em_target_priors, _estimate_target_priors
+from sklearn_la.datasets import make_paper_synthetic
 
 MEANS = np.array([[0.0, 0.0], [2.5, 0.0], [0.0, 2.5]])
 
@@ -58,9 +65,169 @@ def test_single_row_is_refused_clearly():
 
 
 def test_em_that_does_not_converge_warns():
-    from sklearn.exceptions import ConvergenceWarning
-
     posteriors = np.array([[0.9, 0.1], [0.6, 0.4], [0.3, 0.7]])
     with pytest.warns(ConvergenceWarning, match="did not converge in 2"):
         q = _em_target_priors(np.log(posteriors), np.array([0.5, 0.5]), max_iter=2)
     np.testing.assert_allclose(q.sum(), 1.0)
+
+
+# -- EM on calibrated scores, and its numerical guarantees ----------------------
+
+
+def _textbook_em(log_scores, train_priors, n_iter):
+    """Saerens et al.'s EM as written in the paper: re-weight, normalise, average."""
+    posteriors = softmax(log_scores, axis=1)
+    q = train_priors.copy()
+    for _ in range(n_iter):
+        reweighted = posteriors * (q / train_priors)
+        reweighted /= reweighted.sum(axis=1, keepdims=True)
+        q = reweighted.mean(axis=0)
+    return q
+
+
+def test_em_equals_the_textbook_iteration():
+    rng = np.random.default_rng(0)
+    log_scores = rng.normal(size=(300, 4)) * 2
+    train_priors = np.array([0.4, 0.3, 0.2, 0.1])
+    with pytest.warns(ConvergenceWarning):
+        ours = _em_target_priors(log_scores, train_priors, max_iter=7)
+    np.testing.assert_allclose(
+        ours, _textbook_em(log_scores, train_priors, 7), rtol=1e-12
+    )
+
+
+def _mixture_information(q):
+    """Fisher information of the positive fraction ``q`` of the paper's Gaussians.
+
+    Given ``y``, ``t = x1 + x2`` is ``N(2y, 2)`` and sufficient, so the
+    information per unlabeled sample is ``int (f+ - f-)^2 / (q f+ + (1-q) f-)``.
+    """
+    scale = np.sqrt(2.0)
+
+    def integrand(t):
+        positive = stats.norm.pdf(t, 2.0, scale)
+        negative = stats.norm.pdf(t, -2.0, scale)
+        return (positive - negative) ** 2 / (q * positive + (1 - q) * negative)
+
+    return integrate.quad(integrand, -30.0, 30.0)[0]
+
+
+@pytest.mark.parametrize("target", [0.3, 0.6])
+def test_em_on_bcts_scores_recovers_a_shifted_prior_of_the_paper_synthetic(target):
+    """A logistic model trained at 5% positives, its log-probabilities made
+    over-confident (times 3), calibrated by BCTS on held-out data from the
+    training distribution; EM on a test batch at another prior ``q``.
+
+    Tolerance, 4 standard errors of two independent error sources:
+
+    - EM itself: with exact posteriors it is the maximum-likelihood estimate
+      of the mixture weight, of standard error ``1 / sqrt(n_test I(q))``
+      (:func:`_mixture_information`; a little above the binomial standard
+      error of a mean posterior, ``sqrt(q (1-q) / n_test)``, since labels are
+      not seen);
+    - the calibration: an error ``d`` in the fitted log-odds bias has
+      standard error ``1 / sqrt(n_cal v_cal)`` (the information of an
+      intercept, ``v = mean p (1 - p)`` of the calibrated posteriors). It
+      moves every posterior by ``d p (1 - p)``; at EM's fixed point ``q =
+      mean_x p_q(1|x)``, whose slope in ``q`` is ``v_test / (q (1 - q))``,
+      that moves the estimate by ``d v_test / (1 - v_test / (q (1 - q)))``.
+
+    The raw over-confident scores must miss by more than this tolerance.
+    """
+    n_cal, n_test = 20000, 10000
+    X, y = make_paper_synthetic(10000, positive_fraction=0.05, random_state=0)
+    X_cal, y_cal = make_paper_synthetic(n_cal, positive_fraction=0.05, random_state=1)
+    X_test, _ = make_paper_synthetic(n_test, positive_fraction=target, random_state=2)
+    model = LogisticRegression().fit(X, y)
+    y_cal = (y_cal == 1).astype(np.int64)
+    cal_scores = 3.0 * model.predict_log_proba(X_cal)
+    test_scores = 3.0 * model.predict_log_proba(X_test)
+    calibration = _fit_calibration(cal_scores, y_cal, "bcts")
+    # Calibrated posteriors are posteriors under the calibration data's prior.
+    cal_priors = np.bincount(y_cal) / n_cal
+    estimate = _estimate_target_priors(
+        test_scores, cal_priors, calibration=calibration
+    )[1]
+
+    def mean_variance(scores):
+        proba = softmax(_apply_calibration(scores, calibration), axis=1)[:, 1]
+        return np.mean(proba * (1 - proba))
+
+    v_test = mean_variance(test_scores)
+    slope = v_test / (1 - v_test / (target * (1 - target)))
+    standard_error = np.sqrt(
+        1 / (n_test * _mixture_information(target))
+        + slope**2 / (n_cal * mean_variance(cal_scores))
+    )
+    assert standard_error < 0.01
+    assert abs(estimate - target) < 4 * standard_error
+    raw = _em_target_priors(test_scores, cal_priors)[1]
+    assert abs(raw - target) > 4 * standard_error
+
+
+def test_bcts_scores_of_the_calibration_data_are_an_em_fixed_point():
+    """BCTS makes the mean calibrated posterior equal the class frequencies, so
+    EM on the calibration data returns them at once."""
+    X, y = _sample([600, 300, 100], seed=3)
+    scores = 2.0 * LogisticRegression().fit(X, y).predict_log_proba(X)
+    calibration = _fit_calibration(scores, y, "bcts")
+    frequencies = np.bincount(y) / len(y)
+    estimate = _estimate_target_priors(scores, frequencies, calibration=calibration)
+    np.testing.assert_allclose(estimate, frequencies, atol=1e-4)
+
+
+def test_a_temperature_changes_the_em_estimate():
+    X, y = _sample([2000, 600, 200], seed=0)
+    X_test, _ = _sample([200, 600, 2000], seed=1)
+    model = LogisticRegression().fit(X, y)
+    scores = model.predict_log_proba(X_test)
+    pi = np.bincount(y) / len(y)
+    hot = _estimate_target_priors(
+        scores, pi, calibration=_Calibration("temperature", 3.0)
+    )
+    assert np.abs(hot - _estimate_target_priors(scores, pi)).max() > 0.05
+
+
+def test_em_stays_finite_with_impossible_classes_and_empty_rows():
+    log_scores = np.array(
+        [[0.0, -np.inf, -1.0], [-np.inf] * 3, [-np.inf, 0.0, -np.inf], [-2.0, 0.0, 0.0]]
+    )
+    q = _em_target_priors(log_scores, np.array([0.5, 0.3, 0.2]))
+    assert np.all(np.isfinite(q)) and q.sum() == pytest.approx(1.0)
+    # The all -inf row is left out: the same as without it.
+    np.testing.assert_allclose(
+        q, _em_target_priors(log_scores[[0, 2, 3]], np.array([0.5, 0.3, 0.2]))
+    )
+
+
+def test_a_class_no_row_supports_gets_prior_zero():
+    with np.errstate(divide="ignore"):
+        log_scores = np.log([[0.6, 0.4, 0.0], [0.2, 0.8, 0.0], [0.5, 0.5, 0.0]])
+    q = _em_target_priors(log_scores, np.array([0.4, 0.4, 0.2]))
+    assert q[2] == 0.0 and q.sum() == pytest.approx(1.0)
+
+
+def test_em_with_a_thousand_classes_is_vectorised_and_finite():
+    rng = np.random.default_rng(4)
+    log_scores = 3.0 * rng.normal(size=(1000, 1000))
+    log_scores[rng.uniform(size=log_scores.shape) < 0.3] = -np.inf
+    log_scores[:3] = -np.inf
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        q = _em_target_priors(log_scores, rng.dirichlet(np.ones(1000)), max_iter=30)
+    assert np.all(np.isfinite(q)) and q.sum() == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    "log_scores, train_priors, match",
+    [
+        ([[0.0, np.nan], [0.0, 0.0]], [0.5, 0.5], "NaN or \\+inf"),
+        ([[0.0, np.inf], [0.0, 0.0]], [0.5, 0.5], "NaN or \\+inf"),
+        ([[-np.inf, -np.inf]] * 2, [0.5, 0.5], "every row of the batch"),
+        ([[0.0, 0.0]] * 2, [1.0, 0.0], "strictly positive"),
+        ([[0.0, 0.0]] * 2, [0.2, 0.3, 0.5], "one per column"),
+    ],
+)
+def test_em_refuses_bad_inputs_clearly(log_scores, train_priors, match):
+    with pytest.raises(ValueError, match=match):
+        _em_target_priors(np.array(log_scores), np.array(train_priors))
