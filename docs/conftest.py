@@ -7,7 +7,9 @@ Sphinx build instead. Build outputs hold copies of the examples and generated
 pages that must not be collected either.
 """
 
-collect_ignore = ["conf.py", "_sphinxext"]
+# conftest.py itself: as a doctest module it would be imported under the same
+# name as the conftest.py files of tests/ subfolders.
+collect_ignore = ["conf.py", "conftest.py", "_sphinxext"]
 collect_ignore_glob = [
     "examples/*",
     "_build/*",
