@@ -253,6 +253,45 @@ def _proba_from_scores(scores, winners, *, log=False):
     return _agree(scores, winners, suspects)
 
 
+def _proba_from_proba(proba, offset, source="predict_proba"):
+    """Adjusted probabilities and their argmax from the base probabilities.
+
+    The fast path for a ``predict_proba`` source: ``log`` and ``exp`` of the
+    exact zeros a forest outputs are slow, so the probabilities are scaled
+    by ``exp(offset)`` and renormalised instead (the factor's largest entry
+    is 1, so it cannot overflow). That product orders classes as the
+    canonical log-space scores except where two entries are within rounding
+    of each other (relative ``1e-9``, widened for large offsets); those rows,
+    and rows whose every entry underflows, are recomputed from the canonical
+    scores, so the argmax is :func:`_winners` of ``log(proba) + offset``,
+    ties included.
+
+    Returns
+    -------
+    proba : ndarray of shape (n_samples, n_classes)
+
+    winners : ndarray of shape (n_samples,)
+    """
+    out = proba * np.exp(offset - offset.max())
+    sums = out.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out /= sums[:, None]
+    winners = np.argmax(out, axis=1)
+    top = out[np.arange(out.shape[0]), winners]
+    radius = 1e-9 * (1.0 + np.abs(offset).max())
+    with np.errstate(invalid="ignore"):
+        near = out >= (top * (1.0 - radius))[:, None]
+    redo = ~(top > 0) | ~np.isfinite(top)
+    if np.count_nonzero(near) > out.shape[0] or redo.any():
+        redo |= np.count_nonzero(near, axis=1) > 1
+        rows = np.flatnonzero(redo)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scores = np.log(proba[rows]) + offset
+        winners[rows] = _winners(scores, source)
+        out[rows] = _proba_from_scores(scores, winners[rows])
+    return out, winners
+
+
 def _decision_from_scores(scores):
     """scikit-learn's decision function: 1-D ``s_1 - s_0`` for two classes.
 

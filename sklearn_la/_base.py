@@ -24,6 +24,7 @@ from ._adjust import (
     _effective_offset,
     _is_log_linear,
     _log_offset,
+    _proba_from_proba,
     _proba_from_scores,
     _resolve_response_method,
     _score_method,
@@ -180,6 +181,26 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             scores += offset
         return scores, _winners(scores, method), proba
 
+    def _proba_fast_path(self, X):
+        """``(proba, winners)`` by :func:`._adjust._proba_from_proba`, or None.
+
+        Used when the scores come from ``predict_proba`` and the adjustment
+        is not null (a null one returns the base probabilities as they are);
+        its argmax is the canonical one, so the methods still agree.
+        """
+        check_is_fitted(self)
+        method = _score_method(self.estimator_, self.response_method_)
+        if method != "predict_proba" or self._is_identity():
+            return None
+        proba = np.asarray(self.estimator_.predict_proba(X), dtype=np.float64)
+        offset = self._log_offset
+        if offset is None:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                log_proba = np.log(proba)
+            _winners(log_proba, method)
+            offset = self._offset_for(log_proba)
+        return _proba_from_proba(proba, offset, method)
+
     def estimate_target_priors(self, X):
         """Estimate the deployment class prior ``q`` of a batch by EM.
 
@@ -239,7 +260,8 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             :meth:`predict_proba`, :meth:`predict_log_proba` and
             :meth:`decision_function`, row by row.
         """
-        _, winners, _ = self._scores(X)
+        fast = self._proba_fast_path(X)
+        winners = self._scores(X)[1] if fast is None else fast[1]
         return self.classes_[winners]
 
     def decision_function(self, X):
@@ -281,6 +303,9 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             ``tau=1`` with ``target_priors="train"``) returns the base model's
             probabilities unchanged.
         """
+        fast = self._proba_fast_path(X)
+        if fast is not None:
+            return fast[0]
         scores, winners, proba = self._scores(X)
         if self._is_identity() and self.response_method_ == "predict_proba":
             # The base model's probabilities, bit for bit (tau=0, or tau=1 with

@@ -17,6 +17,7 @@ from sklearn_la._adjust import (
     _decision_from_scores,
     _is_log_linear,
     _log_offset,
+    _proba_from_proba,
     _proba_from_scores,
     _resolve_response_method,
     _shifted_log_linear,
@@ -108,7 +109,7 @@ _ROWS = st.integers(2, 6).flatmap(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(_ROWS)
 def test_adjusted_outputs_are_the_softmax_of_the_canonical_scores(args):
     rows, offset = args
@@ -125,3 +126,8 @@ def test_adjusted_outputs_are_the_softmax_of_the_canonical_scores(args):
     np.testing.assert_array_equal(result[proba == 0], 0.0)
     for derived in (result, log_result, scores):
         np.testing.assert_array_equal(np.argmax(derived, axis=1), winners)
+    # The fast path from probabilities has the canonical argmax, ties included.
+    fast, fast_winners = _proba_from_proba(proba, np.asarray(offset))
+    np.testing.assert_array_equal(fast_winners, winners)
+    np.testing.assert_array_equal(np.argmax(fast, axis=1), winners)
+    np.testing.assert_allclose(fast, result, atol=1e-9)
