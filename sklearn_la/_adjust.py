@@ -4,17 +4,24 @@ Everything here works on the base model's *log-scores*: ``log p(y|x)`` up to a
 per-row constant. Adding the per-class offset ``-tau * log(pi) + log(q)`` to
 them and taking the argmax is post-hoc logit adjustment (Menon et al., 2021,
 section 4, eq. 10).
+
+One array is canonical: the adjusted log-scores, computed in log space (so a
+mathematical tie such as ``p_y / pi_y`` equal across classes stays an exact
+tie: ``log(0.3) - log(0.3)`` is exactly 0). Every prediction method derives
+from it, and its row-wise argmax, ties to the first class in ``classes_``
+order, is the prediction. Rounding in ``exp`` or in a normalisation can still
+create a tie the canonical array does not have; :func:`_agree` then raises the
+winning entry by one ulp (``np.nextafter``), in the rows concerned only, so
+``predict``, ``predict_proba``, ``predict_log_proba`` and
+``decision_function`` always agree exactly.
 """
 
 import copy
 
 import numpy as np
-from scipy.special import softmax
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
-
-_RESPONSE_METHODS = ("predict_proba", "predict_log_proba", "decision_function")
 
 
 def _final_step(estimator):
@@ -75,20 +82,34 @@ def _shifted_log_linear(estimator, log_offset):
 
 
 def _resolve_response_method(estimator, response_method):
-    """The base model's method the wrapper reads its scores from."""
+    """The base model's method the wrapper reads its scores from.
+
+    ``"auto"`` takes probabilities, or the decision function of a log-linear
+    model, whose softmax is its posterior. A margin classifier's decision
+    function (``LinearSVC``) is a score, not a log-probability: adjusting it
+    by ``log(pi)`` mixes units, so it is refused unless the user asserts it
+    with an explicit ``response_method="decision_function"``.
+    """
+    name = type(estimator).__name__
     if response_method == "auto":
-        for method in _RESPONSE_METHODS:
+        for method in ("predict_proba", "predict_log_proba"):
             if hasattr(estimator, method):
                 return method
+        if hasattr(estimator, "decision_function") and _is_log_linear(estimator):
+            return "decision_function"
         raise ValueError(
-            f"`estimator` {type(estimator).__name__} has none of "
-            f"{list(_RESPONSE_METHODS)}; post-hoc adjustment needs class scores. "
-            "Use a probabilistic classifier (e.g. SVC(probability=True))."
+            f"`estimator` {name} has no predict_proba or predict_log_proba, and its "
+            "decision_function is not a log-probability, so it cannot be adjusted "
+            "by log-priors. Calibrate it first: LogitAdjustedClassifier("
+            f"CalibratedClassifierCV({name}(...))) with "
+            "sklearn.calibration.CalibratedClassifierCV, or pass "
+            "response_method='decision_function' to use its scores as "
+            "log-probabilities anyway."
         )
     if not hasattr(estimator, response_method):
         raise ValueError(
-            f"`response_method={response_method!r}` but `estimator` "
-            f"{type(estimator).__name__} has no {response_method} method."
+            f"`response_method={response_method!r}` but `estimator` {name} has no "
+            f"{response_method} method."
         )
     return response_method
 
@@ -113,43 +134,170 @@ def _log_scores_from_decision(decision):
 
 
 def _base_log_scores(estimator, X, response_method):
-    """Log-scores of the base model, shape (n_samples, n_classes).
+    """Log-scores of the base model, shape (n_samples, n_classes), and its proba.
 
     ``log p(y|x)`` from probabilities (``-inf`` where the base probability is
     exactly 0, which keeps that class impossible after adjustment), or the
     decision function of a log-linear model, which equals ``log p`` up to a
-    per-row constant and so gives the same argmax and softmax.
+    per-row constant and so gives the same argmax and softmax. The second
+    value is the base's ``predict_proba`` output when that is the source
+    (None otherwise), so that it need not be computed twice.
     """
     if response_method == "predict_log_proba":
-        return np.asarray(estimator.predict_log_proba(X), dtype=np.float64)
+        return np.asarray(estimator.predict_log_proba(X), dtype=np.float64), None
     if response_method == "decision_function":
-        return _log_scores_from_decision(estimator.decision_function(X))
+        return _log_scores_from_decision(estimator.decision_function(X)), None
     proba = np.asarray(estimator.predict_proba(X), dtype=np.float64)
-    with np.errstate(divide="ignore"):
-        return np.log(proba)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # invalid: a negative probability gives NaN, refused by _winners.
+        return np.log(proba), proba
 
 
-def _log_offset(priors, tau, target_priors):
-    """The per-class offset ``-tau * log(pi) + log(q)`` added to log-scores."""
-    return -tau * np.log(priors) + np.log(target_priors)
+def _log_offset(priors, tau, target_priors, *, name="tau"):
+    """The per-class offset ``-tau * log(pi) + log(q)`` added to log-scores.
 
-
-def _adjusted_proba_from_proba(proba, log_offset):
-    """Softmax of ``log(proba) + log_offset``, computed without logs.
-
-    One multiply by ``exp(log_offset)`` and one row normalisation: the floor for
-    a pass over the n x K output. The factor is shifted so its largest entry is
-    1 (it cannot overflow for tiny priors or large tau); rows whose every
-    non-zero entry underflows are recomputed in log space.
+    A finite ``tau`` can still overflow it (``tau=1e308``); that is refused
+    here, naming ``tau``, rather than ending in NaN probabilities.
     """
-    factor = np.exp(log_offset - log_offset.max())
-    out = np.asarray(proba, dtype=np.float64) * factor
-    row_sums = out.sum(axis=1)
-    degenerate = ~(row_sums > 0)
-    if degenerate.any():
-        with np.errstate(divide="ignore"):
-            logits = np.log(proba[degenerate]) + log_offset
-        out[degenerate] = softmax(logits, axis=1)
-        row_sums[degenerate] = 1.0
-    out /= row_sums[:, None]
-    return out
+    with np.errstate(over="ignore", invalid="ignore"):
+        offset = -tau * np.log(priors) + np.log(target_priors)
+    if not np.all(np.isfinite(offset)):
+        raise ValueError(
+            f"`{name}` value {float(tau)!r} is too large for these priors: the offset "
+            "-tau * log(priors) + log(target_priors) overflows to "
+            f"{offset.tolist()!r}. Use a smaller `{name}`."
+        )
+    return offset
+
+
+def _effective_offset(priors, tau, target_priors, *, name="tau"):
+    """:func:`_log_offset`, or zeros when it is constant across classes.
+
+    A constant offset changes neither argmax nor softmax; dropping it keeps
+    the base model's scores bit for bit (adding a constant could round two
+    different scores into a tie).
+    """
+    offset = _log_offset(priors, tau, target_priors, name=name)
+    return np.zeros_like(offset) if np.ptp(offset) == 0 else offset
+
+
+def _winners(scores, source):
+    """Row-wise argmax of the canonical scores (first maximum), checked.
+
+    The check costs one gather of ``n`` values: ``argmax`` returns the first
+    NaN of a row that has one, and the maximum of a row is ``-inf`` only if
+    every entry is, so a non-finite maximum reveals every bad row.
+    """
+    winners = np.argmax(scores, axis=1)
+    top = scores[np.arange(scores.shape[0]), winners]
+    if np.all(np.isfinite(top)):
+        return winners
+    for bad, what in (
+        (np.isnan(top), "NaN (or negative probabilities)"),
+        (np.isposinf(top), "infinite values (or the adjustment overflowed)"),
+        (np.isneginf(top), "a row where every class has probability 0"),
+    ):
+        if bad.any():
+            rows = np.flatnonzero(bad)
+            raise ValueError(
+                f"The base estimator's {source} returned {what} in {rows.size} "
+                f"row(s), the first at index {rows[0]}; the adjusted prediction is "
+                "undefined there. Check the base model and its input."
+            )
+    raise AssertionError("unreachable: a non-finite maximum is NaN or infinite")
+
+
+def _agree(derived, winners, rows=None):
+    """Make ``argmax(derived)`` equal ``winners`` row by row, in place.
+
+    ``derived`` is a monotone transform of the canonical scores (softmax,
+    log-softmax), so it can only differ by a tie that rounding created; the
+    winning entry is raised by one ulp in those rows only. ``rows`` limits
+    the check to the rows that can disagree.
+    """
+    rows = np.arange(derived.shape[0]) if rows is None else rows
+    bad = rows[np.argmax(derived[rows], axis=1) != winners[rows]]
+    while bad.size:
+        cols = winners[bad]
+        derived[bad, cols] = np.nextafter(derived[bad, cols], np.inf)
+        bad = bad[np.argmax(derived[bad], axis=1) != cols]
+    return derived
+
+
+# Rounding in exp, log or a division moves a value by a few ulps, about
+# 1e-16 here: an entry further than this below the winner's shifted score of
+# 0 cannot tie with it afterwards.
+_TIE_RADIUS = 1e-12
+
+
+def _proba_from_scores(scores, winners, *, log=False):
+    """Softmax (or log-softmax) of the canonical scores, in place.
+
+    The row maximum is the winner's score, so the shifted winner is exactly 0
+    and nothing overflows; an entry of ``-inf`` (a base probability of 0)
+    gives exactly 0 (or ``-inf``). Only rows with another entry within
+    ``_TIE_RADIUS`` of the winner can end in a rounding tie, so only those
+    are checked: one comparison instead of an argmax over the whole array.
+    """
+    n_samples = scores.shape[0]
+    scores -= scores[np.arange(n_samples), winners][:, None]
+    near = scores >= -_TIE_RADIUS
+    suspects = np.empty(0, dtype=np.intp)
+    if np.count_nonzero(near) > n_samples:
+        suspects = np.flatnonzero(np.count_nonzero(near, axis=1) > 1)
+    if log:
+        scores -= np.log(np.exp(scores).sum(axis=1))[:, None]
+    else:
+        np.exp(scores, out=scores)
+        scores /= scores.sum(axis=1)[:, None]
+    return _agree(scores, winners, suspects)
+
+
+def _proba_from_proba(proba, offset, source="predict_proba"):
+    """Adjusted probabilities and their argmax from the base probabilities.
+
+    The fast path for a ``predict_proba`` source: ``log`` and ``exp`` of the
+    exact zeros a forest outputs are slow, so the probabilities are scaled
+    by ``exp(offset)`` and renormalised instead (the factor's largest entry
+    is 1, so it cannot overflow). That product orders classes as the
+    canonical log-space scores except where two entries are within rounding
+    of each other (relative ``1e-9``, widened for large offsets); those rows,
+    and rows whose every entry underflows, are recomputed from the canonical
+    scores, so the argmax is :func:`_winners` of ``log(proba) + offset``,
+    ties included.
+
+    Returns
+    -------
+    proba : ndarray of shape (n_samples, n_classes)
+
+    winners : ndarray of shape (n_samples,)
+    """
+    out = proba * np.exp(offset - offset.max())
+    sums = out.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out /= sums[:, None]
+    winners = np.argmax(out, axis=1)
+    top = out[np.arange(out.shape[0]), winners]
+    radius = 1e-9 * (1.0 + np.abs(offset).max())
+    with np.errstate(invalid="ignore"):
+        near = out >= (top * (1.0 - radius))[:, None]
+    redo = ~(top > 0) | ~np.isfinite(top)
+    if np.count_nonzero(near) > out.shape[0] or redo.any():
+        redo |= np.count_nonzero(near, axis=1) > 1
+        rows = np.flatnonzero(redo)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scores = np.log(proba[rows]) + offset
+        winners[rows] = _winners(scores, source)
+        out[rows] = _proba_from_scores(scores, winners[rows])
+    return out, winners
+
+
+def _decision_from_scores(scores):
+    """scikit-learn's decision function: 1-D ``s_1 - s_0`` for two classes.
+
+    No nudge is needed: for finite ``s_0``, ``s_1 - s_0 > 0`` exactly when
+    ``s_1 > s_0``, and a tie (``0``) means ``classes_[0]``, as the argmax.
+    """
+    if scores.shape[1] == 2:
+        return scores[:, 1] - scores[:, 0]
+    return scores

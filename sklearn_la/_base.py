@@ -10,7 +10,6 @@ and tags. The maths lives in :mod:`._adjust`, validation in
 from numbers import Real
 
 import numpy as np
-from scipy.special import log_softmax, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin
 from sklearn.frozen import FrozenEstimator
 from sklearn.utils import get_tags
@@ -19,14 +18,18 @@ from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
 from sklearn.utils.validation import check_is_fitted, indexable
 
 from ._adjust import (
-    _adjusted_proba_from_proba,
+    _agree,
     _base_log_scores,
+    _decision_from_scores,
+    _effective_offset,
     _is_log_linear,
     _log_offset,
-    _log_scores_from_decision,
+    _proba_from_proba,
+    _proba_from_scores,
     _resolve_response_method,
     _score_method,
     _shifted_log_linear,
+    _winners,
 )
 from ._label_shift import _estimate_target_priors
 from ._validation import (
@@ -120,6 +123,8 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         """Resolve ``target_priors_`` and the offset, and build the fast path."""
         self._log_offset = self._shifted_model = None
         if _is_option(target_priors, "estimate"):
+            # q is only known per batch, but tau can be checked now.
+            _log_offset(self.priors_, self.tau_, self.priors_)
             self.target_priors_ = None
             return
         if _is_option(target_priors, "uniform"):
@@ -131,15 +136,13 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             self.target_priors_ = _check_priors(
                 target_priors, self.classes_, name="target_priors"
             )
-        self._log_offset = _log_offset(self.priors_, self.tau_, self.target_priors_)
-        if not self._is_identity() and _is_log_linear(self.estimator_):
+        self._log_offset = _effective_offset(
+            self.priors_, self.tau_, self.target_priors_
+        )
+        if self._log_offset.any() and _is_log_linear(self.estimator_):
             self._shifted_model = _shifted_log_linear(self.estimator_, self._log_offset)
 
     # -- prediction ---------------------------------------------------------
-
-    def _base_log_scores(self, X):
-        method = _score_method(self.estimator_, self.response_method_)
-        return _base_log_scores(self.estimator_, X, method)
 
     def _offset_for(self, log_scores):
         """The offset to apply to this batch (estimating ``q`` if asked)."""
@@ -150,18 +153,53 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             return -self.tau_ * np.log(self.priors_) + np.log(q)
 
     def _is_identity(self):
-        """Whether the adjustment is a constant (argmax and softmax unchanged)."""
-        offset = self._log_offset
-        return offset is not None and np.all(offset == offset[0])
+        """Whether the adjustment changes nothing (a constant offset, dropped)."""
+        return self._log_offset is not None and not self._log_offset.any()
 
-    def _adjusted_log_scores(self, X):
+    def _scores(self, X):
+        """The canonical adjusted log-scores, their argmax and the base proba.
+
+        Returns ``(scores, winners, proba)``: ``scores`` of shape
+        (n_samples, n_classes) is a fresh array the caller may modify,
+        ``winners`` its row-wise argmax (checked finite), ``proba`` the base
+        model's ``predict_proba`` output when the scores were read from it.
+        """
         check_is_fitted(self)
         if self._shifted_model is not None:
-            return _log_scores_from_decision(self._shifted_model.decision_function(X))
-        log_scores = self._base_log_scores(X)
-        # In place: the scores are a fresh array, and this saves an n x K copy.
-        log_scores += self._offset_for(log_scores)
-        return log_scores
+            # Log-linear fast path: the intercept already holds the offset.
+            scores, proba = _base_log_scores(
+                self._shifted_model, X, "decision_function"
+            )
+            return scores, _winners(scores, "decision_function"), proba
+        method = _score_method(self.estimator_, self.response_method_)
+        scores, proba = _base_log_scores(self.estimator_, X, method)
+        if self._log_offset is None:
+            # Bad base scores are reported as such, not as a failed EM.
+            _winners(scores, method)
+        offset = self._offset_for(scores)
+        if offset.any():
+            scores += offset
+        return scores, _winners(scores, method), proba
+
+    def _proba_fast_path(self, X):
+        """``(proba, winners)`` by :func:`._adjust._proba_from_proba`, or None.
+
+        Used when the scores come from ``predict_proba`` and the adjustment
+        is not null (a null one returns the base probabilities as they are);
+        its argmax is the canonical one, so the methods still agree.
+        """
+        check_is_fitted(self)
+        method = _score_method(self.estimator_, self.response_method_)
+        if method != "predict_proba" or self._is_identity():
+            return None
+        proba = np.asarray(self.estimator_.predict_proba(X), dtype=np.float64)
+        offset = self._log_offset
+        if offset is None:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                log_proba = np.log(proba)
+            _winners(log_proba, method)
+            offset = self._offset_for(log_proba)
+        return _proba_from_proba(proba, offset, method)
 
     def estimate_target_priors(self, X):
         """Estimate the deployment class prior ``q`` of a batch by EM.
@@ -200,7 +238,10 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         array([0.5, 0.5])
         """
         check_is_fitted(self)
-        return _estimate_target_priors(self._base_log_scores(X), self.priors_)
+        method = _score_method(self.estimator_, self.response_method_)
+        log_scores, _ = _base_log_scores(self.estimator_, X, method)
+        _winners(log_scores, method)
+        return _estimate_target_priors(log_scores, self.priors_)
 
     def predict(self, X):
         """Predict the class with the largest adjusted score.
@@ -213,17 +254,15 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         Returns
         -------
         y_pred : ndarray of shape (n_samples,)
-            ``classes_[argmax_y log p(y|x) - tau * log(pi_y) + log(q_y)]``.
+            ``classes_[argmax_y log p(y|x) - tau * log(pi_y) + log(q_y)]``,
+            the scores computed in log space; a tie goes to the first class in
+            ``classes_`` order. It is also the argmax of
+            :meth:`predict_proba`, :meth:`predict_log_proba` and
+            :meth:`decision_function`, row by row.
         """
-        check_is_fitted(self)
-        if self._is_identity():
-            # Exactly the base model's answer, even for models whose predict is
-            # not the argmax of their probabilities (e.g. SVC(probability=True)).
-            return self.estimator_.predict(X)
-        if self._shifted_model is not None:
-            return self._shifted_model.predict(X)
-        scores = self._adjusted_log_scores(X)
-        return self.classes_[np.argmax(scores, axis=1)]
+        fast = self._proba_fast_path(X)
+        winners = self._scores(X)[1] if fast is None else fast[1]
+        return self.classes_[winners]
 
     def decision_function(self, X):
         """Adjusted log-scores.
@@ -240,13 +279,8 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             constant. For binary problems, following scikit-learn, the 1-D
             difference of the two columns (positive means ``classes_[1]``).
         """
-        check_is_fitted(self)
-        if self._shifted_model is not None:
-            return self._shifted_model.decision_function(X)
-        scores = self._adjusted_log_scores(X)
-        if scores.shape[1] == 2:
-            return scores[:, 1] - scores[:, 0]
-        return scores
+        scores, _, _ = self._scores(X)
+        return _decision_from_scores(scores)
 
     def predict_proba(self, X):
         """Adjusted class probabilities: the softmax of the adjusted scores.
@@ -262,21 +296,24 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
-            Rows sum to one; a base probability of exactly 0 stays 0.
+            Rows sum to one; a base probability of exactly 0 stays 0. Where
+            rounding makes the predicted class's probability equal to
+            another's, it is raised by one ulp, so that the argmax is always
+            :meth:`predict`'s answer. A null adjustment (``tau=0``, or
+            ``tau=1`` with ``target_priors="train"``) returns the base model's
+            probabilities unchanged.
         """
-        check_is_fitted(self)
-        if self._is_identity() and hasattr(self.estimator_, "predict_proba"):
-            return self.estimator_.predict_proba(X)
-        if self._shifted_model is not None:
-            return self._shifted_model.predict_proba(X)
-        if self.response_method_ == "predict_proba":
-            proba = np.asarray(self.estimator_.predict_proba(X), dtype=np.float64)
-            if self._log_offset is not None:
-                return _adjusted_proba_from_proba(proba, self._log_offset)
-            with np.errstate(divide="ignore"):
-                offset = self._offset_for(np.log(proba))
-            return _adjusted_proba_from_proba(proba, offset)
-        return softmax(self._adjusted_log_scores(X), axis=1)
+        fast = self._proba_fast_path(X)
+        if fast is not None:
+            return fast[0]
+        scores, winners, proba = self._scores(X)
+        if self._is_identity() and self.response_method_ == "predict_proba":
+            # The base model's probabilities, bit for bit (tau=0, or tau=1 with
+            # target_priors="train").
+            if proba is None:
+                proba = np.asarray(self.estimator_.predict_proba(X), dtype=np.float64)
+            return _agree(proba, winners)
+        return _proba_from_scores(scores, winners)
 
     def predict_log_proba(self, X):
         """Logarithm of :meth:`predict_proba`.
@@ -292,7 +329,8 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             Log-softmax of the adjusted scores (``-inf`` where the base
             probability is exactly 0).
         """
-        return log_softmax(self._adjusted_log_scores(X), axis=1)
+        scores, winners, _ = self._scores(X)
+        return _proba_from_scores(scores, winners, log=True)
 
     # -- scikit-learn protocol ---------------------------------------------
 

@@ -10,12 +10,17 @@ they need, so joblib can ship them to other processes.
 import warnings
 
 import numpy as np
-from scipy.special import softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import _check_method_params
 
-from ._adjust import _base_log_scores
+from ._adjust import (
+    _base_log_scores,
+    _decision_from_scores,
+    _effective_offset,
+    _proba_from_scores,
+    _winners,
+)
 from ._family import _balancing_weights
 from ._routing import _fit_estimator
 from ._validation import _class_priors, _encode_labels
@@ -27,30 +32,31 @@ class _FoldPredictions(ClassifierMixin, BaseEstimator):
     Scorers call ``predict``/``predict_proba``/``decision_function`` on an
     estimator; handing them this object lets every scikit-learn scorer (names
     and callables alike) score one tau on cached out-of-fold scores without
-    any model being refitted or even re-evaluated. ``X`` is ignored.
+    any model being refitted or even re-evaluated. ``X`` is ignored. Its
+    outputs derive from the canonical scores exactly as the fitted
+    estimator's do (see :mod:`._adjust`), so they agree with each other.
     """
 
-    def __init__(self, classes, class_counts, log_scores):
+    def __init__(self, classes, class_counts, log_scores, winners):
         self.classes_ = classes
         self.class_counts_ = class_counts
         self.log_scores = log_scores
+        self.winners = winners
 
     def __sklearn_is_fitted__(self):
         return True
 
     def predict(self, X):
-        return self.classes_[np.argmax(self.log_scores, axis=1)]
+        return self.classes_[self.winners]
 
     def predict_proba(self, X):
-        return softmax(self.log_scores, axis=1)
+        return _proba_from_scores(self.log_scores.copy(), self.winners)
 
     def predict_log_proba(self, X):
-        return np.log(self.predict_proba(X))
+        return _proba_from_scores(self.log_scores.copy(), self.winners, log=True)
 
     def decision_function(self, X):
-        if self.log_scores.shape[1] == 2:
-            return self.log_scores[:, 1] - self.log_scores[:, 0]
-        return self.log_scores
+        return _decision_from_scores(self.log_scores)
 
 
 def _fit_fold(
@@ -71,21 +77,19 @@ def _fit_fold(
 ):
     """Fit one clone on ``train``; return its log-scores on ``test`` and priors.
 
-    ``estimator`` is an unfitted clone (or a frozen model); ``X`` and ``y``
-    are all the data, indexed by ``train`` and ``test``; ``classes`` is the
-    full class set, the columns of the result. ``fit_params``,
-    ``weight_key`` and ``sample_weight`` are what :func:`._routing._route_fit_params`
-    routed to the base, for all rows; ``prior_weight`` weights the fold's
-    priors. ``priors`` is ``"train"`` (the fold's own label frequencies) or a
-    vector aligned with ``classes``; ``weight_power`` is the exponent of the
-    class-balancing weights; ``response_method`` the base method scores are
-    read from.
+    ``estimator`` is an unfitted clone (or a frozen model); ``X``, ``y``
+    (all the data) are indexed by ``train`` and ``test``; ``classes``, the
+    full class set, are the result's columns. ``fit_params``, ``weight_key``
+    and ``sample_weight`` are what :func:`._routing._route_fit_params` routed
+    to the base; ``prior_weight`` weights the priors, ``"train"`` (the fold's
+    frequencies) or a vector aligned with ``classes``; ``weight_power`` is
+    the family's exponent; ``response_method`` the base's score method.
 
     Returns
     -------
     log_scores : ndarray of shape (len(test), n_classes)
-        Base log-scores; a class absent from the training fold gets ``-inf``
-        (the fold's model cannot predict it), never a shifted column.
+        Base log-scores; a class absent from the training fold (or of zero
+        weight there) gets ``-inf`` (never predicted), not a shifted column.
 
     priors : ndarray of shape (n_classes,)
         The fold's training priors (0 for an absent class).
@@ -95,9 +99,8 @@ def _fit_fold(
     """
     y_train_enc = _encode_labels(_safe_indexing(y, train), classes)
     if isinstance(priors, str):
-        fold_weight = None if prior_weight is None else prior_weight[train]
-        priors = _class_priors(y_train_enc, len(classes), fold_weight)
-    fit_weight = None if sample_weight is None else sample_weight[train]
+        priors = _class_priors(y_train_enc, len(classes), _rows(prior_weight, train))
+    fit_weight = _rows(sample_weight, train)
     if weight_power > 0:
         fit_weight = _balancing_weights(y_train_enc, priors, weight_power, fit_weight)
     model = _fit_estimator(
@@ -108,11 +111,18 @@ def _fit_fold(
         weight_key=weight_key,
         sample_weight=fit_weight,
     )
-    fold_scores = _base_log_scores(model, _safe_indexing(X, test), response_method)
+    fold_scores, _ = _base_log_scores(model, _safe_indexing(X, test), response_method)
     log_scores = np.full((len(test), len(classes)), -np.inf)
     log_scores[:, _encode_labels(np.asarray(model.classes_), classes)] = fold_scores
+    # A class whose fold samples all weigh 0 was not learnt either: like an
+    # absent class it cannot be predicted, rather than be adjusted by log(0).
+    log_scores[:, priors == 0] = -np.inf
     counts = np.bincount(y_train_enc, minlength=len(classes))
     return log_scores, priors, counts
+
+
+def _rows(weights, indices):
+    return None if weights is None else weights[indices]
 
 
 def _score_taus(*, scorer, log_scores, priors, counts, taus, y_test, classes, target):
@@ -148,13 +158,11 @@ def _score_taus(*, scorer, log_scores, priors, counts, taus, y_test, classes, ta
     -------
     scores : ndarray of shape (n_taus,)
     """
-    present = priors > 0
-    with np.errstate(divide="ignore"):
-        log_pi = np.where(present, np.log(priors), 0.0)
+    # Classes absent from the fold have -inf scores; any finite placeholder
+    # prior keeps their offset finite.
+    pi = np.where(priors > 0, priors, 1.0)
     if isinstance(target, str):
-        log_q = np.zeros(len(classes)) if target == "uniform" else log_pi
-    else:
-        log_q = np.log(target)
+        target = np.full(len(classes), 1 / len(classes)) if target == "uniform" else pi
     placeholder = np.zeros((log_scores.shape[0], 1))
     out = np.empty(len(taus))
     with warnings.catch_warnings():
@@ -164,7 +172,8 @@ def _score_taus(*, scorer, log_scores, priors, counts, taus, y_test, classes, ta
             "ignore", message="y_pred contains classes not in y_true"
         )
         for t, tau in enumerate(taus):
-            adjusted = log_scores + (-tau * log_pi + log_q)
-            stand_in = _FoldPredictions(classes, counts, adjusted)
+            adjusted = log_scores + _effective_offset(pi, tau, target, name="taus")
+            winners = _winners(adjusted, "out-of-fold scores")
+            stand_in = _FoldPredictions(classes, counts, adjusted, winners)
             out[t] = scorer(stand_in, placeholder, y_test)
     return out

@@ -24,10 +24,18 @@ default="train"
     "response_method": """\
     response_method : {"auto", "predict_proba", "predict_log_proba", \
 "decision_function"}, default="auto"
-        Which base method gives the scores. ``"auto"`` tries
-        ``predict_proba``, ``predict_log_proba`` then ``decision_function``.
-        ``"decision_function"`` assumes a log-linear model (its softmax is the
-        posterior, as for logistic regression).""",
+        Which base method gives the scores. ``"auto"`` uses
+        ``predict_proba``, else ``predict_log_proba``, else the
+        ``decision_function`` of a log-linear model (logistic regression),
+        whose softmax is its posterior. A margin classifier without
+        probabilities (``LinearSVC``) is refused: calibrate it first with
+        :class:`~sklearn.calibration.CalibratedClassifierCV`. An explicit
+        ``"decision_function"`` is the user's assertion that the softmax of
+        the decision function is the posterior; it is then used as is.
+        Whatever the source, the four prediction methods derive from one
+        array of adjusted log-scores and agree exactly: ``predict`` is the
+        argmax of each, ties going to the first class in ``classes_``
+        order.""",
 }
 
 _ATTRIBUTES = {

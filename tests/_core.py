@@ -55,3 +55,34 @@ class ReorderedClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X):
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+
+class BrokenProbaClassifier(ClassifierMixin, BaseEstimator):
+    """GaussianNB whose ``predict_proba`` puts ``value`` in every entry of row 0."""
+
+    def __init__(self, value=0.0):
+        self.value = value
+
+    def fit(self, X, y, sample_weight=None):
+        self.model_ = GaussianNB().fit(X, y, sample_weight=sample_weight)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict_proba(self, X):
+        proba = self.model_.predict_proba(X)
+        proba[0] = self.value
+        return proba
+
+    def predict(self, X):
+        return self.model_.predict(X)
+
+
+class ContrarianClassifier(RecordingClassifier):
+    """A classifier whose ``predict`` is not the argmax of its probabilities.
+
+    Like ``SVC(probability=True)``, whose Platt-scaled probabilities can
+    disagree with its decision function.
+    """
+
+    def predict(self, X):
+        return np.full(len(X), self.classes_[0])

@@ -13,11 +13,15 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import LinearSVC
 
 from sklearn_la._adjust import (
-    _adjusted_proba_from_proba,
+    _agree,
+    _decision_from_scores,
     _is_log_linear,
     _log_offset,
+    _proba_from_proba,
+    _proba_from_scores,
     _resolve_response_method,
     _shifted_log_linear,
+    _winners,
 )
 
 X, Y = long_tailed(n_samples=600)
@@ -50,29 +54,80 @@ def test_auto_response_method_prefers_probabilities():
         _resolve_response_method(LinearSVC(), "predict_proba")
 
 
-@settings(max_examples=60, deadline=None)
-@given(
-    st.integers(2, 6).flatmap(
-        lambda k: st.tuples(
+def test_a_finite_tau_that_overflows_the_offset_is_refused():
+    with pytest.raises(ValueError, match="`tau` value 1e\\+308 is too large"):
+        _log_offset(np.array([0.9, 0.1]), 1e308, np.array([0.5, 0.5]))
+
+
+@pytest.mark.parametrize(
+    "row, match",
+    [
+        ([0.2, np.nan, 0.1], "returned NaN"),
+        ([0.2, np.inf, 0.1], "infinite values"),
+        ([-np.inf, -np.inf, -np.inf], "every class has probability 0"),
+    ],
+)
+def test_bad_score_rows_are_refused_naming_the_row(row, match):
+    scores = np.array([[0.0, 1.0, 2.0], row])
+    with pytest.raises(ValueError, match=match + ".*1 row.*index 1"):
+        _winners(scores, "predict_proba")
+
+
+def test_a_rounding_tie_is_broken_towards_the_canonical_winner():
+    derived = np.array([[0.5, 0.5, 0.0], [0.25, 0.5, 0.25]])
+    _agree(derived, np.array([1, 1]))
+    assert derived[0, 1] == np.nextafter(0.5, 1.0)
+    np.testing.assert_array_equal(derived[1], [0.25, 0.5, 0.25])
+    np.testing.assert_array_equal(np.argmax(derived, axis=1), [1, 1])
+
+
+def test_scores_a_hair_apart_keep_their_order_in_every_output():
+    # exp(-1e-17) rounds to 1: softmax alone would tie the two classes.
+    scores = np.array([[0.0, 1e-17], [1e-17, 0.0], [0.0, 0.0]])
+    winners = _winners(scores, "decision_function")
+    np.testing.assert_array_equal(winners, [1, 0, 0])
+    proba = _proba_from_scores(scores.copy(), winners)
+    log_proba = _proba_from_scores(scores.copy(), winners, log=True)
+    np.testing.assert_array_equal(np.argmax(proba, axis=1), winners)
+    np.testing.assert_array_equal(np.argmax(log_proba, axis=1), winners)
+    np.testing.assert_array_equal(_decision_from_scores(scores) > 0, winners == 1)
+
+
+_ROWS = st.integers(2, 6).flatmap(
+    lambda k: st.tuples(
+        st.lists(
             st.lists(
-                st.lists(st.floats(0, 1), min_size=k, max_size=k).filter(
-                    lambda row: sum(row) > 1e-3
-                ),
-                min_size=1,
-                max_size=8,
-            ),
-            st.lists(st.floats(-300, 300), min_size=k, max_size=k),
-        )
+                st.sampled_from([0.0, 0.1, 0.3, 0.5, 1.0]) | st.floats(0, 1),
+                min_size=k,
+                max_size=k,
+            ).filter(lambda row: max(row) > 0),
+            min_size=1,
+            max_size=8,
+        ),
+        st.lists(st.floats(-300, 300), min_size=k, max_size=k),
     )
 )
-def test_fast_adjusted_proba_matches_log_space_softmax(args):
+
+
+@settings(max_examples=150, deadline=None)
+@given(_ROWS)
+def test_adjusted_outputs_are_the_softmax_of_the_canonical_scores(args):
     rows, offset = args
-    proba = np.asarray(rows) / np.sum(rows, axis=1, keepdims=True)
-    offset = np.asarray(offset)
-    result = _adjusted_proba_from_proba(proba, offset)
+    proba = np.asarray(rows)
     with np.errstate(divide="ignore"):
-        expected = softmax(np.log(proba) + offset, axis=1)
+        scores = np.log(proba) + np.asarray(offset)
+    winners = _winners(scores, "predict_proba")
+    result = _proba_from_scores(scores.copy(), winners)
+    log_result = _proba_from_scores(scores.copy(), winners, log=True)
     assert np.all(np.isfinite(result))
     np.testing.assert_allclose(result.sum(axis=1), 1.0)
-    np.testing.assert_allclose(result, expected, atol=1e-9)
+    np.testing.assert_allclose(result, softmax(scores, axis=1), atol=1e-9)
+    np.testing.assert_allclose(np.exp(log_result), result, atol=1e-12)
     np.testing.assert_array_equal(result[proba == 0], 0.0)
+    for derived in (result, log_result, scores):
+        np.testing.assert_array_equal(np.argmax(derived, axis=1), winners)
+    # The fast path from probabilities has the canonical argmax, ties included.
+    fast, fast_winners = _proba_from_proba(proba, np.asarray(offset))
+    np.testing.assert_array_equal(fast_winners, winners)
+    np.testing.assert_array_equal(np.argmax(fast, axis=1), winners)
+    np.testing.assert_allclose(fast, result, atol=1e-9)

@@ -3,7 +3,9 @@
 import pickle
 
 import numpy as np
+import pandas as pd
 import pytest
+from _core import ReorderedClassifier
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import make_classification
 from sklearn.exceptions import NotFittedError
@@ -17,6 +19,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 
 from sklearn_la import LogitAdjustedClassifier, LogitAdjustedClassifierCV
+from sklearn_la._cv_folds import _fit_fold
 from sklearn_la.metrics import make_group_scorer
 
 X, Y = make_classification(
@@ -254,3 +257,62 @@ def test_repeated_splitter_scores_every_split():
         per_split.mean(axis=1), clf.cv_results_["mean_test_score"]
     )
     assert clf.best_index_ == np.argmax(clf.cv_results_["mean_test_score"])
+
+
+def test_keyed_priors_are_aligned_by_label():
+    series = pd.Series({2: 0.05, 1: 0.15, 0: 0.8})
+    clf = LogitAdjustedClassifierCV(GaussianNB(), cv=3, taus=TAUS, priors=series)
+    by_array = LogitAdjustedClassifierCV(
+        GaussianNB(), cv=3, taus=TAUS, priors=[0.8, 0.15, 0.05]
+    )
+    clf.fit(X, Y)
+    np.testing.assert_allclose(clf.priors_, [0.8, 0.15, 0.05])
+    np.testing.assert_allclose(
+        clf.cv_results_["mean_test_score"],
+        by_array.fit(X, Y).cv_results_["mean_test_score"],
+    )
+
+
+def test_base_with_unsorted_classes_is_tuned_like_the_sorted_one():
+    sorted_clf = LogitAdjustedClassifierCV(GaussianNB(), cv=3, taus=TAUS).fit(X, Y)
+    unsorted = LogitAdjustedClassifierCV(ReorderedClassifier(), cv=3, taus=TAUS)
+    unsorted.fit(X, Y)
+    np.testing.assert_allclose(
+        unsorted.cv_results_["mean_test_score"],
+        sorted_clf.cv_results_["mean_test_score"],
+    )
+    np.testing.assert_array_equal(unsorted.classes_, [2, 0, 1])
+    np.testing.assert_array_equal(unsorted.predict(X), sorted_clf.predict(X))
+
+
+def test_estimate_target_priors_works_on_the_fitted_cv_estimator():
+    clf = LogitAdjustedClassifierCV(LogisticRegression(max_iter=1000), cv=3)
+    clf.fit(X, Y)
+    shifted = X[Y == 2]
+    q = clf.estimate_target_priors(shifted)
+    np.testing.assert_allclose(q.sum(), 1.0)
+    assert q[2] > 0.5 > clf.priors_[2]
+
+
+@pytest.mark.filterwarnings("ignore:divide by zero:RuntimeWarning")
+def test_a_class_of_zero_weight_in_a_training_fold_is_never_predicted_there():
+    weights = np.ones(len(Y))
+    weights[Y == 2] = 0.0
+    weights[np.flatnonzero(Y == 2)[:3]] = 1.0  # the full data keeps class 2
+    log_scores, priors, _ = _fit_fold(
+        estimator=GaussianNB(),
+        X=X,
+        y=Y,
+        train=np.flatnonzero((Y != 2) | (weights == 0)),
+        test=np.arange(20),
+        classes=np.array([0, 1, 2]),
+        fit_params={},
+        weight_key="sample_weight",
+        sample_weight=weights,
+        prior_weight=weights,
+        priors="train",
+        weight_power=0.0,
+        response_method="predict_proba",
+    )
+    assert priors[2] == 0
+    assert np.all(log_scores[:, 2] == -np.inf)

@@ -6,11 +6,12 @@ import joblib
 import numpy as np
 import pandas as pd
 import pytest
-from _core import long_tailed
+from _core import ContrarianClassifier, ReorderedClassifier, long_tailed
 from scipy.special import logsumexp, softmax
 from scipy.stats import norm
 from sklearn.base import clone
-from sklearn.datasets import make_blobs
+from sklearn.datasets import make_blobs, make_classification
+from sklearn.dummy import DummyClassifier
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LinearRegression, LogisticRegression
@@ -97,6 +98,41 @@ def test_prediction_methods_agree(base):
         clf.classes_[np.argmax(clf.decision_function(X_LT), axis=1)],
         clf.predict(X_LT),
     )
+
+
+@pytest.mark.parametrize(
+    "base",
+    [RandomForestClassifier(10, random_state=0), DummyClassifier(strategy="prior")],
+    ids=["forest", "dummy-prior"],
+)
+def test_predict_is_the_argmax_of_every_output_when_scores_tie(base):
+    # With priors 0.1/0.9, vote fractions 0.1/0.9 divided by the priors tie
+    # exactly; every method must break the tie the same way (regression:
+    # 133 of 3000 rows disagreed between predict and predict_proba).
+    X, y = make_classification(3000, weights=[0.1, 0.9], flip_y=0, random_state=0)
+    clf = LogitAdjustedClassifier(base).fit(X, y)
+    predicted = clf.predict(X)
+    for output in (clf.predict_proba(X), clf.predict_log_proba(X)):
+        np.testing.assert_array_equal(
+            clf.classes_[np.argmax(output, axis=1)], predicted
+        )
+    decision = clf.decision_function(X)
+    np.testing.assert_array_equal(clf.classes_[(decision > 0).astype(int)], predicted)
+    if isinstance(base, DummyClassifier):
+        # Every class ties: the first class in classes_ order wins.
+        assert np.all(predicted == clf.classes_[0])
+
+
+def test_null_adjustment_predicts_the_argmax_not_the_base_predict():
+    # tau=0: the probabilities are the base's, and predict is their argmax
+    # even when the base's own predict disagrees with them.
+    clf = LogitAdjustedClassifier(ContrarianClassifier(), tau=0.0).fit(X_LT, Y_LT)
+    proba = clf.estimator_.predict_proba(X_LT)
+    np.testing.assert_array_equal(clf.predict_proba(X_LT), proba)
+    np.testing.assert_array_equal(
+        clf.predict(X_LT), clf.classes_[np.argmax(proba, axis=1)]
+    )
+    assert np.any(clf.predict(X_LT) != clf.estimator_.predict(X_LT))
 
 
 def test_binary_decision_function_is_one_dimensional_and_matches_predict():
@@ -252,11 +288,28 @@ def test_forced_response_method_must_exist():
         )
 
 
-def test_decision_function_only_base_is_adjusted():
-    clf = LogitAdjustedClassifier(LinearSVC(), tau=0.0).fit(X_LT, Y_LT)
+def test_margin_classifier_is_refused_by_auto_pointing_to_calibration():
+    with pytest.raises(ValueError, match="CalibratedClassifierCV"):
+        LogitAdjustedClassifier(LinearSVC()).fit(X_LT, Y_LT)
+
+
+def test_explicit_decision_function_is_used_as_log_probabilities():
+    # The user asserts softmax(decision_function) is the posterior.
+    clf = LogitAdjustedClassifier(
+        LinearSVC(), tau=0.0, response_method="decision_function"
+    ).fit(X_LT, Y_LT)
     assert clf.response_method_ == "decision_function"
     np.testing.assert_array_equal(clf.predict(X_LT), clf.estimator_.predict(X_LT))
-    adjusted = LogitAdjustedClassifier(LinearSVC(), tau=1.0).fit(X_LT, Y_LT)
+    np.testing.assert_allclose(
+        clf.predict_proba(X_LT), softmax(clf.estimator_.decision_function(X_LT), axis=1)
+    )
+    adjusted = LogitAdjustedClassifier(
+        LinearSVC(), tau=1.0, response_method="decision_function"
+    ).fit(X_LT, Y_LT)
+    expected = clf.estimator_.decision_function(X_LT) - np.log(adjusted.priors_)
+    np.testing.assert_array_equal(
+        adjusted.predict(X_LT), adjusted.classes_[np.argmax(expected, axis=1)]
+    )
     assert np.mean(adjusted.predict(X_LT) == 2) > np.mean(clf.predict(X_LT) == 2)
 
 
@@ -381,3 +434,64 @@ def test_family_is_consistent_on_the_paper_synthetic_data(weight_power):
     assert _exact_balanced_error(clf) == pytest.approx(bayes, rel=0.01)
     erm = LogitAdjustedClassifier(LogisticRegression(), tau=0.0).fit(X, y)
     assert _exact_balanced_error(erm) > 1.1 * bayes
+
+
+@pytest.mark.parametrize(
+    "priors",
+    [pd.Series({2: 0.1, 1: 0.2, 0: 0.7}), {2: 1, 0: 7, 1: 2}],
+    ids=["series", "dict"],
+)
+def test_keyed_priors_are_aligned_by_label(priors):
+    clf = LogitAdjustedClassifier(GaussianNB(), priors=priors).fit(X_LT, Y_LT)
+    np.testing.assert_allclose(clf.priors_, [0.7, 0.2, 0.1])
+    by_array = LogitAdjustedClassifier(GaussianNB(), priors=[0.7, 0.2, 0.1])
+    np.testing.assert_array_equal(
+        clf.predict(X_LT), by_array.fit(X_LT, Y_LT).predict(X_LT)
+    )
+
+
+def test_keyed_target_priors_are_aligned_by_label():
+    q = {2: 0.9, 0: 0.05, 1: 0.05}
+    clf = LogitAdjustedClassifier(GaussianNB(), target_priors=q).fit(X_LT, Y_LT)
+    np.testing.assert_allclose(clf.target_priors_, [0.05, 0.05, 0.9])
+
+
+@pytest.mark.parametrize("weight_power", [0.0, 0.5])
+def test_base_with_unsorted_classes_gives_the_sorted_model_permuted(weight_power):
+    kwargs = dict(priors=[0.7, 0.2, 0.1], weight_power=weight_power, tau=1.0)
+    sorted_clf = LogitAdjustedClassifier(GaussianNB(), **kwargs).fit(X_LT, Y_LT)
+    unsorted = LogitAdjustedClassifier(ReorderedClassifier(), **kwargs)
+    unsorted.fit(X_LT, Y_LT)
+    np.testing.assert_array_equal(unsorted.classes_, [2, 0, 1])
+    if weight_power == 0:
+        # Without weights an array is read in the base's classes_ order.
+        np.testing.assert_allclose(unsorted.priors_, [0.7, 0.2, 0.1])
+        return
+    # With weights it is needed before the fit, so read in sorted-label order.
+    np.testing.assert_allclose(unsorted.priors_, sorted_clf.priors_[[2, 0, 1]])
+    np.testing.assert_allclose(
+        unsorted.predict_proba(X_LT), sorted_clf.predict_proba(X_LT)[:, [2, 0, 1]]
+    )
+    np.testing.assert_array_equal(unsorted.predict(X_LT), sorted_clf.predict(X_LT))
+
+
+def test_train_priors_follow_a_base_with_unsorted_classes():
+    sorted_clf = LogitAdjustedClassifier(GaussianNB()).fit(X_LT, Y_LT)
+    unsorted = LogitAdjustedClassifier(ReorderedClassifier()).fit(X_LT, Y_LT)
+    np.testing.assert_allclose(unsorted.priors_, sorted_clf.priors_[[2, 0, 1]])
+    np.testing.assert_allclose(
+        unsorted.predict_proba(X_LT), sorted_clf.predict_proba(X_LT)[:, [2, 0, 1]]
+    )
+    np.testing.assert_array_equal(unsorted.predict(X_LT), sorted_clf.predict(X_LT))
+
+
+@pytest.mark.parametrize("target_priors", ["uniform", "estimate"])
+def test_prediction_methods_write_no_state(target_priors):
+    clf = LogitAdjustedClassifier(GaussianNB(), target_priors=target_priors)
+    clf.fit(X_LT, Y_LT)
+    before = pickle.dumps(clf)
+    for method in ("predict", "predict_proba", "predict_log_proba"):
+        getattr(clf, method)(X_TEST)
+    clf.decision_function(X_TEST)
+    clf.estimate_target_priors(X_TEST)
+    assert pickle.dumps(clf) == before

@@ -1,0 +1,304 @@
+"""Reliability cases of the post-hoc estimators (see ``_reliability.py``)."""
+
+import numpy as np
+import pandas as pd
+from _core import BrokenProbaClassifier, ReorderedClassifier, long_tailed
+from _reliability import Case
+from sklearn import config_context
+from sklearn.dummy import DummyClassifier
+from sklearn.exceptions import UnsetMetadataPassedError
+from sklearn.frozen import FrozenEstimator
+from sklearn.linear_model import LogisticRegression
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.svm import LinearSVC
+from sklearn.utils._param_validation import InvalidParameterError
+
+from sklearn_la import LogitAdjustedClassifier, LogitAdjustedClassifierCV
+
+AREA = "Post-hoc estimators"
+
+X, Y = long_tailed(n_samples=120, weights=(0.6, 0.3, 0.1))
+LAC = "``LogitAdjustedClassifier``"
+CV = "``LogitAdjustedClassifierCV``"
+
+
+def _fit(y=Y, X=X, base=None, cv=False, **kwargs):
+    base = LogisticRegression() if base is None else base
+    if cv:
+        kwargs = {"cv": 2, "taus": 3, **kwargs}
+        return LogitAdjustedClassifierCV(base, **kwargs).fit(X, y)
+    return LogitAdjustedClassifier(base, **kwargs).fit(X, y)
+
+
+def _fit_weighted(weights, cv=False, **kwargs):
+    if cv:
+        est = LogitAdjustedClassifierCV(LogisticRegression(), cv=2, taus=3, **kwargs)
+    else:
+        est = LogitAdjustedClassifier(LogisticRegression(), **kwargs)
+    return est.fit(X, Y, sample_weight=weights)
+
+
+def _negative_weights():
+    return np.where(np.arange(len(Y)) == 0, -1.0, 1.0)
+
+
+def _zero_weight_for_class_2():
+    return np.where(Y == 2, 0.0, 1.0)
+
+
+def _predict_broken(value):
+    return _fit(base=BrokenProbaClassifier(value)).predict(X)
+
+
+def _huge_priors_are_normalised():
+    clf = _fit(priors=[1e308, 1e308, 1e308])
+    np.testing.assert_allclose(clf.priors_, [1 / 3] * 3)
+
+
+def _series_priors_are_aligned_by_label():
+    clf = _fit(priors=pd.Series({2: 0.1, 1: 0.2, 0: 0.7}))
+    np.testing.assert_allclose(clf.priors_, [0.7, 0.2, 0.1])
+
+
+def _unsorted_classes_are_aligned():
+    clf = _fit(base=ReorderedClassifier())
+    np.testing.assert_array_equal(clf.classes_, [2, 0, 1])
+    np.testing.assert_allclose(clf.priors_, np.bincount(Y)[[2, 0, 1]] / len(Y))
+
+
+def _ties_go_to_the_first_class():
+    # DummyClassifier(strategy="prior") predicts the priors: with tau=1 every
+    # class scores log(pi) - log(pi) = 0 exactly.
+    clf = _fit(base=DummyClassifier(strategy="prior"))
+    assert np.all(clf.predict(X) == clf.classes_[0])
+    np.testing.assert_array_equal(
+        clf.classes_[np.argmax(clf.predict_proba(X), axis=1)], clf.predict(X)
+    )
+
+
+def _zero_probability_stays_zero():
+    from sklearn.tree import DecisionTreeClassifier
+
+    clf = _fit(base=DecisionTreeClassifier(random_state=0))
+    base = clf.estimator_.predict_proba(X)
+    assert (base == 0).any()
+    np.testing.assert_array_equal(clf.predict_proba(X)[base == 0], 0.0)
+
+
+def _unrequested_weights_with_routing():
+    with config_context(enable_metadata_routing=True):
+        _fit_weighted(np.ones(len(Y)))
+
+
+CASES = [
+    Case(
+        f"{LAC} ``.fit(X, None)``",
+        lambda: _fit(y=None),
+        ValueError,
+        "requires y to be passed",
+    ),
+    Case(
+        "``fit`` on 0 samples",
+        lambda: _fit(X=X[:0], y=Y[:0]),
+        ValueError,
+        "`y` is empty (0 samples)",
+    ),
+    Case(
+        "``None`` among string labels",
+        lambda: _fit(y=np.array(["a", None] * 60, dtype=object)),
+        ValueError,
+        "`y` contains missing labels",
+    ),
+    Case(
+        "labels of mixed types (``1`` and ``'a'``)",
+        lambda: _fit(y=np.array([1, "a"] * 60, dtype=object)),
+        ValueError,
+        "mixes labels of types",
+    ),
+    Case(
+        "a single class in ``y``",
+        lambda: _fit(y=np.zeros(len(Y))),
+        ValueError,
+        "needs at least 2 classes",
+    ),
+    Case(
+        "continuous ``y``",
+        lambda: _fit(y=np.linspace(0, 1, len(Y))),
+        ValueError,
+        "supports binary or multiclass targets only",
+    ),
+    Case(
+        f"negative ``sample_weight`` ({LAC})",
+        lambda: _fit_weighted(_negative_weights()),
+        ValueError,
+        "`sample_weight` must be non-negative",
+    ),
+    Case(
+        f"negative ``sample_weight`` ({CV}, ``weight_powers=[0.5]``)",
+        lambda: _fit_weighted(_negative_weights(), cv=True, weight_powers=[0.5]),
+        ValueError,
+        "`sample_weight` must be non-negative",
+    ),
+    Case(
+        "``sample_weight`` all zero",
+        lambda: _fit_weighted(np.zeros(len(Y))),
+        ValueError,
+        "`sample_weight` sums to zero",
+    ),
+    Case(
+        'a class whose total ``sample_weight`` is 0, ``priors="train"``',
+        lambda: _fit_weighted(_zero_weight_for_class_2()),
+        ValueError,
+        "class [2] has no sample (or a zero total sample_weight)",
+    ),
+    Case(
+        "``priors`` of the wrong length",
+        lambda: _fit(priors=[0.5, 0.5]),
+        ValueError,
+        "`priors` has length 2, expected n_classes=3",
+    ),
+    Case(
+        "``priors`` keyed by labels that are not the classes",
+        lambda: _fit(priors={0: 1, 1: 1, 5: 1}),
+        ValueError,
+        "missing [2], unknown [5]",
+    ),
+    Case(
+        "a zero or negative prior",
+        lambda: _fit(priors=[0.5, 0.0, 0.5]),
+        ValueError,
+        "`priors` must be strictly positive",
+    ),
+    Case(
+        "non-numeric ``priors``",
+        lambda: _fit(priors=["a", "b", "c"]),
+        TypeError,
+        "`priors` must contain numbers",
+    ),
+    Case(
+        "``priors=[1e308, 1e308, 1e308]``",
+        _huge_priors_are_normalised,
+        None,
+        "normalised without overflow: ``[1/3, 1/3, 1/3]``",
+    ),
+    Case(
+        "``priors`` as a pandas Series or dict in another order",
+        _series_priors_are_aligned_by_label,
+        None,
+        "aligned by label, never read by position",
+    ),
+    Case(
+        "``tau=np.nan`` or ``np.inf``",
+        lambda: _fit(tau=np.nan),
+        InvalidParameterError,
+        "The 'tau' parameter",
+    ),
+    Case(
+        "``tau=1e308`` (finite, but the offset overflows)",
+        lambda: _fit(tau=1e308),
+        ValueError,
+        "`tau` value 1e+308 is too large",
+    ),
+    Case(
+        f"``taus`` holding ``1e308`` ({CV})",
+        lambda: _fit(cv=True, taus=[1.0, 1e308]),
+        ValueError,
+        "`taus` value 1e+308 is too large",
+    ),
+    Case(
+        f"``taus`` holding NaN ({CV})",
+        lambda: _fit(cv=True, taus=[1.0, np.nan]),
+        ValueError,
+        "`taus` must be finite",
+    ),
+    Case(
+        f"``weight_powers`` outside [0, 1] ({CV})",
+        lambda: _fit(cv=True, weight_powers=[0.5, 2.0]),
+        ValueError,
+        "`weight_powers` entries must lie in [0, 1]",
+    ),
+    Case(
+        "``weight_power > 0`` with a ``FrozenEstimator``",
+        lambda: _fit(base=FrozenEstimator(_fit().estimator_), weight_power=0.5),
+        ValueError,
+        "is a FrozenEstimator, which is never refitted",
+    ),
+    Case(
+        "``weight_power > 0`` with a base whose ``fit`` takes no weights",
+        lambda: _fit(base=KNeighborsClassifier(), weight_power=0.5),
+        TypeError,
+        "KNeighborsClassifier does not accept sample_weight",
+    ),
+    Case(
+        'a margin classifier (``LinearSVC``) with ``response_method="auto"``',
+        lambda: _fit(base=LinearSVC()),
+        ValueError,
+        "Calibrate it first: LogitAdjustedClassifier(CalibratedClassifierCV(",
+    ),
+    Case(
+        "``response_method`` the base does not have",
+        lambda: _fit(base=LinearSVC(), response_method="predict_proba"),
+        ValueError,
+        "LinearSVC has no predict_proba method",
+    ),
+    Case(
+        "a base ``predict_proba`` row of all zeros",
+        lambda: _predict_broken(0.0),
+        ValueError,
+        "returned a row where every class has probability 0 in 1 row(s)",
+    ),
+    Case(
+        "a base ``predict_proba`` with NaN (or negative) entries",
+        lambda: _predict_broken(np.nan),
+        ValueError,
+        "returned NaN",
+    ),
+    Case(
+        "a base ``predict_proba`` with infinite entries",
+        lambda: _predict_broken(np.inf),
+        ValueError,
+        "returned infinite values",
+    ),
+    Case(
+        '``target_priors="estimate"``, predicting one row',
+        lambda: _fit(target_priors="estimate").predict(X[:1]),
+        ValueError,
+        "needs at least 2 rows",
+    ),
+    Case(
+        f'``target_priors="estimate"`` ({CV})',
+        lambda: _fit(cv=True, target_priors="estimate"),
+        ValueError,
+        "target_priors='estimate' is not supported by LogitAdjustedClassifierCV",
+    ),
+    Case(
+        "``y`` with a label the ``FrozenEstimator`` does not know",
+        lambda: _fit(base=FrozenEstimator(_fit().estimator_), y=Y + 1),
+        ValueError,
+        "contains labels [3] that are not among the classes [0, 1, 2]",
+    ),
+    Case(
+        "metadata routing on, ``sample_weight`` not requested by the base",
+        _unrequested_weights_with_routing,
+        UnsetMetadataPassedError,
+        "set_fit_request",
+    ),
+    Case(
+        "a base whose ``classes_`` are not sorted",
+        _unsorted_classes_are_aligned,
+        None,
+        "``classes_`` in the base's order; priors aligned with it",
+    ),
+    Case(
+        "classes tied in the adjusted scores",
+        _ties_go_to_the_first_class,
+        None,
+        "the first class in ``classes_`` order, in all four prediction methods",
+    ),
+    Case(
+        "a base probability of exactly 0",
+        _zero_probability_stays_zero,
+        None,
+        "stays 0 (log-probability ``-inf``): that class is never predicted",
+    ),
+]
