@@ -309,7 +309,16 @@ def _align_by_label(values, classes, name):
 
 
 def _normalise(vector):
-    """``vector / vector.sum()`` without overflow (``[1e308, 1e308]`` included)."""
+    """``vector / vector.sum()`` without overflow (``[1e308, 1e308]`` included).
+
+    The sum is used directly when it is finite, so a vector that already sums
+    to one comes back unchanged (a saved ``priors_`` reloads bit for bit);
+    only an overflowing sum is computed on the vector scaled by its maximum.
+    """
+    with np.errstate(over="ignore"):
+        total = vector.sum()
+    if np.isfinite(total):
+        return vector / total
     scaled = vector / vector.max()
     return scaled / scaled.sum()
 
