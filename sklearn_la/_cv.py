@@ -81,7 +81,7 @@ class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
         plain argmax (as in ``GridSearchCV``); ``"one_se"`` keeps, among
         candidates within one standard error of the best, the one nearest the
         consistent ``tau = 1 - w``. On long-tailed data the CV scores are
-        noisy; in ``benchmarks/bench_selection.py`` a repeated split
+        noisy; in ``benchmarks/experiments/selection.py`` a repeated split
         (``cv=RepeatedStratifiedKFold(n_splits=3, n_repeats=3)``) with
         ``"best"`` chose better held-out candidates than either rule on a
         single split.

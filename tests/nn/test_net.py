@@ -23,16 +23,7 @@ from sklearn_la.nn import (  # noqa: E402
     LogitAdjustedNet,
 )
 
-_FLOAT32_EQUIVALENCE = (
-    "float32 training: with one full batch the weighted and the repeated fits "
-    "agree to about 1e-7 relative (tested at 1e-5 in "
-    "test_integer_weights_equal_repeated_samples_in_full_batch_training), just "
-    "above the check's tolerance."
-)
-
 EXPECTED_FAILED_CHECKS = {
-    "check_sample_weight_equivalence_on_dense_data": _FLOAT32_EQUIVALENCE,
-    "check_sample_weight_equivalence_on_sparse_data": _FLOAT32_EQUIVALENCE,
     "check_no_attributes_set_in_init": (
         "skorch's NeuralNet sets history_, initialized_ and virtual_params_ in "
         "__init__."
