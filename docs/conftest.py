@@ -2,7 +2,7 @@
 
 pyproject's ``--doctest-modules`` would import ``conf.py`` (which mirrors the
 benchmark results into this folder) and the gallery scripts (which train
-models and draw figures); ``tests/test_docs.py`` runs those through a real
+models and draw figures); ``tests/integration/test_docs_build.py`` runs those through a real
 Sphinx build instead. Build outputs hold copies of the examples and generated
 pages that must not be collected either.
 """

@@ -3,7 +3,7 @@
 A small Sphinx project, built with the same renderer and ``-W``, holds every
 formula of the docs pages and of the package's docstrings: each must become
 MathML, and no page may load MathJax from a CDN. The full build of the real
-docs runs in ``tests/test_docs.py``.
+docs runs in ``tests/integration/test_docs_build.py``.
 """
 
 import ast

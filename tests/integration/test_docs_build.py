@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.integration
+
+REPO = Path(__file__).resolve().parents[2]
 DOCS = REPO / "docs"
 
 # Import names of what docs/requirements.txt installs, plus the torch extra
@@ -22,6 +24,7 @@ _BUILD_MODULES = {
     "pydata_sphinx_theme": "pydata-sphinx-theme",
     "myst_parser": "myst-parser",
     "matplotlib": "matplotlib",
+    "latex2mathml": "latex2mathml",
     "torch": "torch",
     "skorch": "skorch",
 }
