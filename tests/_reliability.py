@@ -11,7 +11,14 @@ regenerate the page::
     python tests/_reliability.py --write
 
 Each area gets its own table on the page, between generated-block markers;
-the text around the markers is written by hand.
+the text around the markers is written by hand. An area module may set
+``ORDER`` (default 0) to place its table; areas of equal order follow their
+file names.
+
+A case that needs an optional dependency (torch) names it in ``requires``: the
+test skips it when that dependency is missing, but the page lists it all the
+same, so an area module must import such a dependency inside its cases, never
+at the top.
 """
 
 import argparse
@@ -46,12 +53,16 @@ class Case:
     message : str
         For an error case, a fragment of the message (plain text, matched
         literally); for a behaviour case, what the user gets.
+
+    requires : tuple of str, default=()
+        Modules the case needs; it is skipped (still listed) without them.
     """
 
     bad_input: str
     run: Callable[[], object]
     raises: type | None
     message: str
+    requires: tuple[str, ...] = ()
 
     @property
     def outcome(self):
@@ -66,11 +77,12 @@ def areas():
     """``{area title: cases}`` from every ``_reliability_<area>.py``, sorted."""
     if str(TESTS) not in sys.path:
         sys.path.insert(0, str(TESTS))
-    found = {}
-    for path in sorted(TESTS.glob("_reliability_*.py")):
-        module = importlib.import_module(path.stem)
-        found[module.AREA] = list(module.CASES)
-    return found
+    modules = [
+        importlib.import_module(path.stem)
+        for path in sorted(TESTS.glob("_reliability_*.py"))
+    ]
+    modules.sort(key=lambda module: getattr(module, "ORDER", 0))  # stable
+    return {module.AREA: list(module.CASES) for module in modules}
 
 
 def render(found):

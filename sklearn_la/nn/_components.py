@@ -105,7 +105,29 @@ def _adjusted_proba(output, shift):
     if shift is not None:
         dtype = _compute_dtype(shift, logits.dtype)
         logits = logits.to(dtype) + shift.to(device=logits.device, dtype=dtype)
-    return to_numpy(torch.softmax(logits, dim=-1))
+    proba = torch.softmax(logits, dim=-1)
+    _check_proba_defined(proba, logits)
+    return to_numpy(proba)
+
+
+def _check_proba_defined(proba, logits):
+    """Refuse NaN probabilities: argmax would silently predict the first class.
+
+    NaN (or ``+inf``, or all ``-inf``) logits of a diverged training give a NaN
+    softmax; a ``-inf`` logit alone (a masked class) gives a 0 and is kept.
+    One reduction per batch, and a device synchronisation for the ``if``.
+    """
+    bad = torch.isnan(proba)
+    if not bad.any():
+        return
+    rows = bad.reshape(-1, proba.shape[-1]).any(dim=-1)
+    raise ValueError(
+        f"The module returned non-finite logits (NaN or inf) for {int(rows.sum())} "
+        f"of {rows.numel()} row(s) of this batch, so the class probabilities are "
+        f"undefined (logits of shape {tuple(logits.shape)}). The training has most "
+        "likely diverged: refit with a lower `lr` (or check the module and the "
+        "features for NaN or infinite values)."
+    )
 
 
 def _posthoc_shift(posthoc_tau, priors):

@@ -350,3 +350,44 @@ def test_non_cross_entropy_losses_still_predict_with_the_softmax(data):
     )
     identity = net.set_params(predict_nonlinearity=None).predict_proba(X)
     np.testing.assert_allclose(identity, logits.numpy(), rtol=1e-6)
+
+
+class _ScaledLinear(torch.nn.Module):
+    """A linear module whose logits are multiplied by ``scale`` (NaN: diverged)."""
+
+    def __init__(self, input_units, output_units, scale=1.0, masked=None):
+        super().__init__()
+        self.linear = torch.nn.Linear(input_units, output_units)
+        self.scale, self.masked = scale, masked
+
+    def forward(self, X):
+        logits = self.linear(X) * self.scale
+        if self.masked is not None:
+            logits = logits.clone()
+            logits[:, self.masked] = -torch.inf
+        return logits
+
+
+@pytest.mark.parametrize("scale", [float("nan"), float("inf")])
+@pytest.mark.parametrize("posthoc_tau", [0.0, 1.0])
+def test_non_finite_logits_are_refused_not_predicted_as_class_0(
+    data, scale, posthoc_tau
+):
+    # A diverged net used to predict class 0 for every row, silently.
+    X, y = data
+    net = LogitAdjustedNet(
+        _ScaledLinear, module__scale=scale, posthoc_tau=posthoc_tau, **FAST
+    ).fit(X, y)
+    for method in (net.predict_proba, net.predict):
+        with pytest.raises(ValueError, match="non-finite logits.*lower `lr`"):
+            method(X)
+
+
+def test_a_masked_class_with_minus_inf_logits_gets_probability_0(data):
+    # -inf for one class is a probability of 0, not an undefined one.
+    X, y = data
+    net = LogitAdjustedNet(_ScaledLinear, module__masked=1, **FAST)
+    net.set_params(max_epochs=0).fit(X, y)  # no training: the loss would be inf
+    proba = net.predict_proba(X)
+    assert np.all(np.isfinite(proba)) and np.all(proba[:, 1] == 0)
+    assert 1 not in net.predict(X)
