@@ -14,6 +14,8 @@ from sklearn.utils.parallel import Parallel, delayed
 
 from ._adjust import _score_method
 from ._base import _BaseLogitAdjusted, _is_option
+from ._calibrated import _calibrate_out_of_fold
+from ._cost import _check_cost_matrix, _deployment_cost_scorer
 from ._cv_folds import _fit_fold, _score_taus
 from ._docstrings import _fill_doc
 from ._family import _balancing_weights, _check_family_base
@@ -163,7 +165,7 @@ pandas Series or dict, default="uniform"
         "taus": [Interval(Integral, 1, None, closed="left"), "array-like"],
         "weight_powers": ["array-like"],
         "cv": ["cv_object"],
-        "scoring": [str, callable],
+        "scoring": [str, callable, None],
         "selection": [StrOptions({"one_se", "best"})],
         "refit": ["boolean"],
         "n_jobs": [Integral, None],
@@ -177,13 +179,15 @@ pandas Series or dict, default="uniform"
         taus=21,
         weight_powers=(0.0,),
         cv=5,
-        scoring="balanced_accuracy",
+        scoring=None,
         selection="best",
         refit=True,
         n_jobs=None,
         priors="train",
         target_priors="uniform",
         response_method="auto",
+        cost_matrix=None,
+        calibration=None,
     ):
         self.estimator = estimator
         self.taus = taus
@@ -196,6 +200,8 @@ pandas Series or dict, default="uniform"
         self.priors = priors
         self.target_priors = target_priors
         self.response_method = response_method
+        self.cost_matrix = cost_matrix
+        self.calibration = calibration
 
     def __sklearn_is_fitted__(self):
         # cv_results_ alone (refit=False) does not make it able to predict.
@@ -273,7 +279,7 @@ pandas Series or dict, default="uniform"
         classes, splits = self._classes_and_splits(X, y, routing.split_params)
         priors = _by_label(self.priors, classes, name="priors")
         target = _by_label(self.target_priors, classes, name="target_priors")
-        scores = self._cross_validate(
+        scores, calibrations = self._cross_validate(
             X, y, classes, splits, taus, weight_powers, routing, priors, target
         )
         summary = _summarise_cv(
@@ -288,7 +294,11 @@ pandas Series or dict, default="uniform"
         self.weight_power_ = self.best_weight_power_
         self.estimator_ = self._refit(X, y, classes, routing, priors)
         return self._finish_fit(
-            y, routing.prior_weight, priors=priors, target_priors=target
+            y,
+            routing.prior_weight,
+            priors=priors,
+            target_priors=target,
+            calibration=calibrations.get(self.best_weight_power_),
         )
 
     def _refit(self, X, y, classes, routing, priors):
@@ -319,7 +329,11 @@ pandas Series or dict, default="uniform"
     def _cross_validate(
         self, X, y, classes, splits, taus, weight_powers, routing, priors, target
     ):
-        """Scores of shape (n_weight_powers, n_splits, n_taus)."""
+        """Scores of shape (n_weight_powers, n_splits, n_taus), calibrations.
+
+        The calibrations map each weight power to the map fitted on its
+        out-of-fold scores (:mod:`._calibrated`); empty without calibration.
+        """
         fold_priors = priors
         if not isinstance(priors, str):
             fold_priors = self._fixed_priors(priors, classes, None, None)
@@ -345,7 +359,26 @@ pandas Series or dict, default="uniform"
             )
             for w, (train, test) in jobs
         )
-        scorer = self._get_scorer()
+        calibrations = {}
+        if self.calibration is not None:
+            fold_scores = [log_scores for log_scores, _, _ in fold_results]
+            calibrations = _calibrate_out_of_fold(
+                fold_scores,
+                [w for w, _ in jobs],
+                [test for _, (_, test) in jobs],
+                y,
+                classes,
+                method=self.calibration,
+                sample_weight=routing.prior_weight,
+            )
+            fold_results = [
+                (calibrated, pi, counts)
+                for calibrated, (_, pi, counts) in zip(fold_scores, fold_results)
+            ]
+        cost = None
+        if self.cost_matrix is not None:
+            cost = _check_cost_matrix(self.cost_matrix, classes)
+        scorer = self._get_scorer(cost, classes, target)
         scores = np.empty((len(weight_powers), len(splits), len(taus)))
         for job, ((_, (_, test)), (log_scores, pi, counts)) in enumerate(
             zip(jobs, fold_results)
@@ -359,15 +392,20 @@ pandas Series or dict, default="uniform"
                 y_test=_safe_indexing(y, test),
                 classes=classes,
                 target=target,
+                cost_matrix=cost,
             )
-        return scores
+        return scores, calibrations
 
-    def _get_scorer(self):
+    def _get_scorer(self, cost, classes, target):
+        """The scorer; by default balanced accuracy, or with a cost matrix the
+        expected cost at the deployment prior (see ``scoring``)."""
+        if self.scoring is None and cost is not None:
+            return _deployment_cost_scorer(cost, classes, target)
         if callable(self.scoring):
             return self.scoring
         from .metrics import get_scorer
 
-        return get_scorer(self.scoring)
+        return get_scorer(self.scoring or "balanced_accuracy")
 
     def get_metadata_routing(self):
         """Get metadata routing of this object.

@@ -7,6 +7,7 @@ from sklearn.base import _fit_context, clone
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import _BaseLogitAdjusted, _is_option
+from ._calibrated import _check_wrapper_calibration, _fit_frozen_calibration
 from ._docstrings import _fill_doc
 from ._family import _balancing_weights, _check_family_base, _consistent_tau
 from ._routing import _fit_estimator, _route_fit_params
@@ -120,6 +121,8 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
         target_priors="uniform",
         response_method="auto",
         weight_power=0.0,
+        cost_matrix=None,
+        calibration=None,
     ):
         self.estimator = estimator
         self.tau = tau
@@ -127,6 +130,8 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
         self.target_priors = target_priors
         self.response_method = response_method
         self.weight_power = weight_power
+        self.cost_matrix = cost_matrix
+        self.calibration = calibration
 
     @_fit_context(
         # The base estimator's parameters are validated by its own fit.
@@ -159,6 +164,7 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
         self : object
             Fitted estimator.
         """
+        _check_wrapper_calibration(self.estimator, self.calibration)
         X, y, sample_weight = self._check_fit_inputs(X, y, sample_weight)
         _check_family_base(self.estimator, [self.weight_power])
         routing = _route_fit_params(
@@ -183,8 +189,23 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
             if _is_option(self.tau, "auto")
             else float(self.tau)
         )
+        calibration = None
+        if self.calibration is not None:
+            calibration = _fit_frozen_calibration(
+                self.estimator_,
+                X,
+                y,
+                self.estimator_.classes_,
+                method=self.calibration,
+                response_method=self.response_method_,
+                sample_weight=routing.prior_weight,
+            )
         return self._finish_fit(
-            y, routing.prior_weight, priors=priors, target_priors=self.target_priors
+            y,
+            routing.prior_weight,
+            priors=priors,
+            target_priors=self.target_priors,
+            calibration=calibration,
         )
 
     def _family_fit_weight(self, y, routing):
