@@ -245,7 +245,9 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         base model's posteriors until the mean posterior matches the prior it
         assumes. ``target_priors="estimate"`` applies the same estimate to
         each batch it predicts; this method only returns it and stores
-        nothing. It is only as good as the base model's calibration.
+        nothing. It is only as good as the base model's calibration: with
+        ``calibration`` set it runs on the calibrated scores, starting from
+        the class frequencies of the calibration data.
 
         Parameters
         ----------
@@ -296,7 +298,11 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             the scores computed in log space; a tie goes to the first class in
             ``classes_`` order. It is also the argmax of
             :meth:`predict_proba`, :meth:`predict_log_proba` and
-            :meth:`decision_function`, row by row.
+            :meth:`decision_function`, row by row. With a ``cost_matrix``
+            ``C`` that is not the 0-1 cost, it is instead the class of least
+            expected cost, ``argmin_j sum_i C[i, j] p_q(i|x)`` with ``p_q``
+            the :meth:`predict_proba` output (ties to the first class), and
+            no longer their argmax.
         """
         check_is_fitted(self)
         if self.cost_matrix_ is not None:

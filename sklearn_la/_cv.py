@@ -71,12 +71,19 @@ class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
         missing from some training folds, whose models then score it ``-inf``
         (they cannot predict it), which is what such a model would do.
 
-    scoring : str or callable, default="balanced_accuracy"
+    scoring : str, callable or None, default=None
         Score to maximise: a scikit-learn scorer name, one of
         :func:`sklearn_la.metrics.get_scorer`'s long-tail names (e.g.
         ``"worst_class_accuracy"``, ``"few_shot_accuracy"``), or a callable
-        ``scorer(estimator, X, y)``. The estimator handed to the scorer
-        replays cached scores and ignores ``X``.
+        ``scorer(estimator, X, y)`` such as
+        :func:`sklearn_la.metrics.make_cost_scorer`'s. The estimator handed to
+        the scorer replays cached scores and ignores ``X``; with a
+        ``cost_matrix`` its ``predict`` follows the cost rule. ``None`` is
+        ``"balanced_accuracy"``, or with a ``cost_matrix`` the negative
+        expected cost at the deployment prior ``q`` (``target_priors``):
+        ``sum_i q_i`` times the mean cost of the validation samples of class
+        ``i``, the cost counterpart of balanced accuracy (with
+        ``target_priors="train"``, the plain mean cost).
 
     selection : {"best", "one_se"}, default="best"
         How the candidate is chosen from the mean CV scores: ``"best"`` is the
@@ -110,6 +117,26 @@ pandas Series or dict, default="uniform"
         fitted estimator.
 
     {response_method}
+
+    {cost_matrix}
+
+        ``tau`` is tuned with the cost rule in the loop, by default on the
+        expected cost (see ``scoring``).
+
+    calibration : {"temperature", "bcts"} or None, default=None
+        Calibrate the base log-scores ``z`` before adjustment: temperature
+        scaling (``z / T``) or bias-corrected temperature scaling (``z / T +
+        b``, Alexandari et al., ICML 2020), fitted by likelihood on the
+        out-of-fold scores of each ``weight_power``, pooled over the folds;
+        every ``tau`` is then scored on the calibrated out-of-fold scores, and
+        the chosen candidate's map is kept as ``calibration_`` and applied in
+        every prediction method and before EM (:meth:`estimate_target_priors`).
+        A temperature does not change argmax decisions once ``tau`` is tuned
+        (``z / T - tau * log(pi)`` ranks classes as ``z - T * tau *
+        log(pi)``), but it changes the probabilities, the cost rule and EM's
+        estimate. It keeps every candidate's out-of-fold scores until they
+        are calibrated: ``n_samples x n_classes x n_weight_powers`` floats
+        (without it none are kept).
 
     Attributes
     ----------
@@ -158,6 +185,18 @@ pandas Series or dict, default="uniform"
     (21,)
     >>> 0.0 <= clf.best_tau_ <= 2.0
     True
+
+    With a cost matrix (missing the rarest class costs 10) ``tau`` is tuned
+    on the expected cost; calibration is fitted on out-of-fold scores:
+
+    >>> costs = [[0, 1, 1], [1, 0, 1], [10, 10, 0]]
+    >>> clf = LogitAdjustedClassifierCV(LogisticRegression(), cv=3,
+    ...                                 cost_matrix=costs,
+    ...                                 calibration="bcts").fit(X, y)
+    >>> clf.cost_matrix_[2]
+    array([10., 10.,  0.])
+    >>> clf.estimate_target_priors(X).round(2)  # class frequencies .795 .154 .051
+    array([0.8 , 0.16, 0.04])
     """
 
     _parameter_constraints: dict = {

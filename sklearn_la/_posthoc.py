@@ -71,6 +71,21 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
         mean one). Needs a base estimator whose ``fit`` takes
         ``sample_weight``.
 
+    {cost_matrix}
+
+    calibration : {"temperature", "bcts"} or None, default=None
+        Calibrate the base log-scores before adjustment: temperature scaling
+        (``z / T``) or bias-corrected temperature scaling (``z / T + b``,
+        Alexandari et al., ICML 2020), fitted by likelihood on held-out data.
+        Only with a :class:`~sklearn.frozen.FrozenEstimator` base, whose
+        ``(X, y)`` given to :meth:`fit` are then that held-out data (every
+        class must be in it); any other base raises a ValueError, since its
+        scores on its own training data are over-confident: use
+        :class:`LogitAdjustedClassifierCV`, which calibrates on out-of-fold
+        scores. It changes the probabilities and EM's estimate
+        (``target_priors="estimate"``, :meth:`estimate_target_priors`); for
+        argmax decisions a temperature amounts to a rescaled ``tau``.
+
     Attributes
     ----------
     estimator_ : estimator instance
@@ -105,6 +120,22 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
     >>> bool(balanced_accuracy_score(y, clf.predict(X))
     ...      > balanced_accuracy_score(y, base.predict(X)))
     True
+
+    A cost matrix (a missed positive costs 20) moves the decisions, not the
+    probabilities; a frozen model is calibrated on held-out data:
+
+    >>> from sklearn.frozen import FrozenEstimator
+    >>> costly = LogitAdjustedClassifier(
+    ...     LogisticRegression(), target_priors="train", cost_matrix=[[0, 1], [20, 0]]
+    ... ).fit(X, y)
+    >>> bool((costly.predict(X) == 1).mean() > (base.predict(X) == 1).mean())
+    True
+    >>> X_fit, y_fit, X_held, y_held = X[:1000], y[:1000], X[1000:], y[1000:]
+    >>> frozen = FrozenEstimator(LogisticRegression().fit(X_fit, y_fit))
+    >>> calibrated = LogitAdjustedClassifier(frozen, calibration="bcts").fit(
+    ...     X_held, y_held)
+    >>> calibrated.calibration_.method
+    'bcts'
     """
 
     _parameter_constraints: dict = {
