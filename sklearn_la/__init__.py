@@ -20,6 +20,12 @@ Package layout, one concept per module::
     _adjust.py       the numpy maths: base log-scores, offsets, adjusted
                      outputs, the log-linear intercept shift, response methods
     _label_shift.py  EM estimate of a shifted deployment prior
+    _calibration.py  temperature and bias-corrected temperature scaling of
+                     log-scores, fitted by likelihood
+    _calibrated.py   which held-out scores the estimators calibrate on
+                     (out-of-fold per candidate; a frozen base's fit data)
+    _cost.py         cost matrices: the check, the expected-cost decision,
+                     the binary threshold, the deployment-prior cost scorer
     _family.py       the consistent family: class-balancing weights pi^-w
     _routing.py      fit's metadata routed once to the base model and splitter
     _docstrings.py   parameter text shared by both post-hoc estimators
@@ -31,7 +37,8 @@ Package layout, one concept per module::
                      out-of-fold scores through a stand-in estimator
     _selection.py    choosing the (weight_power, tau) candidate, cv_results_
     metrics/         _classification.py (balanced error, per-class and group
-                     accuracy), _scorers.py (scorers), _plot.py (displays)
+                     accuracy), _scorers.py (scorers), _cost.py (expected
+                     cost and its scorer), _plot.py (displays)
     datasets.py      make_long_tailed and the paper's synthetic data
     nn/              torch: functional.py (loss maths), the loss modules,
                      _net.py (LogitAdjustedNet), _callbacks.py, _modules.py

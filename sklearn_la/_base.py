@@ -31,6 +31,8 @@ from ._adjust import (
     _shifted_log_linear,
     _winners,
 )
+from ._calibration import _apply_calibration
+from ._cost import _check_cost_matrix, _cost_decisions
 from ._label_shift import _estimate_target_priors
 from ._validation import (
     _check_priors,
@@ -51,7 +53,8 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
 
     Subclasses fit ``estimator_`` and set ``tau_``, then call
     :meth:`_finish_fit`, which sets ``classes_``, ``priors_``,
-    ``class_counts_``, ``target_priors_`` and the private offset
+    ``class_counts_``, ``target_priors_``, ``cost_matrix_``,
+    ``calibration_`` and the private offset
     ``_log_offset`` (``-tau_ * log(priors_) + log(q)``, or ``None`` for the
     ``"estimate"`` target prior, where ``q`` is only known from the batch).
     """
@@ -74,6 +77,8 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             )
         ],
         "weight_power": [Interval(Real, 0, 1, closed="both")],
+        "cost_matrix": ["array-like", None],
+        "calibration": [StrOptions({"temperature", "bcts"}), None],
     }
 
     def _check_fit_inputs(self, X, y, sample_weight):
@@ -92,13 +97,18 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         self.response_method_ = _resolve_response_method(
             self.estimator, self.response_method
         )
+        if self.cost_matrix is not None:
+            # Checked before any fit; _finish_fit aligns it with classes_.
+            classes = self.estimator.classes_ if frozen else np.unique(y)
+            _check_cost_matrix(self.cost_matrix, classes)
         return X, y, sample_weight
 
-    def _finish_fit(self, y, prior_weight, *, priors, target_priors):
-        """Set the classes, priors, offset and feature attributes.
+    def _finish_fit(self, y, prior_weight, *, priors, target_priors, calibration=None):
+        """Set the classes, priors, offset, costs and feature attributes.
 
         ``priors`` and ``target_priors`` are the parameters, possibly already
-        keyed by label (see :func:`._validation._by_label`).
+        keyed by label (see :func:`._validation._by_label`); ``calibration``
+        a fitted :class:`._calibration._Calibration` or None.
         """
         classes = getattr(self.estimator_, "classes_", None)
         if classes is None:
@@ -109,6 +119,12 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         self.classes_ = np.asarray(classes)
         y_encoded = _encode_labels(y, self.classes_)
         self.class_counts_ = np.bincount(y_encoded, minlength=len(self.classes_))
+        self.cost_matrix_ = (
+            None
+            if self.cost_matrix is None
+            else _check_cost_matrix(self.cost_matrix, self.classes_)
+        )
+        self.calibration_ = calibration
         if _is_option(priors, "train"):
             self.priors_ = _train_priors(y_encoded, self.classes_, prior_weight)
         else:
@@ -139,7 +155,12 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         self._log_offset = _effective_offset(
             self.priors_, self.tau_, self.target_priors_
         )
-        if self._log_offset.any() and _is_log_linear(self.estimator_):
+        # The intercept cannot absorb a calibration map's temperature.
+        if (
+            self._log_offset.any()
+            and self.calibration_ is None
+            and _is_log_linear(self.estimator_)
+        ):
             self._shifted_model = _shifted_log_linear(self.estimator_, self._log_offset)
 
     # -- prediction ---------------------------------------------------------
@@ -148,9 +169,16 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         """The offset to apply to this batch (estimating ``q`` if asked)."""
         if self._log_offset is not None:
             return self._log_offset
-        q = _estimate_target_priors(log_scores, self.priors_)
+        q = _estimate_target_priors(log_scores, self._em_priors())
         with np.errstate(divide="ignore"):
             return -self.tau_ * np.log(self.priors_) + np.log(q)
+
+    def _em_priors(self):
+        """The prior the (calibrated) base posteriors are posteriors under."""
+        calibration = self.calibration_
+        if calibration is None or calibration.class_priors is None:
+            return self.priors_
+        return calibration.class_priors
 
     def _is_identity(self):
         """Whether the adjustment changes nothing (a constant offset, dropped)."""
@@ -173,6 +201,10 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             return scores, _winners(scores, "decision_function"), proba
         method = _score_method(self.estimator_, self.response_method_)
         scores, proba = _base_log_scores(self.estimator_, X, method)
+        if self.calibration_ is not None:
+            _winners(scores, method)
+            scores = _apply_calibration(scores, self.calibration_, copy=False)
+            proba = None
         if self._log_offset is None:
             # Bad base scores are reported as such, not as a failed EM.
             _winners(scores, method)
@@ -190,7 +222,11 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         """
         check_is_fitted(self)
         method = _score_method(self.estimator_, self.response_method_)
-        if method != "predict_proba" or self._is_identity():
+        if (
+            method != "predict_proba"
+            or self._is_identity()
+            or self.calibration_ is not None
+        ):
             return None
         proba = np.asarray(self.estimator_.predict_proba(X), dtype=np.float64)
         offset = self._log_offset
@@ -209,7 +245,9 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         base model's posteriors until the mean posterior matches the prior it
         assumes. ``target_priors="estimate"`` applies the same estimate to
         each batch it predicts; this method only returns it and stores
-        nothing. It is only as good as the base model's calibration.
+        nothing. It is only as good as the base model's calibration: with
+        ``calibration`` set it runs on the calibrated scores, starting from
+        the class frequencies of the calibration data.
 
         Parameters
         ----------
@@ -241,7 +279,9 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         method = _score_method(self.estimator_, self.response_method_)
         log_scores, _ = _base_log_scores(self.estimator_, X, method)
         _winners(log_scores, method)
-        return _estimate_target_priors(log_scores, self.priors_)
+        return _estimate_target_priors(
+            log_scores, self._em_priors(), calibration=self.calibration_
+        )
 
     def predict(self, X):
         """Predict the class with the largest adjusted score.
@@ -258,8 +298,17 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             the scores computed in log space; a tie goes to the first class in
             ``classes_`` order. It is also the argmax of
             :meth:`predict_proba`, :meth:`predict_log_proba` and
-            :meth:`decision_function`, row by row.
+            :meth:`decision_function`, row by row. With a ``cost_matrix``
+            ``C`` that is not the 0-1 cost, it is instead the class of least
+            expected cost, ``argmin_j sum_i C[i, j] p_q(i|x)`` with ``p_q``
+            the :meth:`predict_proba` output (ties to the first class), and
+            no longer their argmax.
         """
+        check_is_fitted(self)
+        if self.cost_matrix_ is not None:
+            scores, winners, _ = self._scores(X)
+            decisions = _cost_decisions(scores, self.cost_matrix_)
+            return self.classes_[winners if decisions is None else decisions]
         fast = self._proba_fast_path(X)
         winners = self._scores(X)[1] if fast is None else fast[1]
         return self.classes_[winners]
@@ -307,7 +356,11 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         if fast is not None:
             return fast[0]
         scores, winners, proba = self._scores(X)
-        if self._is_identity() and self.response_method_ == "predict_proba":
+        if (
+            self._is_identity()
+            and self.response_method_ == "predict_proba"
+            and self.calibration_ is None
+        ):
             # The base model's probabilities, bit for bit (tau=0, or tau=1 with
             # target_priors="train").
             if proba is None:

@@ -44,12 +44,15 @@ class _Calibration:
     ``bias`` is ``None`` for temperature scaling; for BCTS it is a vector in
     ``classes_`` order whose entries for the classes of the calibration data
     average 0 (a constant added to every class changes no probability); a
-    class absent from that data keeps bias 0.
+    class absent from that data keeps bias 0. ``class_priors``, when set,
+    are the (weighted) class frequencies of the calibration data: the prior
+    the calibrated posteriors are posteriors under, which EM starts from.
     """
 
     method: str
     temperature: float
     bias: np.ndarray | None = None
+    class_priors: np.ndarray | None = None
 
 
 def _prepare(log_scores, y_encoded, sample_weight):

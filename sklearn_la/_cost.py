@@ -21,7 +21,7 @@ cost, as the package's argmax gives the first class among the maxima.
 import numpy as np
 from sklearn.utils import gen_batches
 
-from ._validation import _is_keyed, _plain, _plain_list
+from ._validation import _encode_labels, _is_keyed, _plain, _plain_list
 
 # Rows per block of the cost computation: a block holds about this many
 # entries, so the temporaries stay in cache and no n x K array is allocated.
@@ -316,3 +316,47 @@ def _binary_threshold(cost_matrix):
             "than the right answer overall)."
         )
     return float(false_positive / total)
+
+
+def _cost_decisions(scores, cost_matrix):
+    """The cost rule's class indices, or None where it is the plain argmax.
+
+    ``None`` for no cost matrix or a 0-1 one (see :func:`_zero_one_scale`):
+    the caller then keeps its own argmax, so the prediction methods agree
+    exactly as without a cost matrix, ties included.
+    """
+    if cost_matrix is None or _zero_one_scale(cost_matrix) is not None:
+        return None
+    return _expected_cost_decision(scores, cost_matrix)
+
+
+def _deployment_cost_scorer(cost_matrix, classes, target):
+    """Scorer of the negative expected cost at the deployment prior ``q``.
+
+    The cost counterpart of balanced accuracy: the cost rule minimises the
+    expected cost under ``q``, ``sum_i q_i E[C[i, h(x)] | y = i]``, so that is
+    what validation measures, each class's mean cost weighted by ``q_i``.
+    ``target`` is ``"uniform"`` (the class-balanced cost), ``"train"`` (the
+    plain mean cost) or a vector in ``classes`` order. A class missing from
+    a validation fold is left out and ``q`` renormalised over the others, as
+    balanced accuracy does.
+    """
+    classes = np.asarray(classes)
+    n_classes = classes.shape[0]
+    if isinstance(target, str):
+        q = None if target == "train" else np.full(n_classes, 1.0 / n_classes)
+    else:
+        q = np.asarray(target, dtype=np.float64)
+
+    def deployment_cost(estimator, X, y):
+        truth = _encode_labels(y, classes)
+        costs = cost_matrix[truth, _encode_labels(estimator.predict(X), classes)]
+        if q is None:
+            return -float(costs.mean())
+        counts = np.bincount(truth, minlength=n_classes)
+        present = counts > 0
+        mean_cost = np.bincount(truth, weights=costs, minlength=n_classes)[present]
+        mean_cost /= counts[present]
+        return -float(q[present] @ mean_cost / q[present].sum())
+
+    return deployment_cost

@@ -14,6 +14,8 @@ from sklearn.utils.parallel import Parallel, delayed
 
 from ._adjust import _score_method
 from ._base import _BaseLogitAdjusted, _is_option
+from ._calibrated import _calibrate_out_of_fold
+from ._cost import _check_cost_matrix, _deployment_cost_scorer
 from ._cv_folds import _fit_fold, _score_taus
 from ._docstrings import _fill_doc
 from ._family import _balancing_weights, _check_family_base
@@ -69,12 +71,19 @@ class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
         missing from some training folds, whose models then score it ``-inf``
         (they cannot predict it), which is what such a model would do.
 
-    scoring : str or callable, default="balanced_accuracy"
+    scoring : str, callable or None, default=None
         Score to maximise: a scikit-learn scorer name, one of
         :func:`sklearn_la.metrics.get_scorer`'s long-tail names (e.g.
         ``"worst_class_accuracy"``, ``"few_shot_accuracy"``), or a callable
-        ``scorer(estimator, X, y)``. The estimator handed to the scorer
-        replays cached scores and ignores ``X``.
+        ``scorer(estimator, X, y)`` such as
+        :func:`sklearn_la.metrics.make_cost_scorer`'s. The estimator handed to
+        the scorer replays cached scores and ignores ``X``; with a
+        ``cost_matrix`` its ``predict`` follows the cost rule. ``None`` is
+        ``"balanced_accuracy"``, or with a ``cost_matrix`` the negative
+        expected cost at the deployment prior ``q`` (``target_priors``):
+        ``sum_i q_i`` times the mean cost of the validation samples of class
+        ``i``, the cost counterpart of balanced accuracy (with
+        ``target_priors="train"``, the plain mean cost).
 
     selection : {"best", "one_se"}, default="best"
         How the candidate is chosen from the mean CV scores: ``"best"`` is the
@@ -108,6 +117,26 @@ pandas Series or dict, default="uniform"
         fitted estimator.
 
     {response_method}
+
+    {cost_matrix}
+
+        ``tau`` is tuned with the cost rule in the loop, by default on the
+        expected cost (see ``scoring``).
+
+    calibration : {"temperature", "bcts"} or None, default=None
+        Calibrate the base log-scores ``z`` before adjustment: temperature
+        scaling (``z / T``) or bias-corrected temperature scaling (``z / T +
+        b``, Alexandari et al., ICML 2020), fitted by likelihood on the
+        out-of-fold scores of each ``weight_power``, pooled over the folds;
+        every ``tau`` is then scored on the calibrated out-of-fold scores, and
+        the chosen candidate's map is kept as ``calibration_`` and applied in
+        every prediction method and before EM (:meth:`estimate_target_priors`).
+        A temperature does not change argmax decisions once ``tau`` is tuned
+        (``z / T - tau * log(pi)`` ranks classes as ``z - T * tau *
+        log(pi)``), but it changes the probabilities, the cost rule and EM's
+        estimate. It keeps every candidate's out-of-fold scores until they
+        are calibrated: ``n_samples x n_classes x n_weight_powers`` floats
+        (without it none are kept).
 
     Attributes
     ----------
@@ -156,6 +185,18 @@ pandas Series or dict, default="uniform"
     (21,)
     >>> 0.0 <= clf.best_tau_ <= 2.0
     True
+
+    With a cost matrix (missing the rarest class costs 10) ``tau`` is tuned
+    on the expected cost; calibration is fitted on out-of-fold scores:
+
+    >>> costs = [[0, 1, 1], [1, 0, 1], [10, 10, 0]]
+    >>> clf = LogitAdjustedClassifierCV(LogisticRegression(), cv=3,
+    ...                                 cost_matrix=costs,
+    ...                                 calibration="bcts").fit(X, y)
+    >>> clf.cost_matrix_[2]
+    array([10., 10.,  0.])
+    >>> clf.estimate_target_priors(X).round(2)  # class frequencies .795 .154 .051
+    array([0.8 , 0.16, 0.04])
     """
 
     _parameter_constraints: dict = {
@@ -163,7 +204,7 @@ pandas Series or dict, default="uniform"
         "taus": [Interval(Integral, 1, None, closed="left"), "array-like"],
         "weight_powers": ["array-like"],
         "cv": ["cv_object"],
-        "scoring": [str, callable],
+        "scoring": [str, callable, None],
         "selection": [StrOptions({"one_se", "best"})],
         "refit": ["boolean"],
         "n_jobs": [Integral, None],
@@ -177,13 +218,15 @@ pandas Series or dict, default="uniform"
         taus=21,
         weight_powers=(0.0,),
         cv=5,
-        scoring="balanced_accuracy",
+        scoring=None,
         selection="best",
         refit=True,
         n_jobs=None,
         priors="train",
         target_priors="uniform",
         response_method="auto",
+        cost_matrix=None,
+        calibration=None,
     ):
         self.estimator = estimator
         self.taus = taus
@@ -196,6 +239,8 @@ pandas Series or dict, default="uniform"
         self.priors = priors
         self.target_priors = target_priors
         self.response_method = response_method
+        self.cost_matrix = cost_matrix
+        self.calibration = calibration
 
     def __sklearn_is_fitted__(self):
         # cv_results_ alone (refit=False) does not make it able to predict.
@@ -273,7 +318,7 @@ pandas Series or dict, default="uniform"
         classes, splits = self._classes_and_splits(X, y, routing.split_params)
         priors = _by_label(self.priors, classes, name="priors")
         target = _by_label(self.target_priors, classes, name="target_priors")
-        scores = self._cross_validate(
+        scores, calibrations = self._cross_validate(
             X, y, classes, splits, taus, weight_powers, routing, priors, target
         )
         summary = _summarise_cv(
@@ -288,7 +333,11 @@ pandas Series or dict, default="uniform"
         self.weight_power_ = self.best_weight_power_
         self.estimator_ = self._refit(X, y, classes, routing, priors)
         return self._finish_fit(
-            y, routing.prior_weight, priors=priors, target_priors=target
+            y,
+            routing.prior_weight,
+            priors=priors,
+            target_priors=target,
+            calibration=calibrations.get(self.best_weight_power_),
         )
 
     def _refit(self, X, y, classes, routing, priors):
@@ -319,7 +368,11 @@ pandas Series or dict, default="uniform"
     def _cross_validate(
         self, X, y, classes, splits, taus, weight_powers, routing, priors, target
     ):
-        """Scores of shape (n_weight_powers, n_splits, n_taus)."""
+        """Scores of shape (n_weight_powers, n_splits, n_taus), calibrations.
+
+        The calibrations map each weight power to the map fitted on its
+        out-of-fold scores (:mod:`._calibrated`); empty without calibration.
+        """
         fold_priors = priors
         if not isinstance(priors, str):
             fold_priors = self._fixed_priors(priors, classes, None, None)
@@ -345,7 +398,26 @@ pandas Series or dict, default="uniform"
             )
             for w, (train, test) in jobs
         )
-        scorer = self._get_scorer()
+        calibrations = {}
+        if self.calibration is not None:
+            fold_scores = [log_scores for log_scores, _, _ in fold_results]
+            calibrations = _calibrate_out_of_fold(
+                fold_scores,
+                [w for w, _ in jobs],
+                [test for _, (_, test) in jobs],
+                y,
+                classes,
+                method=self.calibration,
+                sample_weight=routing.prior_weight,
+            )
+            fold_results = [
+                (calibrated, pi, counts)
+                for calibrated, (_, pi, counts) in zip(fold_scores, fold_results)
+            ]
+        cost = None
+        if self.cost_matrix is not None:
+            cost = _check_cost_matrix(self.cost_matrix, classes)
+        scorer = self._get_scorer(cost, classes, target)
         scores = np.empty((len(weight_powers), len(splits), len(taus)))
         for job, ((_, (_, test)), (log_scores, pi, counts)) in enumerate(
             zip(jobs, fold_results)
@@ -359,15 +431,20 @@ pandas Series or dict, default="uniform"
                 y_test=_safe_indexing(y, test),
                 classes=classes,
                 target=target,
+                cost_matrix=cost,
             )
-        return scores
+        return scores, calibrations
 
-    def _get_scorer(self):
+    def _get_scorer(self, cost, classes, target):
+        """The scorer; by default balanced accuracy, or with a cost matrix the
+        expected cost at the deployment prior (see ``scoring``)."""
+        if self.scoring is None and cost is not None:
+            return _deployment_cost_scorer(cost, classes, target)
         if callable(self.scoring):
             return self.scoring
         from .metrics import get_scorer
 
-        return get_scorer(self.scoring)
+        return get_scorer(self.scoring or "balanced_accuracy")
 
     def get_metadata_routing(self):
         """Get metadata routing of this object.

@@ -21,6 +21,7 @@ from ._adjust import (
     _proba_from_scores,
     _winners,
 )
+from ._cost import _cost_decisions
 from ._family import _balancing_weights
 from ._routing import _fit_estimator
 from ._validation import _class_priors, _encode_labels
@@ -35,18 +36,24 @@ class _FoldPredictions(ClassifierMixin, BaseEstimator):
     any model being refitted or even re-evaluated. ``X`` is ignored. Its
     outputs derive from the canonical scores exactly as the fitted
     estimator's do (see :mod:`._adjust`), so they agree with each other.
+    ``decisions``, when given, are the cost rule's (:mod:`._cost`): then
+    ``predict`` returns them and the other methods stay the adjusted
+    posterior, as the fitted estimator's do.
     """
 
-    def __init__(self, classes, class_counts, log_scores, winners):
+    def __init__(self, classes, class_counts, log_scores, winners, decisions=None):
         self.classes_ = classes
         self.class_counts_ = class_counts
         self.log_scores = log_scores
         self.winners = winners
+        self.decisions = decisions
 
     def __sklearn_is_fitted__(self):
         return True
 
     def predict(self, X):
+        if self.decisions is not None:
+            return self.classes_[self.decisions]
         return self.classes_[self.winners]
 
     def predict_proba(self, X):
@@ -125,7 +132,18 @@ def _rows(weights, indices):
     return None if weights is None else weights[indices]
 
 
-def _score_taus(*, scorer, log_scores, priors, counts, taus, y_test, classes, target):
+def _score_taus(
+    *,
+    scorer,
+    log_scores,
+    priors,
+    counts,
+    taus,
+    y_test,
+    classes,
+    target,
+    cost_matrix=None,
+):
     """Score every tau on one fold's cached out-of-fold log-scores.
 
     Parameters
@@ -154,6 +172,9 @@ def _score_taus(*, scorer, log_scores, priors, counts, taus, y_test, classes, ta
     target : {"uniform", "train"} or ndarray of shape (n_classes,)
         Deployment priors; ``"train"`` means the fold's priors.
 
+    cost_matrix : ndarray of shape (n_classes, n_classes), default=None
+        Validated costs: predictions then follow the cost rule.
+
     Returns
     -------
     scores : ndarray of shape (n_taus,)
@@ -174,6 +195,12 @@ def _score_taus(*, scorer, log_scores, priors, counts, taus, y_test, classes, ta
         for t, tau in enumerate(taus):
             adjusted = log_scores + _effective_offset(pi, tau, target, name="taus")
             winners = _winners(adjusted, "out-of-fold scores")
-            stand_in = _FoldPredictions(classes, counts, adjusted, winners)
+            stand_in = _FoldPredictions(
+                classes,
+                counts,
+                adjusted,
+                winners,
+                _cost_decisions(adjusted, cost_matrix),
+            )
             out[t] = scorer(stand_in, placeholder, y_test)
     return out

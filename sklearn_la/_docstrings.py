@@ -36,6 +36,20 @@ default="train"
         array of adjusted log-scores and agree exactly: ``predict`` is the
         argmax of each, ties going to the first class in ``classes_``
         order.""",
+    "cost_matrix": """\
+    cost_matrix : array-like of shape (n_classes, n_classes) or pandas \
+DataFrame, default=None
+        ``cost_matrix[i, j]`` is the cost of predicting class ``j`` when the
+        true class is ``i`` (rows true, columns predicted, in ``classes_``
+        order; a DataFrame is aligned by label on both axes). Finite and
+        non-negative; checked at :meth:`fit`. With it, :meth:`predict` is the
+        decision of least expected cost under the adjusted posterior,
+        ``argmin_j sum_i C[i, j] p_q(i|x)`` (:meth:`predict_proba`), while
+        :meth:`predict_proba`, :meth:`predict_log_proba` and
+        :meth:`decision_function` stay the adjusted posterior and scores:
+        :meth:`predict` is then no longer their argmax. ``None``, or any
+        matrix ``a * (1 - I)`` plus a cost per true class, is the argmax, and
+        the four methods agree exactly, ties included.""",
 }
 
 _ATTRIBUTES = {
@@ -52,6 +66,17 @@ _ATTRIBUTES = {
 
     target_priors_ : ndarray of shape (n_classes,) or None
         Deployment priors ``q``; ``None`` for ``target_priors="estimate"``.
+
+    cost_matrix_ : ndarray of shape (n_classes, n_classes) or None
+        The validated ``cost_matrix`` in ``classes_`` order, as float64.
+
+    calibration_ : object or None
+        The fitted calibration map, ``None`` without ``calibration``: a
+        frozen record with ``method``, ``temperature``, ``bias`` (per class,
+        ``None`` for ``"temperature"``) and ``class_priors`` (the class
+        frequencies of the calibration data, the prior EM starts from). The
+        base log-scores ``z`` become ``z / temperature + bias`` before any
+        adjustment, in every prediction method and before EM.
 
     response_method_ : str
         Base method the scores come from.

@@ -7,6 +7,7 @@ from sklearn.base import _fit_context, clone
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import _BaseLogitAdjusted, _is_option
+from ._calibrated import _check_wrapper_calibration, _fit_frozen_calibration
 from ._docstrings import _fill_doc
 from ._family import _balancing_weights, _check_family_base, _consistent_tau
 from ._routing import _fit_estimator, _route_fit_params
@@ -70,6 +71,21 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
         mean one). Needs a base estimator whose ``fit`` takes
         ``sample_weight``.
 
+    {cost_matrix}
+
+    calibration : {"temperature", "bcts"} or None, default=None
+        Calibrate the base log-scores before adjustment: temperature scaling
+        (``z / T``) or bias-corrected temperature scaling (``z / T + b``,
+        Alexandari et al., ICML 2020), fitted by likelihood on held-out data.
+        Only with a :class:`~sklearn.frozen.FrozenEstimator` base, whose
+        ``(X, y)`` given to :meth:`fit` are then that held-out data (every
+        class must be in it); any other base raises a ValueError, since its
+        scores on its own training data are over-confident: use
+        :class:`LogitAdjustedClassifierCV`, which calibrates on out-of-fold
+        scores. It changes the probabilities and EM's estimate
+        (``target_priors="estimate"``, :meth:`estimate_target_priors`); for
+        argmax decisions a temperature amounts to a rescaled ``tau``.
+
     Attributes
     ----------
     estimator_ : estimator instance
@@ -104,6 +120,22 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
     >>> bool(balanced_accuracy_score(y, clf.predict(X))
     ...      > balanced_accuracy_score(y, base.predict(X)))
     True
+
+    A cost matrix (a missed positive costs 20) moves the decisions, not the
+    probabilities; a frozen model is calibrated on held-out data:
+
+    >>> from sklearn.frozen import FrozenEstimator
+    >>> costly = LogitAdjustedClassifier(
+    ...     LogisticRegression(), target_priors="train", cost_matrix=[[0, 1], [20, 0]]
+    ... ).fit(X, y)
+    >>> bool((costly.predict(X) == 1).mean() > (base.predict(X) == 1).mean())
+    True
+    >>> X_fit, y_fit, X_held, y_held = X[:1000], y[:1000], X[1000:], y[1000:]
+    >>> frozen = FrozenEstimator(LogisticRegression().fit(X_fit, y_fit))
+    >>> calibrated = LogitAdjustedClassifier(frozen, calibration="bcts").fit(
+    ...     X_held, y_held)
+    >>> calibrated.calibration_.method
+    'bcts'
     """
 
     _parameter_constraints: dict = {
@@ -120,6 +152,8 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
         target_priors="uniform",
         response_method="auto",
         weight_power=0.0,
+        cost_matrix=None,
+        calibration=None,
     ):
         self.estimator = estimator
         self.tau = tau
@@ -127,6 +161,8 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
         self.target_priors = target_priors
         self.response_method = response_method
         self.weight_power = weight_power
+        self.cost_matrix = cost_matrix
+        self.calibration = calibration
 
     @_fit_context(
         # The base estimator's parameters are validated by its own fit.
@@ -159,6 +195,7 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
         self : object
             Fitted estimator.
         """
+        _check_wrapper_calibration(self.estimator, self.calibration)
         X, y, sample_weight = self._check_fit_inputs(X, y, sample_weight)
         _check_family_base(self.estimator, [self.weight_power])
         routing = _route_fit_params(
@@ -183,8 +220,23 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
             if _is_option(self.tau, "auto")
             else float(self.tau)
         )
+        calibration = None
+        if self.calibration is not None:
+            calibration = _fit_frozen_calibration(
+                self.estimator_,
+                X,
+                y,
+                self.estimator_.classes_,
+                method=self.calibration,
+                response_method=self.response_method_,
+                sample_weight=routing.prior_weight,
+            )
         return self._finish_fit(
-            y, routing.prior_weight, priors=priors, target_priors=self.target_priors
+            y,
+            routing.prior_weight,
+            priors=priors,
+            target_priors=self.target_priors,
+            calibration=calibration,
         )
 
     def _family_fit_weight(self, y, routing):

@@ -236,3 +236,115 @@ def test_a_tuned_tau_absorbs_the_temperature():
     assert not np.allclose(
         softmax(scores / temperature, axis=1), softmax(scores, axis=1), atol=0.01
     )
+
+
+# -- the estimators' calibration ---------------------------------------------------
+
+import copy  # noqa: E402
+
+from sklearn.frozen import FrozenEstimator  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+
+from sklearn_la import LogitAdjustedClassifier, LogitAdjustedClassifierCV  # noqa: E402
+from sklearn_la.datasets import make_paper_synthetic  # noqa: E402
+
+
+def _overconfident(model, factor=3.0):
+    """The same logistic model with every log-odds multiplied by ``factor``."""
+    sharp = copy.deepcopy(model)
+    sharp.coef_ = model.coef_ * factor
+    sharp.intercept_ = model.intercept_ * factor
+    return sharp
+
+
+def test_wrapper_calibration_needs_a_frozen_base():
+    X, y = make_paper_synthetic(500, positive_fraction=0.2, random_state=0)
+    with pytest.raises(ValueError, match="held-out.*LogitAdjustedClassifierCV.*Frozen"):
+        LogitAdjustedClassifier(LogisticRegression(), calibration="bcts").fit(X, y)
+
+
+def test_wrapper_calibration_needs_every_class_in_the_held_out_data():
+    X, y = make_paper_synthetic(500, positive_fraction=0.2, random_state=0)
+    frozen = FrozenEstimator(LogisticRegression().fit(X, y))
+    with pytest.raises(ValueError, match=r"every class.*\[1\]"):
+        LogitAdjustedClassifier(
+            frozen, calibration="temperature", priors=[0.8, 0.2]
+        ).fit(X[y == -1], y[y == -1])
+
+
+@pytest.mark.parametrize("cv", [False, True])
+def test_estimators_recover_a_known_temperature(cv):
+    """A well-specified logistic model made 3 times over-confident; the
+    temperature fitted on 8000 held-out rows has a relative standard error
+    of about 1/sqrt(n * Var) (a few percent): 10% is ample."""
+    X, y = make_paper_synthetic(10000, positive_fraction=0.05, random_state=0)
+    X_held, y_held = make_paper_synthetic(8000, positive_fraction=0.05, random_state=1)
+    sharp = FrozenEstimator(_overconfident(LogisticRegression().fit(X, y)))
+    if cv:
+        est = LogitAdjustedClassifierCV(sharp, calibration="temperature", taus=[1.0])
+    else:
+        est = LogitAdjustedClassifier(sharp, calibration="temperature")
+    est.fit(X_held, y_held)
+    assert est.calibration_.method == "temperature"
+    assert est.calibration_.bias is None
+    assert est.calibration_.temperature == pytest.approx(3.0, rel=0.1)
+
+
+@pytest.mark.parametrize("method", ["temperature", "bcts"])
+def test_calibration_is_applied_before_the_adjustment_in_every_method(method):
+    X, y = make_paper_synthetic(3000, positive_fraction=0.1, random_state=0)
+    est = LogitAdjustedClassifierCV(
+        LogisticRegression(), calibration=method, cv=3, taus=5
+    ).fit(X, y)
+    cal = est.calibration_
+    z = est.estimator_.predict_log_proba(X) / cal.temperature
+    if cal.bias is not None:
+        z = z + cal.bias
+    adjusted = z - est.tau_ * np.log(est.priors_) + np.log(est.target_priors_)
+    np.testing.assert_allclose(est.predict_proba(X), softmax(adjusted, axis=1))
+    np.testing.assert_allclose(
+        est.decision_function(X), adjusted[:, 1] - adjusted[:, 0], atol=1e-9
+    )
+    pred = est.predict(X)
+    np.testing.assert_array_equal(pred, est.classes_[est.predict_proba(X).argmax(1)])
+    np.testing.assert_array_equal(
+        pred, est.classes_[est.predict_log_proba(X).argmax(1)]
+    )
+    np.testing.assert_array_equal(
+        pred, est.classes_[(est.decision_function(X) > 0).astype(int)]
+    )
+
+
+def test_cv_calibrates_each_weight_power_on_its_out_of_fold_scores():
+    X, y = make_paper_synthetic(2000, positive_fraction=0.1, random_state=0)
+    est = LogitAdjustedClassifierCV(
+        LogisticRegression(), calibration="bcts", cv=3, weight_powers=[0.0, 1.0]
+    ).fit(X, y)
+    assert est.calibration_.method == "bcts"
+    np.testing.assert_allclose(est.calibration_.class_priors, est.priors_)
+    # Without calibration nothing of the kind is kept.
+    plain = LogitAdjustedClassifierCV(LogisticRegression(), cv=3).fit(X, y)
+    assert plain.calibration_ is None
+
+
+def test_temperature_only_rescales_a_tuned_tau():
+    """With a temperature ``T`` the grid ``taus / T`` scores exactly what the
+    uncalibrated grid ``taus`` scores (same decisions on every fold)."""
+    X, y = make_paper_synthetic(2000, positive_fraction=0.1, random_state=0)
+    taus = np.linspace(0.0, 2.0, 9)
+    frozen = FrozenEstimator(
+        _overconfident(LogisticRegression().fit(X, y), factor=2.0)
+    )
+    X_held, y_held = make_paper_synthetic(3000, positive_fraction=0.1, random_state=1)
+    calibrated = LogitAdjustedClassifierCV(
+        frozen, calibration="temperature", taus=taus
+    ).fit(X_held, y_held)
+    temperature = calibrated.calibration_.temperature
+    raw = LogitAdjustedClassifierCV(frozen, taus=taus * temperature).fit(
+        X_held, y_held
+    )
+    np.testing.assert_allclose(
+        calibrated.cv_results_["mean_test_score"], raw.cv_results_["mean_test_score"]
+    )
+    np.testing.assert_array_equal(calibrated.predict(X), raw.predict(X))
+    assert not np.allclose(calibrated.predict_proba(X), raw.predict_proba(X))

@@ -17,7 +17,12 @@ ESTIMATORS = [
     LogitAdjustedClassifier(LogisticRegression(), weight_power=0.5),
     LogitAdjustedClassifierCV(LogisticRegression(), cv=3),
     LogitAdjustedClassifierCV(DecisionTreeClassifier(random_state=0), cv=3),
+    LogitAdjustedClassifierCV(LogisticRegression(), cv=3, calibration="bcts"),
 ]
+# No cost_matrix variant: the checks fit the same instance on binary and on
+# three-class data, and a cost matrix is sized for one number of classes
+# (the wrong size is refused at fit, as it should be). tests/test_cost.py
+# runs the cost rule through both estimators instead.
 
 
 # No expected failures: every check applies to these meta-estimators.

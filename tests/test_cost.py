@@ -512,3 +512,229 @@ def test_cost_scorer_selects_tau_in_grid_search_and_the_cost_rule_beats_argmax()
     cost_rule = expected_cost(y_test, by_cost, cost_matrix=cost_matrix)
     argmax = expected_cost(y_test, model.predict(X_test), cost_matrix=cost_matrix)
     assert cost_rule < 0.8 * argmax
+
+
+# -- the estimators' cost_matrix -------------------------------------------------
+
+from sklearn.datasets import make_classification  # noqa: E402
+from sklearn.tree import DecisionTreeClassifier  # noqa: E402
+
+from sklearn_la import LogitAdjustedClassifierCV  # noqa: E402
+from sklearn_la.metrics import expected_cost as public_expected_cost  # noqa: E402
+from sklearn_la.metrics import make_cost_scorer as public_make_cost_scorer  # noqa: E402
+
+
+def _long_tailed(n_classes=3, seed=0):
+    weights = {2: [0.9, 0.1], 3: [0.8, 0.15, 0.05]}[n_classes]
+    return make_classification(
+        n_samples=600, n_classes=n_classes, n_informative=4, weights=weights,
+        class_sep=0.6, random_state=seed,
+    )  # fmt: skip
+
+
+def _four_methods(est, X):
+    return (
+        est.predict(X),
+        est.predict_proba(X),
+        est.predict_log_proba(X),
+        est.decision_function(X),
+    )
+
+
+def test_metrics_exports_the_cost_metric_and_scorer():
+    import sklearn_la.metrics as metrics
+
+    assert {"expected_cost", "make_cost_scorer"} <= set(metrics.__all__)
+    assert public_expected_cost is expected_cost
+    assert public_make_cost_scorer is make_cost_scorer
+
+
+@pytest.mark.parametrize(
+    "base", [LogisticRegression(), DecisionTreeClassifier(max_depth=3, random_state=0)]
+)
+@pytest.mark.parametrize(
+    "matrix",
+    [ZERO_ONE, 3.0 * ZERO_ONE, ZERO_ONE + np.array([[2.0], [0.0], [5.0]])],
+    ids=["1-I", "3(1-I)", "1-I+rows"],
+)
+def test_zero_one_cost_matrix_predicts_exactly_as_without_one(base, matrix):
+    X, y = _long_tailed()
+    plain = LogitAdjustedClassifier(base).fit(X, y)
+    costly = LogitAdjustedClassifier(base, cost_matrix=matrix).fit(X, y)
+    for ours, theirs in zip(_four_methods(costly, X), _four_methods(plain, X)):
+        np.testing.assert_array_equal(ours, theirs)
+    # The four methods still agree, ties included.
+    pred, proba, log_proba, decision = _four_methods(costly, X)
+    for scores in (proba, log_proba, decision):
+        np.testing.assert_array_equal(costly.classes_[scores.argmax(1)], pred)
+
+
+def test_zero_one_cost_matrix_in_the_cv_changes_nothing():
+    X, y = _long_tailed()
+    plain = LogitAdjustedClassifierCV(LogisticRegression(), cv=3).fit(X, y)
+    costly = LogitAdjustedClassifierCV(
+        LogisticRegression(), cv=3, cost_matrix=ZERO_ONE, scoring="balanced_accuracy"
+    ).fit(X, y)
+    np.testing.assert_array_equal(
+        costly.cv_results_["mean_test_score"], plain.cv_results_["mean_test_score"]
+    )
+    np.testing.assert_array_equal(costly.predict(X), plain.predict(X))
+
+
+@pytest.mark.parametrize("free", [0, 1, 2])
+@pytest.mark.parametrize("cv", [False, True])
+def test_a_class_that_costs_nothing_to_predict_is_always_predicted(free, cv):
+    X, y = _long_tailed()
+    matrix = np.ones((3, 3)) * 5.0
+    np.fill_diagonal(matrix, 0.0)
+    matrix[:, free] = 0.0
+    if cv:
+        est = LogitAdjustedClassifierCV(LogisticRegression(), cv=3, cost_matrix=matrix)
+    else:
+        est = LogitAdjustedClassifier(LogisticRegression(), cost_matrix=matrix)
+    assert np.all(est.fit(X, y).predict(X) == free)
+
+
+def test_predict_follows_the_cost_rule_and_proba_stays_the_adjusted_posterior():
+    X, y = _long_tailed()
+    matrix = np.array([[0.0, 1, 1], [1, 0, 1], [20, 20, 0]])
+    plain = LogitAdjustedClassifier(LogisticRegression()).fit(X, y)
+    costly = LogitAdjustedClassifier(LogisticRegression(), cost_matrix=matrix).fit(X, y)
+    np.testing.assert_array_equal(costly.predict_proba(X), plain.predict_proba(X))
+    np.testing.assert_array_equal(costly.decision_function(X), plain.decision_function(X))
+    expected = _expected_cost_decision(costly.predict_log_proba(X), matrix)
+    np.testing.assert_array_equal(costly.predict(X), costly.classes_[expected])
+    # That is the point: predict is no longer the argmax of predict_proba.
+    assert np.any(costly.predict(X) != plain.predict(X))
+    np.testing.assert_array_equal(costly.cost_matrix_, matrix)
+
+
+def test_cost_matrix_data_frame_is_aligned_by_label():
+    X, y = _long_tailed()
+    labels = np.array(["head", "mid", "tail"])[y]
+    matrix = np.array([[0.0, 1, 2], [1, 0, 1], [9, 8, 0]])
+    frame = pd.DataFrame(matrix, index=["head", "mid", "tail"],
+                         columns=["head", "mid", "tail"])  # fmt: skip
+    shuffled = frame.loc[["tail", "head", "mid"], ["mid", "tail", "head"]]
+    by_array = LogitAdjustedClassifier(LogisticRegression(), cost_matrix=matrix)
+    by_frame = LogitAdjustedClassifier(LogisticRegression(), cost_matrix=shuffled)
+    np.testing.assert_array_equal(
+        by_frame.fit(X, labels).predict(X), by_array.fit(X, labels).predict(X)
+    )
+    np.testing.assert_array_equal(by_frame.cost_matrix_, matrix)
+
+
+@pytest.mark.parametrize(
+    "matrix, error, match",
+    [
+        (np.ones((2, 2)) - np.eye(2), ValueError, r"3 x 3 array .* shape \(2, 2\)"),
+        ([[0, 1, 1], [1, 0, 1], [1, -1, 0]], ValueError, r"non-negative.*\[2, 1\]"),
+        ([[0, 1, 1], [1, 0, np.nan], [1, 1, 0]], ValueError, "finite"),
+        (np.zeros((3, 3)), ValueError, "does not distinguish any prediction"),
+        ("1 - I", TypeError, "cost_matrix"),
+        (
+            pd.DataFrame(ZERO_ONE, index=[0, 1, 5], columns=[0, 1, 2]),
+            ValueError,
+            r"missing \[2\], unknown \[5\]",
+        ),
+    ],
+)
+@pytest.mark.parametrize("cls", [LogitAdjustedClassifier, LogitAdjustedClassifierCV])
+def test_bad_cost_matrices_are_refused_before_any_fit(cls, matrix, error, match):
+    X, y = _long_tailed()
+
+    class MustNotFit(LogisticRegression):
+        def fit(self, X, y, sample_weight=None):
+            raise AssertionError("the base model was fitted")
+
+    with pytest.raises(error, match=match):
+        cls(MustNotFit(), cost_matrix=matrix).fit(X, y)
+
+
+def test_binary_cost_rule_equals_scikit_learns_fixed_threshold_classifier():
+    X, y = make_paper_synthetic(4000, positive_fraction=0.05, random_state=0)
+    base = LogisticRegression().fit(X, y)
+    matrix = np.array([[0.0, 1.0], [20.0, 0.0]])
+    # The base posterior: tau=1 with target_priors="train" is the null
+    # adjustment (tau=0 needs target_priors="uniform" for that).
+    ours = LogitAdjustedClassifier(
+        FrozenEstimator(base), tau=1.0, target_priors="train", cost_matrix=matrix
+    ).fit(X, y)
+    np.testing.assert_array_equal(ours.predict_proba(X), base.predict_proba(X))
+    theirs = FixedThresholdClassifier(
+        FrozenEstimator(base),
+        threshold=_binary_threshold(matrix),
+        response_method="predict_proba",
+    ).fit(X, y)
+    proba = ours.predict_proba(X)[:, 1]
+    # They differ only at p1 equal to the threshold, a tie that does not occur.
+    assert not np.any(proba == _binary_threshold(matrix))
+    np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
+    assert np.mean(ours.predict(X) == 1) > 2 * np.mean(base.predict(X) == 1)
+
+
+def test_cv_default_scoring_with_costs_is_the_expected_cost_at_the_deployment_prior():
+    X, y = _long_tailed()
+    matrix = np.array([[0.0, 1, 1], [1, 0, 1], [10, 10, 0]])
+    default = LogitAdjustedClassifierCV(
+        LogisticRegression(), cv=3, cost_matrix=matrix, target_priors="train"
+    ).fit(X, y)
+    explicit = LogitAdjustedClassifierCV(
+        LogisticRegression(), cv=3, cost_matrix=matrix, target_priors="train",
+        scoring=make_cost_scorer(matrix, labels=[0, 1, 2]),
+    ).fit(X, y)  # fmt: skip
+    np.testing.assert_allclose(
+        default.cv_results_["mean_test_score"],
+        explicit.cv_results_["mean_test_score"],
+        rtol=1e-12,
+    )
+    # With a uniform deployment prior, each class's mean cost counts alike.
+    balanced = LogitAdjustedClassifierCV(
+        LogisticRegression(),
+        taus=[0.0], cv=[(np.arange(0, 600, 2), np.arange(1, 600, 2))],
+        cost_matrix=matrix,
+    ).fit(X, y)  # fmt: skip
+    fold = LogisticRegression().fit(X[::2], y[::2])
+    adjusted = fold.predict_log_proba(X[1::2])
+    pred = _expected_cost_decision(adjusted, matrix)
+    per_class = [matrix[k, pred[y[1::2] == k]].mean() for k in range(3)]
+    np.testing.assert_allclose(balanced.best_score_, -np.mean(per_class))
+
+
+def test_cv_tunes_tau_for_the_cost_not_for_balanced_accuracy():
+    X, y = _long_tailed(seed=1)
+    matrix = np.array([[0.0, 1, 1], [1, 0, 1], [30, 30, 0]])
+    by_cost = LogitAdjustedClassifierCV(
+        LogisticRegression(), cv=3, cost_matrix=matrix, taus=11
+    ).fit(X, y)
+    by_accuracy = LogitAdjustedClassifierCV(
+        LogisticRegression(), cv=3, cost_matrix=matrix, taus=11,
+        scoring="balanced_accuracy",
+    ).fit(X, y)  # fmt: skip
+    assert by_cost.best_score_ <= 0
+    cost_of = {}
+    for name, est in (("cost", by_cost), ("accuracy", by_accuracy)):
+        scores = est.cv_results_["mean_test_score"]
+        cost_of[name] = scores
+    assert not np.array_equal(cost_of["cost"], cost_of["accuracy"])
+
+
+def test_cost_scorer_selects_tau_in_grid_search_and_in_the_cv():
+    X, y = _long_tailed()
+    matrix = np.array([[0.0, 1, 1], [1, 0, 1], [10, 10, 0]])
+    scorer = public_make_cost_scorer(matrix, labels=[0, 1, 2])
+    search = GridSearchCV(
+        LogitAdjustedClassifier(LogisticRegression(), cost_matrix=matrix),
+        {"tau": [0.0, 1.0, 2.0]},
+        scoring=scorer,
+        cv=3,
+    ).fit(X, y)
+    assert search.best_score_ <= 0
+    cv = LogitAdjustedClassifierCV(
+        LogisticRegression(), taus=[0.0, 1.0, 2.0], cv=3, cost_matrix=matrix,
+        scoring=scorer,
+    ).fit(X, y)  # fmt: skip
+    # Same folds, same fits, same cost rule: the same scores.
+    np.testing.assert_allclose(
+        cv.cv_results_["mean_test_score"], search.cv_results_["mean_test_score"]
+    )

@@ -231,3 +231,83 @@ def test_em_with_a_thousand_classes_is_vectorised_and_finite():
 def test_em_refuses_bad_inputs_clearly(log_scores, train_priors, match):
     with pytest.raises(ValueError, match=match):
         _em_target_priors(np.array(log_scores), np.array(train_priors))
+
+
+# -- through the estimators --------------------------------------------------------
+
+import copy  # noqa: E402
+
+import joblib  # noqa: E402
+from sklearn.frozen import FrozenEstimator  # noqa: E402
+
+from sklearn_la import LogitAdjustedClassifierCV  # noqa: E402
+
+
+@pytest.mark.parametrize("target", [0.3, 0.6])
+def test_estimator_em_with_bcts_recovers_a_shifted_prior_of_the_paper_synthetic(
+    target,
+):
+    """As the function-level test above, through ``LogitAdjustedClassifier(
+    FrozenEstimator(model), calibration="bcts")``, with the same derived
+    tolerance (4 standard errors of EM plus the calibration's bias)."""
+    n_cal, n_test = 20000, 10000
+    X, y = make_paper_synthetic(10000, positive_fraction=0.05, random_state=0)
+    X_cal, y_cal = make_paper_synthetic(n_cal, positive_fraction=0.05, random_state=1)
+    X_test, _ = make_paper_synthetic(n_test, positive_fraction=target, random_state=2)
+    model = LogisticRegression().fit(X, y)
+    sharp = copy.deepcopy(model)
+    sharp.coef_, sharp.intercept_ = 3.0 * model.coef_, 3.0 * model.intercept_
+    est = LogitAdjustedClassifier(FrozenEstimator(sharp), calibration="bcts")
+    est.fit(X_cal, y_cal)
+    estimate = est.estimate_target_priors(X_test)[1]
+
+    def mean_variance(X_batch):
+        # Calibrated posteriors under the calibration prior: tau=1, q=train.
+        z = sharp.predict_log_proba(X_batch) / est.calibration_.temperature
+        proba = softmax(z + est.calibration_.bias, axis=1)[:, 1]
+        return np.mean(proba * (1 - proba))
+
+    v_test = mean_variance(X_test)
+    slope = v_test / (1 - v_test / (target * (1 - target)))
+    standard_error = np.sqrt(
+        1 / (n_test * _mixture_information(target))
+        + slope**2 / (n_cal * mean_variance(X_cal))
+    )
+    assert abs(estimate - target) < 4 * standard_error
+    raw = LogitAdjustedClassifier(FrozenEstimator(sharp)).fit(X_cal, y_cal)
+    assert abs(raw.estimate_target_priors(X_test)[1] - target) > 4 * standard_error
+
+
+def test_cv_with_bcts_estimates_a_shifted_prior():
+    X, y = make_paper_synthetic(10000, positive_fraction=0.05, random_state=0)
+    X_test, _ = make_paper_synthetic(10000, positive_fraction=0.4, random_state=2)
+    est = LogitAdjustedClassifierCV(LogisticRegression(), calibration="bcts", cv=3)
+    estimate = est.fit(X, y).estimate_target_priors(X_test)
+    assert estimate[1] == pytest.approx(0.4, abs=0.03)
+
+
+def _estimators():
+    X, y = make_paper_synthetic(1500, positive_fraction=0.1, random_state=0)
+    frozen = FrozenEstimator(LogisticRegression().fit(X, y))
+    costs = [[0.0, 1.0], [10.0, 0.0]]
+    return X, [
+        LogitAdjustedClassifier(LogisticRegression(), target_priors="estimate"),
+        LogitAdjustedClassifier(frozen, target_priors="estimate", calibration="bcts"),
+        LogitAdjustedClassifier(frozen, calibration="temperature", cost_matrix=costs),
+        LogitAdjustedClassifierCV(LogisticRegression(), cv=3, calibration="bcts",
+                                  cost_matrix=costs),  # fmt: skip
+    ], y
+
+
+def test_prediction_methods_and_the_estimate_store_nothing():
+    X, estimators, y = _estimators()
+    for est in estimators:
+        est.fit(X, y)
+        before = (sorted(vars(est)), joblib.hash(vars(est)))
+        est.predict(X)
+        est.predict_proba(X)
+        est.predict_log_proba(X)
+        est.decision_function(X)
+        est.estimate_target_priors(X)
+        est.score(X, y)
+        assert (sorted(vars(est)), joblib.hash(vars(est))) == before, est

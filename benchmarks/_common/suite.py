@@ -34,6 +34,7 @@ BENCHMARKS = (
     "experiments.neural",
     "experiments.family",
     "experiments.selection",
+    "experiments.label_shift",
     "speed.posthoc",
     "speed.tuning",
     # Last: it pins glibc's allocator for the rest of the process.

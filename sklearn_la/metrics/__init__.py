@@ -13,6 +13,11 @@ into :class:`~sklearn.model_selection.GridSearchCV`,
 :class:`~sklearn_la.LogitAdjustedClassifierCV`. The displays
 (:class:`PerClassAccuracyDisplay`, :class:`TauCurveDisplay`) follow
 scikit-learn's Display API and need matplotlib.
+
+For errors of unequal costs, :func:`expected_cost` is the mean cost of
+predictions under a cost matrix and :func:`make_cost_scorer` its scorer
+(greater is better), for the decisions of least expected cost that
+``cost_matrix=`` gives both post-hoc estimators.
 """
 
 from ._classification import (
@@ -22,6 +27,7 @@ from ._classification import (
     per_class_recall,
     worst_class_accuracy,
 )
+from ._cost import expected_cost, make_cost_scorer
 from ._plot import PerClassAccuracyDisplay, TauCurveDisplay, plot_per_class_accuracy
 from ._scorers import get_scorer, make_group_scorer
 
@@ -29,8 +35,10 @@ __all__ = [
     "PerClassAccuracyDisplay",
     "TauCurveDisplay",
     "balanced_error",
+    "expected_cost",
     "get_scorer",
     "group_accuracy",
+    "make_cost_scorer",
     "make_group_scorer",
     "per_class_recall",
     "plot_per_class_accuracy",

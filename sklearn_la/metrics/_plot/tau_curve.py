@@ -269,6 +269,10 @@ default="fill_between"
                 f"'fit' before {cls.__name__}.from_estimator."
             )
         scoring = estimator.scoring
+        if scoring is None:
+            # The CV's default: balanced accuracy, or the expected cost.
+            costs = getattr(estimator, "cost_matrix", None) is not None
+            scoring = "negative expected cost" if costs else "balanced_accuracy"
         return cls.from_cv_results(
             estimator.cv_results_,
             best_tau=estimator.best_tau_,

@@ -1,0 +1,131 @@
+"""Calibration inside the post-hoc estimators: which held-out scores it is fitted on.
+
+A calibration map (:mod:`._calibration`) must be fitted on scores of data the
+base model did not see, or it learns the model's over-confidence on its own
+training data. The two estimators get such scores differently:
+
+- :class:`~sklearn_la.LogitAdjustedClassifierCV` has them for free: the
+  out-of-fold log-scores of each candidate, pooled over the folds. One map is
+  fitted per candidate (its base model differs with ``weight_power``), and
+  ``tau`` is then scored on the *calibrated* out-of-fold scores, so the tuned
+  ``tau`` is the one for the calibrated scores the refitted model predicts
+  from. That is what makes "a temperature only rescales a tuned ``tau``"
+  true: ``z / T - tau * log(pi)`` has the argmax of ``z - (T * tau) *
+  log(pi)``, and the grid search finds ``T * tau`` either way. Keeping every
+  candidate's out-of-fold scores until they are calibrated costs
+  ``n_samples x n_classes x n_candidates`` floats; without calibration none
+  are kept beyond a fold's scoring.
+- :class:`~sklearn_la.LogitAdjustedClassifier` has no held-out data of its
+  own, so it calibrates only a :class:`~sklearn.frozen.FrozenEstimator`
+  base: the ``(X, y)`` given to ``fit`` are then held-out data.
+
+The map keeps the (weighted) class frequencies of its calibration data,
+``class_priors``: BCTS makes the mean calibrated posterior equal to them, so
+they are the prior EM must start from (:mod:`._label_shift`).
+"""
+
+import dataclasses
+
+import numpy as np
+from sklearn.frozen import FrozenEstimator
+from sklearn.utils import _safe_indexing
+
+from ._adjust import _base_log_scores, _score_method, _winners
+from ._calibration import _apply_calibration, _fit_calibration
+from ._validation import _class_priors, _encode_labels, _plain_list
+
+
+def _check_wrapper_calibration(estimator, calibration):
+    """Refuse calibration for a base that ``fit`` would train on its own data."""
+    if calibration is None or isinstance(estimator, FrozenEstimator):
+        return
+    raise ValueError(
+        f"`calibration={calibration!r}` needs held-out scores, but "
+        f"LogitAdjustedClassifier fits `estimator` {type(estimator).__name__} on the "
+        "data it would calibrate on, whose scores are over-confident. Use "
+        f"LogitAdjustedClassifierCV(estimator, calibration={calibration!r}), which "
+        "calibrates on out-of-fold scores, or fit the base model elsewhere and pass "
+        "LogitAdjustedClassifier(FrozenEstimator(model), "
+        f"calibration={calibration!r}).fit(X_heldout, y_heldout)."
+    )
+
+
+def _fit_on_heldout(log_scores, y_encoded, classes, method, sample_weight=None):
+    """A :class:`._calibration._Calibration` with the data's class frequencies.
+
+    Every class must be in the calibration data: its frequency is the prior
+    EM starts from, and a class never seen has no calibrated score to speak
+    of (BCTS would leave its bias at 0, a guess).
+    """
+    class_priors = _class_priors(y_encoded, len(classes), sample_weight)
+    missing = class_priors == 0
+    if np.any(missing):
+        raise ValueError(
+            f"`calibration` needs every class in the calibration data; class(es) "
+            f"{_plain_list(np.asarray(classes)[missing])!r} have no sample (or a zero "
+            "total sample_weight) there. Calibrate on data with every class."
+        )
+    calibration = _fit_calibration(log_scores, y_encoded, method, sample_weight)
+    return dataclasses.replace(calibration, class_priors=class_priors)
+
+
+def _fit_frozen_calibration(estimator, X, y, classes, *, method, response_method,
+                            sample_weight=None):  # fmt: skip
+    """Calibrate a fitted (frozen) base on the held-out ``(X, y)`` given to fit."""
+    score_method = _score_method(estimator, response_method)
+    log_scores, _ = _base_log_scores(estimator, X, score_method)
+    _winners(log_scores, score_method)
+    y_encoded = _encode_labels(y, classes)
+    return _fit_on_heldout(log_scores, y_encoded, classes, method, sample_weight)
+
+
+def _calibrate_out_of_fold(fold_scores, candidates, tests, y, classes, *, method,
+                           sample_weight=None):  # fmt: skip
+    """Fit one map per candidate on its pooled out-of-fold scores and apply it.
+
+    Parameters
+    ----------
+    fold_scores : list of ndarray of shape (len(test), n_classes)
+        Each job's out-of-fold base log-scores; calibrated in place (the list
+        entries are replaced).
+
+    candidates : list of hashable
+        Each job's candidate (its ``weight_power``, say): jobs of one
+        candidate share one map.
+
+    tests : list of ndarray
+        Each job's test indices into ``y``.
+
+    y : array-like of shape (n_samples,)
+        All the labels.
+
+    classes : ndarray of shape (n_classes,)
+        The columns of the scores.
+
+    method : {"temperature", "bcts"}
+        The calibration map.
+
+    sample_weight : ndarray of shape (n_samples,), default=None
+        Weights of the calibration fit (those of the priors).
+
+    Returns
+    -------
+    calibrations : dict
+        Candidate -> fitted :class:`._calibration._Calibration`.
+    """
+    calibrations = {}
+    for candidate in dict.fromkeys(candidates):
+        jobs = [k for k, c in enumerate(candidates) if c == candidate]
+        rows = np.concatenate([tests[k] for k in jobs])
+        weight = None if sample_weight is None else sample_weight[rows]
+        calibration = _fit_on_heldout(
+            np.concatenate([fold_scores[k] for k in jobs]),
+            _encode_labels(_safe_indexing(y, rows), classes),
+            classes,
+            method,
+            weight,
+        )
+        for k in jobs:
+            fold_scores[k] = _apply_calibration(fold_scores[k], calibration, copy=False)
+        calibrations[candidate] = calibration
+    return calibrations
