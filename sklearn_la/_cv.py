@@ -1,5 +1,6 @@
 """Cross-validated post-hoc logit adjustment: tune tau without refitting."""
 
+import time
 from itertools import product
 from numbers import Integral
 
@@ -14,7 +15,7 @@ from sklearn.utils.parallel import Parallel, delayed
 
 from ._adjust import _score_method
 from ._base import _BaseLogitAdjusted, _is_option
-from ._cv_folds import _fit_fold, _score_taus
+from ._cv_folds import _fit_fold_timed, _score_taus
 from ._docstrings import _fill_doc
 from ._family import _balancing_weights, _check_family_base
 from ._routing import _fit_estimator, _route_fit_params
@@ -94,7 +95,16 @@ class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
     n_jobs : int, default=None
         Folds fitted in parallel through joblib; ``None`` means 1 unless in a
         :obj:`joblib.parallel_backend` context (a Dask or Ray backend
-        distributes the folds over a cluster).
+        distributes the folds over a cluster). Each fold's out-of-fold scores
+        are scored as soon as its fit returns and then dropped, so the memory
+        the tuner adds to the base model's is a few one-fold
+        ``n_test x n_classes`` arrays, whatever the number of folds,
+        weight powers and taus.
+
+    verbose : int, default=0
+        With ``verbose >= 1``, print one line per fitted fold and weight power
+        as it returns (its fit time and the time to score every tau), and a
+        last line with the chosen candidate. Silent by default.
 
     {priors}
 
@@ -167,6 +177,7 @@ pandas Series or dict, default="uniform"
         "selection": [StrOptions({"one_se", "best"})],
         "refit": ["boolean"],
         "n_jobs": [Integral, None],
+        "verbose": ["verbose"],
     }
     _parameter_constraints.pop("weight_power")
 
@@ -181,6 +192,7 @@ pandas Series or dict, default="uniform"
         selection="best",
         refit=True,
         n_jobs=None,
+        verbose=0,
         priors="train",
         target_priors="uniform",
         response_method="auto",
@@ -193,6 +205,7 @@ pandas Series or dict, default="uniform"
         self.selection = selection
         self.refit = refit
         self.n_jobs = n_jobs
+        self.verbose = verbose
         self.priors = priors
         self.target_priors = target_priors
         self.response_method = response_method
@@ -282,6 +295,12 @@ pandas Series or dict, default="uniform"
         self.cv_results_ = summary.cv_results
         for name in ("index", "tau", "weight_power", "score"):
             setattr(self, f"best_{name}_", summary[f"best_{name}"])
+        if self.verbose > 0:
+            print(
+                f"[{type(self).__name__}] chose weight_power="
+                f"{self.best_weight_power_:g}, tau={self.best_tau_:g} "
+                f"(mean {self._scoring_name()} {self.best_score_:.4f})"
+            )
         if not self.refit:
             return self
         self.tau_ = self.best_tau_
@@ -326,44 +345,63 @@ pandas Series or dict, default="uniform"
         if not isinstance(target, str):
             target = np.array([target[c] for c in _plain_list(classes)])
         response_method = _score_method(self.estimator, self.response_method_)
-        jobs = list(product(weight_powers, splits))
-        fold_results = Parallel(n_jobs=self.n_jobs)(
-            delayed(_fit_fold)(
+        jobs = list(product(range(len(weight_powers)), range(len(splits))))
+        # Streamed: each fold's n_test x K log-scores are scored as soon as
+        # its fit returns and then dropped, so the tuner holds a few one-fold
+        # arrays at a time, not n_weight_powers x n_samples x n_classes.
+        fold_results = Parallel(n_jobs=self.n_jobs, return_as="generator_unordered")(
+            delayed(_fit_fold_timed)(
+                job,
                 estimator=clone(self.estimator),
                 X=X,
                 y=y,
-                train=train,
-                test=test,
+                train=splits[k][0],
+                test=splits[k][1],
                 classes=classes,
                 fit_params=routing.fit_params,
                 weight_key=routing.weight_key,
                 sample_weight=routing.sample_weight,
                 prior_weight=routing.prior_weight,
                 priors=fold_priors,
-                weight_power=w,
+                weight_power=weight_powers[i],
                 response_method=response_method,
             )
-            for w, (train, test) in jobs
+            for job, (i, k) in enumerate(jobs)
         )
         scorer = self._get_scorer()
         scores = np.empty((len(weight_powers), len(splits), len(taus)))
-        for job, ((_, (_, test)), (log_scores, pi, counts)) in enumerate(
-            zip(jobs, fold_results)
-        ):
-            scores.flat[job * len(taus) : (job + 1) * len(taus)] = _score_taus(
+        for job, (log_scores, pi, counts), fit_seconds in fold_results:
+            i, k = jobs[job]
+            start = time.perf_counter()
+            scores[i, k] = _score_taus(
                 scorer=scorer,
                 log_scores=log_scores,
                 priors=pi,
                 counts=counts,
                 taus=taus,
-                y_test=_safe_indexing(y, test),
+                y_test=_safe_indexing(y, splits[k][1]),
                 classes=classes,
                 target=target,
             )
+            del log_scores  # before waiting for the next fold
+            if self.verbose > 0:
+                print(
+                    f"[CV {k + 1}/{len(splits)}] weight_power={weight_powers[i]:g}; "
+                    f"fit {fit_seconds:.2f}s, scored {len(taus)} taus "
+                    f"{time.perf_counter() - start:.2f}s"
+                )
         return scores
+
+    def _scoring_name(self):
+        if callable(self.scoring):
+            return getattr(self.scoring, "__name__", "score")
+        return self.scoring
 
     def _get_scorer(self):
         if callable(self.scoring):
+            return self.scoring
+        if self.scoring == "balanced_accuracy":
+            # By name: _score_taus computes it for every tau at once.
             return self.scoring
         from .metrics import get_scorer
 
