@@ -231,3 +231,14 @@ def test_em_with_a_thousand_classes_is_vectorised_and_finite():
 def test_em_refuses_bad_inputs_clearly(log_scores, train_priors, match):
     with pytest.raises(ValueError, match=match):
         _em_target_priors(np.array(log_scores), np.array(train_priors))
+
+
+def test_public_docstring_states_the_em_stopping_rule_in_force():
+    import inspect
+
+    from sklearn_la import LogitAdjustedClassifier
+
+    defaults = inspect.signature(_em_target_priors).parameters
+    doc = LogitAdjustedClassifier.estimate_target_priors.__doc__
+    assert f"``{defaults['tol'].default:g}``" in doc
+    assert f"after {defaults['max_iter'].default} iterations" in doc
