@@ -36,6 +36,7 @@ BENCHMARKS = (
     "experiments.selection",
     "speed.posthoc",
     "speed.tuning",
+    "speed.scale",
     # Last: it pins glibc's allocator for the rest of the process.
     "speed.losses",
 )

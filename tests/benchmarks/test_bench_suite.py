@@ -30,6 +30,7 @@ NEEDS = {
     "selection": {},
     "posthoc": {},
     "tuning": {},
+    "scale": {},
     "losses": {"torch": "torch", "skorch": "skorch"},
 }
 
@@ -68,7 +69,7 @@ def _first_table_row(text):
 
 def test_benchmark_names_match_the_test():
     assert [m.rsplit(".", 1)[1] for m in suite.BENCHMARKS] == list(NEEDS)
-    assert set(suite.groups()["speed"]) == {"posthoc", "tuning", "losses"}
+    assert set(suite.groups()["speed"]) == {"posthoc", "tuning", "scale", "losses"}
 
 
 @pytest.mark.parametrize("name", list(NEEDS))
