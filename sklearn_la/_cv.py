@@ -1,5 +1,6 @@
 """Cross-validated post-hoc logit adjustment: tune tau without refitting."""
 
+import time
 from itertools import product
 from numbers import Integral
 
@@ -16,7 +17,7 @@ from ._adjust import _score_method
 from ._base import _BaseLogitAdjusted, _is_option
 from ._calibrated import _calibrate_out_of_fold
 from ._cost import _check_cost_matrix, _deployment_cost_scorer
-from ._cv_folds import _fit_fold, _score_taus
+from ._cv_folds import _fit_fold_timed, _score_taus
 from ._docstrings import _fill_doc
 from ._family import _balancing_weights, _check_family_base
 from ._routing import _fit_estimator, _route_fit_params
@@ -103,7 +104,16 @@ class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
     n_jobs : int, default=None
         Folds fitted in parallel through joblib; ``None`` means 1 unless in a
         :obj:`joblib.parallel_backend` context (a Dask or Ray backend
-        distributes the folds over a cluster).
+        distributes the folds over a cluster). Each fold's out-of-fold scores
+        are scored as soon as its fit returns and then dropped, so the memory
+        the tuner adds to the base model's is a few one-fold
+        ``n_test x n_classes`` arrays, whatever the number of folds,
+        weight powers and taus.
+
+    verbose : int, default=0
+        With ``verbose >= 1``, print one line per fitted fold and weight power
+        as it returns (its fit time and the time to score every tau), and a
+        last line with the chosen candidate. Silent by default.
 
     {priors}
 
@@ -208,6 +218,7 @@ pandas Series or dict, default="uniform"
         "selection": [StrOptions({"one_se", "best"})],
         "refit": ["boolean"],
         "n_jobs": [Integral, None],
+        "verbose": ["verbose"],
     }
     _parameter_constraints.pop("weight_power")
 
@@ -222,6 +233,7 @@ pandas Series or dict, default="uniform"
         selection="best",
         refit=True,
         n_jobs=None,
+        verbose=0,
         priors="train",
         target_priors="uniform",
         response_method="auto",
@@ -236,6 +248,7 @@ pandas Series or dict, default="uniform"
         self.selection = selection
         self.refit = refit
         self.n_jobs = n_jobs
+        self.verbose = verbose
         self.priors = priors
         self.target_priors = target_priors
         self.response_method = response_method
@@ -327,6 +340,12 @@ pandas Series or dict, default="uniform"
         self.cv_results_ = summary.cv_results
         for name in ("index", "tau", "weight_power", "score"):
             setattr(self, f"best_{name}_", summary[f"best_{name}"])
+        if self.verbose > 0:
+            print(
+                f"[{type(self).__name__}] chose weight_power="
+                f"{self.best_weight_power_:g}, tau={self.best_tau_:g} "
+                f"(mean {self._scoring_name()} {self.best_score_:.4f})"
+            )
         if not self.refit:
             return self
         self.tau_ = self.best_tau_
@@ -372,6 +391,10 @@ pandas Series or dict, default="uniform"
 
         The calibrations map each weight power to the map fitted on its
         out-of-fold scores (:mod:`._calibrated`); empty without calibration.
+        Without calibration the folds are streamed: each fold's n_test x K
+        log-scores are scored as soon as its fit returns and then dropped, so
+        the tuner holds a few one-fold arrays at a time, not
+        n_weight_powers x n_samples x n_classes.
         """
         fold_priors = priors
         if not isinstance(priors, str):
@@ -379,61 +402,65 @@ pandas Series or dict, default="uniform"
         if not isinstance(target, str):
             target = np.array([target[c] for c in _plain_list(classes)])
         response_method = _score_method(self.estimator, self.response_method_)
-        jobs = list(product(weight_powers, splits))
-        fold_results = Parallel(n_jobs=self.n_jobs)(
-            delayed(_fit_fold)(
+        jobs = list(product(range(len(weight_powers)), range(len(splits))))
+        fold_results = Parallel(n_jobs=self.n_jobs, return_as="generator_unordered")(
+            delayed(_fit_fold_timed)(
+                job,
                 estimator=clone(self.estimator),
                 X=X,
                 y=y,
-                train=train,
-                test=test,
+                train=splits[k][0],
+                test=splits[k][1],
                 classes=classes,
                 fit_params=routing.fit_params,
                 weight_key=routing.weight_key,
                 sample_weight=routing.sample_weight,
                 prior_weight=routing.prior_weight,
                 priors=fold_priors,
-                weight_power=w,
+                weight_power=weight_powers[i],
                 response_method=response_method,
             )
-            for w, (train, test) in jobs
+            for job, (i, k) in enumerate(jobs)
         )
         calibrations = {}
         if self.calibration is not None:
-            fold_scores = [log_scores for log_scores, _, _ in fold_results]
-            calibrations = _calibrate_out_of_fold(
-                fold_scores,
-                [w for w, _ in jobs],
-                [test for _, (_, test) in jobs],
-                y,
-                classes,
-                method=self.calibration,
-                sample_weight=routing.prior_weight,
+            fold_results, calibrations = self._calibrated_folds(
+                fold_results, jobs, splits, weight_powers, y, classes, routing
             )
-            fold_results = [
-                (calibrated, pi, counts)
-                for calibrated, (_, pi, counts) in zip(fold_scores, fold_results)
-            ]
         cost = None
         if self.cost_matrix is not None:
             cost = _check_cost_matrix(self.cost_matrix, classes)
         scorer = self._get_scorer(cost, classes, target)
         scores = np.empty((len(weight_powers), len(splits), len(taus)))
-        for job, ((_, (_, test)), (log_scores, pi, counts)) in enumerate(
-            zip(jobs, fold_results)
-        ):
-            scores.flat[job * len(taus) : (job + 1) * len(taus)] = _score_taus(
+        for job, (log_scores, pi, counts), fit_seconds in fold_results:
+            i, k = jobs[job]
+            start = time.perf_counter()
+            scores[i, k] = _score_taus(
                 scorer=scorer,
                 log_scores=log_scores,
                 priors=pi,
                 counts=counts,
                 taus=taus,
-                y_test=_safe_indexing(y, test),
+                y_test=_safe_indexing(y, splits[k][1]),
                 classes=classes,
                 target=target,
                 cost_matrix=cost,
             )
+            del log_scores  # before waiting for the next fold
+            if self.verbose > 0:
+                print(
+                    f"[CV {k + 1}/{len(splits)}] weight_power={weight_powers[i]:g}; "
+                    f"fit {fit_seconds:.2f}s, scored {len(taus)} taus "
+                    f"{time.perf_counter() - start:.2f}s"
+                )
         return scores, calibrations
+
+    def _scoring_name(self):
+        if callable(self.scoring):
+            return getattr(self.scoring, "__name__", "score")
+        if self.scoring is None:
+            return "balanced_accuracy" if self.cost_matrix is None else "-expected cost"
+        return self.scoring
 
     def _get_scorer(self, cost, classes, target):
         """The scorer; by default balanced accuracy, or with a cost matrix the
@@ -442,9 +469,40 @@ pandas Series or dict, default="uniform"
             return _deployment_cost_scorer(cost, classes, target)
         if callable(self.scoring):
             return self.scoring
+        name = self.scoring or "balanced_accuracy"
+        if name == "balanced_accuracy" and cost is None:
+            # By name: _score_taus computes it for every tau at once.
+            return name
         from .metrics import get_scorer
 
-        return get_scorer(self.scoring or "balanced_accuracy")
+        return get_scorer(name)
+
+    def _calibrated_folds(
+        self, fold_results, jobs, splits, weight_powers, y, classes, routing
+    ):
+        """The fold results with calibrated scores, and the calibration maps.
+
+        Each weight power's map is fitted on its out-of-fold scores pooled
+        over the folds (:mod:`._calibrated`), so here, unlike the streamed
+        default, every fold's scores are kept until all fits have returned:
+        ``n_samples x n_classes x n_weight_powers`` floats.
+        """
+        results = sorted(fold_results, key=lambda result: result[0])
+        fold_scores = [log_scores for _, (log_scores, _, _), _ in results]
+        calibrations = _calibrate_out_of_fold(
+            fold_scores,
+            [weight_powers[i] for i, _ in jobs],
+            [splits[k][1] for _, k in jobs],
+            y,
+            classes,
+            method=self.calibration,
+            sample_weight=routing.prior_weight,
+        )
+        calibrated = [
+            (job, (scores, pi, counts), seconds)
+            for scores, (job, (_, pi, counts), seconds) in zip(fold_scores, results)
+        ]
+        return calibrated, calibrations
 
     def get_metadata_routing(self):
         """Get metadata routing of this object.

@@ -7,10 +7,12 @@ module-level functions with keyword-only arguments that receive everything
 they need, so joblib can ship them to other processes.
 """
 
+import time
 import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.metrics import get_scorer
 from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import _check_method_params
 
@@ -24,6 +26,7 @@ from ._adjust import (
 from ._cost import _cost_decisions
 from ._family import _balancing_weights
 from ._routing import _fit_estimator
+from ._tau_scores import _balanced_accuracy_over_taus
 from ._validation import _class_priors, _encode_labels
 
 
@@ -118,9 +121,14 @@ def _fit_fold(
         weight_key=weight_key,
         sample_weight=fit_weight,
     )
-    fold_scores, _ = _base_log_scores(model, _safe_indexing(X, test), response_method)
-    log_scores = np.full((len(test), len(classes)), -np.inf)
-    log_scores[:, _encode_labels(np.asarray(model.classes_), classes)] = fold_scores
+    log_scores, _ = _base_log_scores(model, _safe_indexing(X, test), response_method)
+    columns = _encode_labels(np.asarray(model.classes_), classes)
+    if len(columns) < len(classes) or np.any(columns != np.arange(len(classes))):
+        # Only a fold that lacks a class (or a base whose classes_ are in
+        # another order) pays for a second n_test x K array.
+        fold_scores = log_scores
+        log_scores = np.full((len(test), len(classes)), -np.inf)
+        log_scores[:, columns] = fold_scores
     # A class whose fold samples all weigh 0 was not learnt either: like an
     # absent class it cannot be predicted, rather than be adjusted by log(0).
     log_scores[:, priors == 0] = -np.inf
@@ -148,8 +156,10 @@ def _score_taus(
 
     Parameters
     ----------
-    scorer : callable
-        ``scorer(estimator, X, y)``.
+    scorer : callable or "balanced_accuracy"
+        ``scorer(estimator, X, y)``; the string ``"balanced_accuracy"`` takes
+        the vectorised path of :mod:`._tau_scores`, which gives the same
+        numbers as scikit-learn's scorer of that name, for all taus at once.
 
     log_scores : ndarray of shape (n_test, n_classes)
         The fold's base log-scores.
@@ -184,6 +194,20 @@ def _score_taus(
     pi = np.where(priors > 0, priors, 1.0)
     if isinstance(target, str):
         target = np.full(len(classes), 1 / len(classes)) if target == "uniform" else pi
+    if _is_balanced_accuracy(scorer) and cost_matrix is None:
+        if np.all(np.isin(y_test, classes)):
+            offsets = np.stack(
+                [_effective_offset(pi, tau, target, name="taus") for tau in taus]
+            )
+            return _balanced_accuracy_over_taus(
+                log_scores,
+                offsets,
+                _encode_labels(y_test, classes),
+                np.argsort(classes, kind="stable"),
+            )
+        # A frozen base may not know every label of y: sklearn's own scorer
+        # counts those rows as misclassified.
+        scorer = get_scorer("balanced_accuracy")
     placeholder = np.zeros((log_scores.shape[0], 1))
     out = np.empty(len(taus))
     with warnings.catch_warnings():
@@ -204,3 +228,31 @@ def _score_taus(
             )
             out[t] = scorer(stand_in, placeholder, y_test)
     return out
+
+
+def _is_balanced_accuracy(scorer):
+    """Whether ``scorer`` names scikit-learn's balanced accuracy (by name only)."""
+    return isinstance(scorer, str) and scorer == "balanced_accuracy"
+
+
+def _fit_fold_timed(job, **fold_params):
+    """:func:`_fit_fold` with its job index and wall time, for streamed results.
+
+    The tuner consumes folds in the order they finish
+    (``return_as="generator_unordered"``), so each result carries the index
+    of the job that produced it.
+
+    Returns
+    -------
+    job : int
+        ``job``, unchanged.
+
+    result : tuple
+        What :func:`_fit_fold` returns.
+
+    seconds : float
+        Wall time of the fit and of computing the out-of-fold scores.
+    """
+    start = time.perf_counter()
+    result = _fit_fold(**fold_params)
+    return job, result, time.perf_counter() - start

@@ -316,3 +316,88 @@ def test_a_class_of_zero_weight_in_a_training_fold_is_never_predicted_there():
     )
     assert priors[2] == 0
     assert np.all(log_scores[:, 2] == -np.inf)
+
+
+def test_each_fold_is_scored_before_the_next_is_fitted():
+    # Streamed folds: a fold's out-of-fold scores are scored and dropped
+    # before the next fit, so they never pile up over folds and weight powers.
+    events = []
+
+    class Recording(LogisticRegression):
+        def predict_proba(self, X):
+            events.append("fold")
+            return super().predict_proba(X)
+
+    def scorer(estimator, X, y):
+        events.append("score")
+        return 0.0
+
+    LogitAdjustedClassifierCV(
+        Recording(max_iter=1000),
+        taus=1,
+        weight_powers=[0, 1],
+        cv=3,
+        scoring=scorer,
+        refit=False,
+    ).fit(X, Y)
+    assert events == ["fold", "score"] * 6
+
+
+def test_balanced_accuracy_by_name_equals_the_sklearn_scorer_object():
+    from sklearn.metrics import get_scorer
+
+    kwargs = dict(taus=np.linspace(0, 2, 41), weight_powers=[0, 0.5], cv=3)
+    by_name = LogitAdjustedClassifierCV(GaussianNB(), **kwargs).fit(X, Y)
+    by_object = LogitAdjustedClassifierCV(
+        GaussianNB(), scoring=get_scorer("balanced_accuracy"), **kwargs
+    ).fit(X, Y)
+    for key in ("split0_test_score", "mean_test_score", "rank_test_score"):
+        np.testing.assert_array_equal(
+            by_name.cv_results_[key], by_object.cv_results_[key]
+        )
+
+
+def test_verbose_prints_each_fold_as_it_returns_and_the_choice(capsys):
+    LogitAdjustedClassifierCV(GaussianNB(), taus=TAUS, cv=3).fit(X, Y)
+    assert capsys.readouterr().out == ""
+    clf = LogitAdjustedClassifierCV(
+        GaussianNB(), taus=TAUS, weight_powers=[0, 0.5], cv=3, verbose=1
+    ).fit(X, Y)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 * 3 + 1
+    assert lines[0].startswith("[CV 1/3] weight_power=0; fit ")
+    assert f"scored {len(TAUS)} taus" in lines[0]
+    assert lines[3].startswith("[CV 1/3] weight_power=0.5; fit ")
+    assert lines[-1] == (
+        f"[LogitAdjustedClassifierCV] chose weight_power={clf.best_weight_power_:g}, "
+        f"tau={clf.best_tau_:g} (mean balanced_accuracy {clf.best_score_:.4f})"
+    )
+
+
+def test_fold_with_every_class_returns_the_base_scores_without_a_copy():
+    from sklearn_la._cv_folds import _fit_fold
+
+    class Recording(GaussianNB):
+        def predict_log_proba(self, X):
+            self.returned_ = super().predict_log_proba(X)
+            return self.returned_
+
+    train, test = np.arange(600), np.arange(600, 900)
+    base = Recording()
+    common = dict(
+        estimator=base,
+        X=X,
+        y=Y,
+        train=train,
+        test=test,
+        classes=np.unique(Y),
+        fit_params={},
+        weight_key=None,
+        sample_weight=None,
+        prior_weight=None,
+        priors="train",
+        weight_power=0.0,
+        response_method="predict_log_proba",
+    )
+    log_scores, _, _ = _fit_fold(**common)
+    assert log_scores is base.returned_

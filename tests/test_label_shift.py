@@ -311,3 +311,14 @@ def test_prediction_methods_and_the_estimate_store_nothing():
         est.estimate_target_priors(X)
         est.score(X, y)
         assert (sorted(vars(est)), joblib.hash(vars(est))) == before, est
+
+
+def test_public_docstring_states_the_em_stopping_rule_in_force():
+    import inspect
+
+    from sklearn_la import LogitAdjustedClassifier
+
+    defaults = inspect.signature(_em_target_priors).parameters
+    doc = LogitAdjustedClassifier.estimate_target_priors.__doc__
+    assert defaults["tol"].default == 1e-8 and "``1e-8``" in doc
+    assert f"after {defaults['max_iter'].default} iterations" in doc

@@ -37,6 +37,7 @@ BENCHMARKS = (
     "experiments.label_shift",
     "speed.posthoc",
     "speed.tuning",
+    "speed.scale",
     # Last: it pins glibc's allocator for the rest of the process.
     "speed.losses",
 )

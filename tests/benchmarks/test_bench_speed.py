@@ -22,21 +22,44 @@ def test_tuning_finds_the_same_tau_as_grid_search(tmp_path):
     assert "speed-up" in (tmp_path / "bench_tuning.md").read_text(encoding="utf-8")
 
 
-def test_loss_benchmark_prints_the_floor_and_its_allocator(capsys):
+def test_loss_benchmark_holds_each_shifted_loss_to_the_floor(capsys):
     pytest.importorskip("skorch")
     from speed import losses
 
-    runner.run(losses.BENCHMARK, ["--quick", "--no-write"])
+    outcome = runner.run(losses.BENCHMARK, ["--tiny", "--no-write"])
     printed = capsys.readouterr().out
-    rows = [line for line in printed.splitlines() if line.startswith("| loss")]
-    assert len(rows) == 3
-    for row in rows:
-        # ratio, verdict and a numeric floor ratio in the last three cells.
-        ratio, verdict, floor = [c.strip() for c in row.strip("|").split("|")][-3:]
-        assert verdict == ("yes" if float(ratio) <= 1.10 else "no")
-        assert float(floor) > 0
+    rows = [line for line in printed.splitlines() if line.startswith("| batch 256")]
+    # The target table and the information table: float32 rows and a
+    # bfloat16 autocast row each.
+    assert len(rows) == 2 * 3 and sum("bfloat16 autocast" in r for r in rows) == 2
+    for row in outcome.result["losses"]:
+        for name in losses.SHIFTED:
+            assert row["ratios"][name] > 0
+    for row in rows[:3]:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        # name, time, ratio to the floor, verdict, for each shifted loss.
+        for ratio, verdict in ((cells[5], cells[6]), (cells[8], cells[9])):
+            assert verdict == ("yes" if float(ratio) <= 1.05 else "**no**")
+    for row in outcome.result["fits"]:
+        assert row["ratio"] > 0
+    assert "<= 1.03" in printed
     # A smoke run leaves the (pytest) process's allocator alone.
     assert "- allocator: default" in printed
+
+
+def test_scale_benchmark_measures_memory_taus_and_the_wrapper(tmp_path):
+    from speed import scale
+
+    outcome = runner.run(scale.BENCHMARK, ["--tiny", "--out", str(tmp_path)])
+    result = outcome.result
+    assert result["taus"]["same_scores"]
+    assert {r["K"] for r in result["memory"]} == {10, 50}
+    assert all(r["tuner_peak"] > 0 for r in result["memory"])
+    assert {r["method"] for r in result["wrapper"]} >= {
+        "wrapper predict_proba",
+        "wrapper predict",
+    }
+    assert "Tuning memory" in (tmp_path / "bench_scale.md").read_text(encoding="utf-8")
 
 
 def test_allocator_pinning_reports_what_it_pinned():

