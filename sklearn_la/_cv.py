@@ -6,8 +6,8 @@ from numbers import Integral
 import numpy as np
 from sklearn.base import _fit_context, clone
 from sklearn.frozen import FrozenEstimator
-from sklearn.model_selection import check_cv
-from sklearn.utils import _safe_indexing
+from sklearn.model_selection import RepeatedStratifiedKFold, check_cv
+from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metadata_routing import MethodMapping
 from sklearn.utils.parallel import Parallel, delayed
@@ -16,9 +16,9 @@ from ._adjust import _score_method
 from ._base import _BaseLogitAdjusted, _is_option
 from ._cv_folds import _fit_fold, _score_taus
 from ._docstrings import _fill_doc
-from ._family import _balancing_weights, _check_family_base
-from ._routing import _fit_estimator, _route_fit_params
-from ._selection import _summarise_cv
+from ._family import BALANCES, _check_family_base, _fit_member
+from ._routing import _route_fit_params
+from ._selection import SELECTIONS, _summarise_cv
 from ._validation import (
     _by_label,
     _check_grid,
@@ -26,6 +26,9 @@ from ._validation import (
     _plain_list,
     _train_priors,
 )
+
+# The named candidate sets of ``weight_powers``.
+WEIGHT_POWERS = {"family": (0.0, 0.25, 0.5, 0.75, 1.0), "fast": (0.0, 0.5, 1.0)}
 
 
 @_fill_doc
@@ -161,12 +164,14 @@ pandas Series or dict, default="uniform"
     _parameter_constraints: dict = {
         **_BaseLogitAdjusted._parameter_constraints,
         "taus": [Interval(Integral, 1, None, closed="left"), "array-like"],
-        "weight_powers": ["array-like"],
+        "weight_powers": [StrOptions(set(WEIGHT_POWERS)), "array-like"],
+        "balances": [StrOptions(set(BALANCES)), "array-like"],
         "cv": ["cv_object"],
         "scoring": [str, callable],
-        "selection": [StrOptions({"one_se", "best"})],
+        "selection": [StrOptions(set(SELECTIONS))],
         "refit": ["boolean"],
         "n_jobs": [Integral, None],
+        "random_state": ["random_state"],
     }
     _parameter_constraints.pop("weight_power")
 
@@ -175,19 +180,22 @@ pandas Series or dict, default="uniform"
         estimator,
         *,
         taus=21,
-        weight_powers=(0.0,),
-        cv=5,
+        weight_powers="family",
+        balances=("weight", "resample"),
+        cv=None,
         scoring="balanced_accuracy",
-        selection="best",
+        selection="paired",
         refit=True,
         n_jobs=None,
         priors="train",
         target_priors="uniform",
         response_method="auto",
+        random_state=None,
     ):
         self.estimator = estimator
         self.taus = taus
         self.weight_powers = weight_powers
+        self.balances = balances
         self.cv = cv
         self.scoring = scoring
         self.selection = selection
@@ -196,20 +204,45 @@ pandas Series or dict, default="uniform"
         self.priors = priors
         self.target_priors = target_priors
         self.response_method = response_method
+        self.random_state = random_state
 
     def __sklearn_is_fitted__(self):
         # cv_results_ alone (refit=False) does not make it able to predict.
         return hasattr(self, "estimator_")
 
     def _candidate_grid(self):
+        """The taus and the family members ``(weight_power, balance)``."""
+        if isinstance(self.weight_powers, str):
+            # A frozen model is never refitted: only tau can be tuned.
+            frozen = isinstance(self.estimator, FrozenEstimator)
+            weight_powers = np.array([0.0] if frozen else WEIGHT_POWERS[self.weight_powers])
+        else:
+            weight_powers = _check_grid(
+                self.weight_powers, "weight_powers", low=0, high=1
+            )
         if isinstance(self.taus, Integral):
-            # Rounded so that grid values print as typed (0.3, not 0.30000000000000004).
             grid = np.linspace(0.0, 2.0, self.taus) if self.taus > 1 else np.ones(1)
-            taus = np.round(grid, 12)
+            # The consistent tau of every weight power is a candidate too; rounded
+            # so that grid values print as typed (0.3, not 0.30000000000000004).
+            taus = np.unique(np.round(np.append(grid, 1.0 - weight_powers), 12))
         else:
             taus = _check_grid(self.taus, "taus")
-        weight_powers = _check_grid(self.weight_powers, "weight_powers", low=0, high=1)
-        return taus, weight_powers
+        balances = [self.balances] if isinstance(self.balances, str) else self.balances
+        balances = list(dict.fromkeys(balances))
+        for balance in balances:
+            if balance not in BALANCES:
+                raise ValueError(
+                    f"`balances` entries must be in {BALANCES}; got {balance!r}."
+                )
+        if not balances:
+            raise ValueError("`balances` must hold at least one of 'weight', 'resample'.")
+        # At w = 0 there is nothing to balance: one member, whatever the route.
+        members = [
+            (float(w), b)
+            for w in weight_powers
+            for b in (balances[:1] if w == 0 else balances)
+        ]
+        return taus, members
 
     def _check_fit_inputs(self, X, y, sample_weight):
         # Checked before any data, like the other parameters.
@@ -229,8 +262,15 @@ pandas Series or dict, default="uniform"
             # all the data given, in its own class order.
             everything = np.arange(len(y))
             return np.asarray(self.estimator.classes_), [(everything, everything)]
-        cv = check_cv(self.cv, y, classifier=True)
-        return np.unique(y), list(cv.split(X, y, **split_params))
+        return np.unique(y), list(self._splitter(y).split(X, y, **split_params))
+
+    def _splitter(self, y=None):
+        """``cv`` as a splitter; ``None`` is 5-fold stratified, repeated twice."""
+        if self.cv is None:
+            return RepeatedStratifiedKFold(
+                n_splits=5, n_repeats=2, random_state=self.random_state
+            )
+        return check_cv(self.cv, y, classifier=True)
 
     @_fit_context(
         # The base estimator's parameters are validated by its own fit.
@@ -261,52 +301,52 @@ pandas Series or dict, default="uniform"
             Fitted estimator.
         """
         X, y, sample_weight = self._check_fit_inputs(X, y, sample_weight)
-        taus, weight_powers = self._candidate_grid()
-        _check_family_base(self.estimator, weight_powers)
+        taus, members = self._candidate_grid()
+        _check_family_base(self.estimator, [w for w, _ in members])
         routing = _route_fit_params(
             self,
             n_samples=len(y),
             sample_weight=sample_weight,
             fit_params=fit_params,
-            needs_weights=bool(np.any(weight_powers > 0)),
+            needs_weights=any(w > 0 and b == "weight" for w, b in members),
         )
         classes, splits = self._classes_and_splits(X, y, routing.split_params)
         priors = _by_label(self.priors, classes, name="priors")
         target = _by_label(self.target_priors, classes, name="target_priors")
         scores = self._cross_validate(
-            X, y, classes, splits, taus, weight_powers, routing, priors, target
+            X, y, classes, splits, taus, members, routing, priors, target
         )
         summary = _summarise_cv(
-            scores, taus, weight_powers, selection=self.selection, scoring=self.scoring
+            scores, taus, members, selection=self.selection, scoring=self.scoring
         )
         self.cv_results_ = summary.cv_results
-        for name in ("index", "tau", "weight_power", "score"):
+        for name in ("index", "tau", "weight_power", "balance", "score"):
             setattr(self, f"best_{name}_", summary[f"best_{name}"])
         if not self.refit:
             return self
         self.tau_ = self.best_tau_
         self.weight_power_ = self.best_weight_power_
+        self.balance_ = self.best_balance_
         self.estimator_ = self._refit(X, y, classes, routing, priors)
         return self._finish_fit(
             y, routing.prior_weight, priors=priors, target_priors=target
         )
 
     def _refit(self, X, y, classes, routing, priors):
-        """Fit the base model on all the data with the chosen weight power."""
-        fit_weight = routing.sample_weight
-        if self.weight_power_ > 0:
-            y_encoded = _encode_labels(y, classes)
-            pi = self._fixed_priors(priors, classes, y_encoded, routing.prior_weight)
-            fit_weight = _balancing_weights(
-                y_encoded, pi, self.weight_power_, fit_weight
-            )
-        return _fit_estimator(
+        """Fit the base model on all the data as the chosen family member."""
+        y_encoded = _encode_labels(y, classes)
+        return _fit_member(
             clone(self.estimator),
             X,
             y,
+            y_encoded=y_encoded,
+            priors=self._fixed_priors(priors, classes, y_encoded, routing.prior_weight),
+            weight_power=self.weight_power_,
+            balance=self.balance_,
+            random_state=check_random_state(self.random_state),
             fit_params=routing.fit_params,
             weight_key=routing.weight_key,
-            sample_weight=fit_weight,
+            sample_weight=routing.sample_weight,
         )
 
     @staticmethod
@@ -317,16 +357,23 @@ pandas Series or dict, default="uniform"
         return np.array([priors[c] for c in _plain_list(classes)])
 
     def _cross_validate(
-        self, X, y, classes, splits, taus, weight_powers, routing, priors, target
+        self, X, y, classes, splits, taus, members, routing, priors, target
     ):
-        """Scores of shape (n_weight_powers, n_splits, n_taus)."""
+        """Scores of shape (n_members, n_splits, n_taus).
+
+        Every member is fitted on the same resampling seed per split, so
+        members are compared on common draws.
+        """
         fold_priors = priors
         if not isinstance(priors, str):
             fold_priors = self._fixed_priors(priors, classes, None, None)
         if not isinstance(target, str):
             target = np.array([target[c] for c in _plain_list(classes)])
         response_method = _score_method(self.estimator, self.response_method_)
-        jobs = list(product(weight_powers, splits))
+        seeds = check_random_state(self.random_state).randint(
+            np.iinfo(np.int32).max, size=len(splits)
+        )
+        jobs = list(product(members, zip(splits, seeds)))
         fold_results = Parallel(n_jobs=self.n_jobs)(
             delayed(_fit_fold)(
                 estimator=clone(self.estimator),
@@ -341,13 +388,15 @@ pandas Series or dict, default="uniform"
                 prior_weight=routing.prior_weight,
                 priors=fold_priors,
                 weight_power=w,
+                balance=balance,
+                seed=seed,
                 response_method=response_method,
             )
-            for w, (train, test) in jobs
+            for (w, balance), ((train, test), seed) in jobs
         )
         scorer = self._get_scorer()
-        scores = np.empty((len(weight_powers), len(splits), len(taus)))
-        for job, ((_, (_, test)), (log_scores, pi, counts)) in enumerate(
+        scores = np.empty((len(members), len(splits), len(taus)))
+        for job, ((_, ((_, test), _)), (log_scores, pi, counts)) in enumerate(
             zip(jobs, fold_results)
         ):
             scores.flat[job * len(taus) : (job + 1) * len(taus)] = _score_taus(
@@ -383,7 +432,7 @@ pandas Series or dict, default="uniform"
             super()
             .get_metadata_routing()
             .add(
-                splitter=check_cv(self.cv, classifier=True),
+                splitter=self._splitter(),
                 method_mapping=MethodMapping().add(caller="fit", callee="split"),
             )
         )

@@ -16,8 +16,7 @@ from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import _check_method_params
 
 from ._adjust import _base_log_scores
-from ._family import _balancing_weights
-from ._routing import _fit_estimator
+from ._family import _fit_member
 from ._validation import _class_priors, _encode_labels
 
 
@@ -67,6 +66,8 @@ def _fit_fold(
     prior_weight,
     priors,
     weight_power,
+    balance,
+    seed,
     response_method,
 ):
     """Fit one clone on ``train``; return its log-scores on ``test`` and priors.
@@ -78,8 +79,9 @@ def _fit_fold(
     routed to the base, for all rows; ``prior_weight`` weights the fold's
     priors. ``priors`` is ``"train"`` (the fold's own label frequencies) or a
     vector aligned with ``classes``; ``weight_power`` is the exponent of the
-    class-balancing weights; ``response_method`` the base method scores are
-    read from.
+    class-balancing weights, realised as ``balance`` says (only the
+    ``train`` rows are resampled, from ``numpy.random.RandomState(seed)``);
+    ``response_method`` the base method scores are read from.
 
     Returns
     -------
@@ -97,16 +99,18 @@ def _fit_fold(
     if isinstance(priors, str):
         fold_weight = None if prior_weight is None else prior_weight[train]
         priors = _class_priors(y_train_enc, len(classes), fold_weight)
-    fit_weight = None if sample_weight is None else sample_weight[train]
-    if weight_power > 0:
-        fit_weight = _balancing_weights(y_train_enc, priors, weight_power, fit_weight)
-    model = _fit_estimator(
+    model = _fit_member(
         estimator,
         _safe_indexing(X, train),
         _safe_indexing(y, train),
+        y_encoded=y_train_enc,
+        priors=priors,
+        weight_power=weight_power,
+        balance=balance,
+        random_state=np.random.RandomState(seed),
         fit_params=_check_method_params(X, fit_params, indices=train),
         weight_key=weight_key,
-        sample_weight=fit_weight,
+        sample_weight=None if sample_weight is None else sample_weight[train],
     )
     fold_scores = _base_log_scores(model, _safe_indexing(X, test), response_method)
     log_scores = np.full((len(test), len(classes)), -np.inf)
