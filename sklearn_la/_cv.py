@@ -33,17 +33,28 @@ WEIGHT_POWERS = {"family": (0.0, 0.25, 0.5, 0.75, 1.0), "fast": (0.0, 0.5, 1.0)}
 
 @_fill_doc
 class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
-    """Post-hoc logit adjustment with ``tau`` tuned by cross-validation.
+    """Post-hoc logit adjustment tuned by cross-validation over the family.
 
-    Post-hoc adjustment leaves the base model unchanged, so ``tau`` can be
-    tuned without refitting it per value: the base model is fitted once per
-    fold (and per ``weight_power``), its out-of-fold log-scores are computed
-    once, every ``tau`` is scored on them, and the base model is refitted once
-    on all the data. With ``T`` values of tau this costs ``T`` times fewer
-    fits than ``GridSearchCV(LogitAdjustedClassifier(...))``.
+    Searches the paper's consistent family (Menon et al., Theorem 1): base
+    models fitted with class-balancing ``pi_y ** -w``, realised by weights or
+    by resampling (``balance``), each adjusted post hoc by ``tau``. Post-hoc
+    adjustment leaves the base model unchanged, so ``tau`` is tuned without
+    refitting: the base model is fitted once per fold and family member
+    ``(weight_power, balance)``, its out-of-fold log-scores are computed once,
+    every ``tau`` is scored on them, and the base model is refitted once on
+    all the data. With ``T`` values of tau this costs ``T`` times fewer fits
+    than ``GridSearchCV(LogitAdjustedClassifier(...))``.
+
+    The defaults are the recommendation: 9 members (``w`` in ``(0, .25, .5,
+    .75, 1)`` by weights and by resampling; one member at ``w = 0``) x 23
+    taus, 5-fold stratified CV repeated twice, the ``"paired"`` rule. That is
+    9 x 10 + 1 = 91 fits of the base model, against 9 x 23 x 10 + 1 = 2071
+    for ``GridSearchCV`` over the same candidates (23 times fewer).
+    ``weight_powers="fast"`` with ``cv=5`` costs 5 x 5 + 1 = 26 fits.
 
     After :meth:`fit` it predicts exactly as a :class:`LogitAdjustedClassifier`
-    with ``tau=best_tau_`` and ``weight_power=best_weight_power_``.
+    with ``tau=best_tau_``, ``weight_power=best_weight_power_``,
+    ``balance=best_balance_`` and the same ``random_state``.
 
     Parameters
     ----------
@@ -56,17 +67,37 @@ class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
 
     taus : int or array-like of shape (n_taus,), default=21
         Candidate values of ``tau``. An int ``n`` means ``n`` values evenly
-        spaced in ``[0, 2]`` (``0.1`` apart by default).
+        spaced in ``[0, 2]`` (``0.1`` apart by default) plus the consistent
+        ``1 - w`` of every weight power (``0.25`` and ``0.75`` by default).
 
-    weight_powers : array-like of shape (n_weight_powers,), default=(0.0,)
-        Candidate exponents of the class-balancing sample weights
-        ``pi_y ** -w`` (see :class:`LogitAdjustedClassifier`), each in
-        ``[0, 1]``. Each value costs one fit per fold; ``(0, 0.25, 0.5, 0.75,
-        1)`` searches the whole consistent family. Values above 0 need a base
-        estimator whose ``fit`` takes ``sample_weight``.
+    weight_powers : {"family", "fast"} or array-like of shape \
+(n_weight_powers,), default="family"
+        Candidate exponents ``w`` of the class-balancing ``pi_y ** -w`` (see
+        :class:`LogitAdjustedClassifier`), each in ``[0, 1]``. ``"family"``
+        is ``(0, 0.25, 0.5, 0.75, 1)``, ``"fast"`` is ``(0, 0.5, 1)``; with a
+        :class:`~sklearn.frozen.FrozenEstimator` either means ``(0,)``, as a
+        frozen model cannot be refitted. ``[0]`` tunes ``tau`` alone. Each
+        value above 0 costs one fit per fold and balance.
 
-    cv : int, cross-validation generator or iterable, default=5
-        As in :func:`~sklearn.model_selection.check_cv`; an int means
+    balances : {"weight", "resample"} or list of them, \
+default=("weight", "resample")
+        How the weights of ``w > 0`` are realised (see ``balance`` in
+        :class:`LogitAdjustedClassifier`); each is a family member, so the
+        search contains class weighting (``w = 1``, ``"weight"``) and random
+        oversampling (``w = 1``, ``"resample"``), each with its consistent
+        ``tau = 0``. At ``w = 0`` both are the same fit, searched once (as
+        ``balance="weight"``). ``"weight"`` needs a base estimator whose
+        ``fit`` takes ``sample_weight``; ``"resample"`` alone does not. In each
+        fold only the training rows are resampled, from a seed per split
+        shared by all members.
+
+    cv : int, cross-validation generator, iterable or None, default=None
+        ``None`` is :class:`~sklearn.model_selection.RepeatedStratifiedKFold`
+        with 5 splits repeated twice, shuffled by ``random_state``: on
+        long-tailed data a single split's scores are noisy, and 10 splits
+        picked better candidates on held-out data than 5 (see
+        ``benchmarks/results/bench_family.md``). Otherwise as in
+        :func:`~sklearn.model_selection.check_cv`; an int means
         :class:`~sklearn.model_selection.StratifiedKFold`. A class with fewer
         members than folds does not crash it (scikit-learn warns): it is
         missing from some training folds, whose models then score it ``-inf``
@@ -79,15 +110,16 @@ class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
         ``scorer(estimator, X, y)``. The estimator handed to the scorer
         replays cached scores and ignores ``X``.
 
-    selection : {"best", "one_se"}, default="best"
-        How the candidate is chosen from the mean CV scores: ``"best"`` is the
-        plain argmax (as in ``GridSearchCV``); ``"one_se"`` keeps, among
-        candidates within one standard error of the best, the one nearest the
-        consistent ``tau = 1 - w``. On long-tailed data the CV scores are
-        noisy; in ``benchmarks/bench_selection.py`` a repeated split
-        (``cv=RepeatedStratifiedKFold(n_splits=3, n_repeats=3)``) with
-        ``"best"`` chose better held-out candidates than either rule on a
-        single split.
+    selection : {"paired", "best", "one_se", "consistent"}, default="paired"
+        How the candidate is chosen from the per-split CV scores.
+        ``"paired"`` shrinks toward the family: it takes the best consistent
+        candidate (``tau = 1 - w``) unless another candidate beats it by more
+        than one standard error of their paired per-split differences.
+        ``"best"`` is the plain argmax (as in ``GridSearchCV``);
+        ``"one_se"`` keeps, among candidates within one standard error of the
+        best, the one nearest ``tau = 1 - w``; ``"consistent"`` only
+        considers ``tau = 1 - w``. The rules are compared on held-out data in
+        ``benchmarks/results/bench_family.md``.
 
     refit : bool, default=True
         Refit the base model on all data with the chosen ``weight_power``.
@@ -112,6 +144,12 @@ pandas Series or dict, default="uniform"
 
     {response_method}
 
+    random_state : int, RandomState instance or None, default=None
+        Seeds the default ``cv``'s shuffling and the row draws of
+        ``"resample"`` members (one seed per split, and the refit's draws as
+        :class:`LogitAdjustedClassifier` with this ``random_state``). Pass an
+        int for reproducible results. The base model has its own.
+
     Attributes
     ----------
     best_tau_ : float
@@ -120,6 +158,9 @@ pandas Series or dict, default="uniform"
     best_weight_power_ : float
         Chosen ``weight_power``; also ``weight_power_``.
 
+    best_balance_ : str
+        Chosen ``balance``, ``"weight"`` or ``"resample"``; also ``balance_``.
+
     best_score_ : float
         Mean CV score of the chosen candidate.
 
@@ -127,9 +168,10 @@ pandas Series or dict, default="uniform"
         Index of the chosen candidate in ``cv_results_``.
 
     cv_results_ : dict of ndarrays
-        ``param_weight_power``, ``param_tau``, ``params``,
+        ``param_weight_power``, ``param_balance``, ``param_tau``, ``params``,
         ``split{k}_test_score``, ``mean_test_score``, ``std_test_score`` and
-        ``rank_test_score``, one entry per (weight_power, tau) candidate.
+        ``rank_test_score``, one entry per (weight_power, balance, tau)
+        candidate, ordered member-major, tau-minor.
 
     estimator_ : estimator instance
         The base estimator refitted on all the data (only with
@@ -140,6 +182,9 @@ pandas Series or dict, default="uniform"
 
     weight_power_ : float
         Same as ``best_weight_power_``.
+
+    balance_ : str
+        Same as ``best_balance_``.
 
     {fitted_attributes}
 
@@ -154,10 +199,12 @@ pandas Series or dict, default="uniform"
     >>> from sklearn_la import LogitAdjustedClassifierCV
     >>> X, y = make_classification(n_samples=1000, n_classes=3, n_informative=4,
     ...                            weights=[0.8, 0.15, 0.05], random_state=0)
-    >>> clf = LogitAdjustedClassifierCV(LogisticRegression(), cv=3).fit(X, y)
-    >>> clf.cv_results_["param_tau"].shape
-    (21,)
-    >>> 0.0 <= clf.best_tau_ <= 2.0
+    >>> clf = LogitAdjustedClassifierCV(LogisticRegression(), random_state=0)
+    >>> clf.fit(X, y).cv_results_["param_tau"].shape  # 9 members x 23 taus
+    (207,)
+    >>> clf.best_balance_ in ("weight", "resample")
+    True
+    >>> bool(clf.best_tau_ == clf.tau_)
     True
     """
 
