@@ -21,8 +21,8 @@ all 10 = 5-fold repeated twice) and candidate sets are then compared offline
 on the same numbers (:func:`study`): each is the candidate the rule picks
 from the CV scores, scored on the test set. The default of
 ``LogitAdjustedClassifierCV`` (:data:`DEFAULT`) is the column ``ours``;
-``--verify`` refits it as a real estimator on the first cell and checks
-the pick and the score.
+``--verify DATASET MODEL SEED`` refits it as a real estimator on that cell
+and checks the pick and the score.
 
 Cells are appended to a JSON-lines cache (``--cache``) as they finish, seed
 by seed over the whole grid, so an interrupted run resumes and renders the
@@ -193,14 +193,39 @@ def run_cell(dataset, model_name, seed, quick):
     }
 
 
-def pick(cell, scheme, rule, candidate_set):
-    """Test score of the candidate ``rule`` picks on ``scheme``'s splits."""
+def pick(cell, scheme, rule, candidate_set, *, index=False):
+    """Test score of the candidate ``rule`` picks on ``scheme``'s splits
+    (its index in the cell's candidates with ``index=True``)."""
     powers, balances = SETS[candidate_set]
     w, b = np.array(cell["w"]), np.array(cell["balance"])
-    keep = np.isin(w, powers) & np.isin(b, balances)
+    keep = np.flatnonzero(np.isin(w, powers) & np.isin(b, balances))
     cv = np.array(cell["cv"])[keep][:, SCHEMES[scheme]]
-    i = _select_candidate(cv, np.array(cell["tau"])[keep], w[keep], rule)
-    return np.array(cell["test"])[keep][i]
+    i = keep[_select_candidate(cv, np.array(cell["tau"])[keep], w[keep], rule)]
+    return i if index else np.array(cell["test"])[i]
+
+
+def verify(cell, quick):
+    """Refit the library's default on ``cell``; check its pick and test score."""
+    split = load_split(cell["dataset"], random_state=cell["seed"])
+    base = make_models(quick, cell["seed"])[cell["model"]][0]
+    fitted = LogitAdjustedClassifierCV(
+        clone(base), scoring=balanced_accuracy, random_state=cell["seed"]
+    ).fit(split.X_train, split.y_train)
+    i = pick(cell, *DEFAULT, index=True)
+    offline = (cell["w"][i], cell["balance"][i], cell["tau"][i])
+    chosen = (fitted.best_weight_power_, fitted.best_balance_, fitted.best_tau_)
+    score = balanced_accuracy(fitted, split.X_test, split.y_test)
+    if offline != chosen or not np.isclose(score, cell["test"][i], atol=1e-6):
+        raise AssertionError(
+            f"default estimator picked {chosen} scoring {score}; the study "
+            f"{offline} scoring {cell['test'][i]}"
+        )
+    return (
+        f"`--verify`: the default `LogitAdjustedClassifierCV` refitted on "
+        f"{cell['dataset']} / {cell['model']} / seed {cell['seed']} picks "
+        f"(w, balance, tau) = {chosen} and scores {100 * score:.2f} on the test "
+        "set, as the study's numbers say."
+    )
 
 
 def oracle(cell):
@@ -380,6 +405,13 @@ def _options(parser):
     parser.add_argument(
         "--budget", type=float, default=None, help="stop starting cells after S seconds"
     )
+    parser.add_argument(
+        "--verify",
+        nargs=3,
+        metavar=("DATASET", "MODEL", "SEED"),
+        default=None,
+        help="refit the default estimator on this cell and check the study's pick",
+    )
 
 
 def run(config):
@@ -410,6 +442,10 @@ def run(config):
     if not cells:
         raise RuntimeError("no seed is complete for every row yet")
     body, study_rows = render(cells, datasets, models, seeds, config)
+    if config.verify:
+        d, m, s = config.verify
+        cell = next(c for c in cells if (c["dataset"], c["model"], c["seed"]) == (d, m, int(s)))
+        body += "\n\n" + verify(cell, config.quick)
     return Page(body, result=study_rows)
 
 
