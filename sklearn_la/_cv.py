@@ -262,7 +262,8 @@ pandas Series or dict, default="uniform"
         if isinstance(self.weight_powers, str):
             # A frozen model is never refitted: only tau can be tuned.
             frozen = isinstance(self.estimator, FrozenEstimator)
-            weight_powers = np.array([0.0] if frozen else WEIGHT_POWERS[self.weight_powers])
+            named = WEIGHT_POWERS[self.weight_powers]
+            weight_powers = np.array([0.0] if frozen else named)
         else:
             weight_powers = _check_grid(
                 self.weight_powers, "weight_powers", low=0, high=1
@@ -282,7 +283,9 @@ pandas Series or dict, default="uniform"
                     f"`balances` entries must be in {BALANCES}; got {balance!r}."
                 )
         if not balances:
-            raise ValueError("`balances` must hold at least one of 'weight', 'resample'.")
+            raise ValueError(
+                "`balances` must hold at least one of 'weight', 'resample'."
+            )
         # At w = 0 there is nothing to balance: one member, whatever the route.
         members = [
             (float(w), b)

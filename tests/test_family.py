@@ -194,9 +194,7 @@ def test_resampled_rows_carry_their_sample_weight():
         RecordingClassifier(), weight_power=1.0, balance="resample", random_state=0
     )
     clf.fit(X_LT, Y_LT, sample_weight=sw)
-    rows = _resample_indices(
-        Y_LT, clf.priors_, 1.0, np.random.RandomState(0)
-    )
+    rows = _resample_indices(Y_LT, clf.priors_, 1.0, np.random.RandomState(0))
     np.testing.assert_array_equal(clf.estimator_.sample_weight_, sw[rows])
     # The priors (and so the counts) are the weighted ones.
     np.testing.assert_allclose(clf.priors_, np.bincount(Y_LT, weights=sw) / sw.sum())

@@ -163,9 +163,13 @@ def run_cell(dataset, model_name, seed, quick):
         ).fit(split.X_train, split.y_train)
         res = search.cv_results_
         n_splits = sum(k.startswith("split") for k in res)
-        per_split = np.column_stack([res[f"split{k}_test_score"] for k in range(n_splits)])
+        per_split = np.column_stack(
+            [res[f"split{k}_test_score"] for k in range(n_splits)]
+        )
         taus = np.unique(res["param_tau"])
-        members = list(dict.fromkeys(zip(res["param_weight_power"], res["param_balance"])))
+        members = list(
+            dict.fromkeys(zip(res["param_weight_power"], res["param_balance"]))
+        )
         cv_seconds = time.perf_counter() - start
         test, erm = _held_out(base, split, members, taus, seed)
         peers = {"ERM": balanced_accuracy(erm, split.X_test, split.y_test)}
@@ -242,7 +246,9 @@ def _complete(cells, datasets, models):
     """Cells of the seeds done for every (data set, model), and those seeds."""
     done = {(c["dataset"], c["model"], c["seed"]) for c in cells}
     seeds = sorted({c["seed"] for c in cells})
-    full = [s for s in seeds if all((d, m, s) in done for d in datasets for m in models)]
+    full = [
+        s for s in seeds if all((d, m, s) in done for d in datasets for m in models)
+    ]
     keep = [c for c in cells if c["seed"] in full and c["dataset"] in datasets
             and c["model"] in models]  # fmt: skip
     unique = {(c["dataset"], c["model"], c["seed"]): c for c in keep}
@@ -348,7 +354,9 @@ def render(cells, datasets, models, seeds, config):
         "",
         models_line(config.quick),
         "",
-        table(["data set", "model", "ours", *PEERS, "best peer", "gap", "oracle"], main),
+        table(
+            ["data set", "model", "ours", *PEERS, "best peer", "gap", "oracle"], main
+        ),
         "",
         f"Mean over the {len(rows)} rows: ours {np.mean(ours_all):.1f}, best peer "
         f"per row {np.mean(bp_all):.1f} ({np.mean(gaps):+.1f}), best single peer "
@@ -357,7 +365,9 @@ def render(cells, datasets, models, seeds, config):
         f"of the best peer: {int(np.sum(gaps >= -0.5))} of {len(rows)}; worst gap "
         f"{gaps.min():+.1f}.",
         "",
-        "Fits per `fit` of the default: " + _fits_line(n_members, n_cand // n_members, 10) + ".",
+        "Fits per `fit` of the default: "
+        + _fits_line(n_members, n_cand // n_members, 10)
+        + ".",
         "",
         "## Selection study",
         "",
@@ -377,7 +387,9 @@ def render(cells, datasets, models, seeds, config):
         [[s, sc, r, f"{m:.2f}", f"{g:+.2f}", str(n), f"{w:+.1f}"]
          for s, sc, r, m, g, n, w in study_rows],
     ))  # fmt: skip
-    descriptions = dict.fromkeys(c["describe"] for _, _, g in rows for c in g if c["describe"])
+    descriptions = dict.fromkeys(
+        c["describe"] for _, _, g in rows for c in g if c["describe"]
+    )
     seconds = sum(c["seconds"] for c in cells)
     body += [
         "",
@@ -416,7 +428,9 @@ def _options(parser):
 
 def run(config):
     silence_expected_warnings()
-    datasets = tuple(config.datasets or (("ecoli", "glass") if config.quick else DATASETS))
+    datasets = tuple(
+        config.datasets or (("ecoli", "glass") if config.quick else DATASETS)
+    )
     models = tuple(config.models or MODELS)
     cache = Path(config.cache) if config.cache else (
         RESULTS / "family_cells.jsonl" if config.out_dir else Path("/tmp/family_cells.jsonl")
@@ -444,7 +458,9 @@ def run(config):
     body, study_rows = render(cells, datasets, models, seeds, config)
     if config.verify:
         d, m, s = config.verify
-        cell = next(c for c in cells if (c["dataset"], c["model"], c["seed"]) == (d, m, int(s)))
+        cell = next(
+            c for c in cells if (c["dataset"], c["model"], c["seed"]) == (d, m, int(s))
+        )
         body += "\n\n" + verify(cell, config.quick)
     return Page(body, result=study_rows)
 
