@@ -31,6 +31,7 @@ seeds it has; the page reports only seeds complete for every row.
 
 from __future__ import annotations
 
+import gzip
 import json
 import sys
 import time
@@ -236,10 +237,16 @@ def oracle(cell):
     return max(cell["test"])
 
 
+def _open(path, mode):
+    """The cache, gzip-compressed when its name ends in ``.gz``."""
+    return gzip.open(path, mode) if path.suffix == ".gz" else path.open(mode)
+
+
 def _load(path):
     if not path.is_file():
         return []
-    return [json.loads(line) for line in path.read_text().splitlines() if line]
+    with _open(path, "rt") as f:
+        return [json.loads(line) for line in f if line.strip()]
 
 
 def _complete(cells, datasets, models):
@@ -399,6 +406,12 @@ def render(cells, datasets, models, seeds, config):
         "",
         f"Machine: {machine_info(*EXPERIMENT_VERSIONS)}. Fits single-threaded, one "
         f"cell at a time; {seconds:.0f} s of cell time in all.",
+        "",
+        "Reproduce: delete `results/family_cells.jsonl.gz`, then `python "
+        f"benchmarks/run.py family --seeds {len(seeds)}` recomputes every cell "
+        "(appending to that cache; an interrupted run resumes); `--render-only` "
+        "re-renders this page from the cache. Seeds: "
+        f"{len(seeds)}, not 5, to fit a 40-minute compute budget.",
     ]
     return "\n".join(body), study_rows
 
@@ -409,7 +422,8 @@ def _options(parser):
     parser.add_argument(
         "--cache",
         default=None,
-        help="JSON-lines file of finished cells (default: results/family_cells.jsonl)",
+        help="JSON-lines file of finished cells, gzipped if named *.gz "
+        "(default: results/family_cells.jsonl.gz)",
     )
     parser.add_argument(
         "--render-only", action="store_true", help="render the cached cells only"
@@ -433,7 +447,7 @@ def run(config):
     )
     models = tuple(config.models or MODELS)
     cache = Path(config.cache) if config.cache else (
-        RESULTS / "family_cells.jsonl" if config.out_dir else Path("/tmp/family_cells.jsonl")
+        RESULTS / "family_cells.jsonl.gz" if config.out_dir else Path("/tmp/family_cells.jsonl")
     )  # fmt: skip
     cells = _load(cache)
     done = {(c["dataset"], c["model"], c["seed"]) for c in cells}
@@ -448,7 +462,7 @@ def run(config):
                         break
                     cell = run_cell(d, m, seed, config.quick)
                     cells.append(cell)
-                    with cache.open("a") as f:
+                    with _open(cache, "at") as f:
                         f.write(json.dumps(cell) + "\n")
                     print(f"done {d} {m} seed {seed}: {cell['seconds']:.0f} s",
                           file=sys.stderr, flush=True)  # fmt: skip
