@@ -34,6 +34,7 @@ from __future__ import annotations
 import gzip
 import json
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -46,7 +47,7 @@ from sklearn_la._selection import SELECTIONS, _select_candidate
 
 from _common.machine import EXPERIMENT_VERSIONS, machine_info
 from _common.render import Page, table
-from _common.runner import RESULTS, Benchmark
+from _common.runner import Benchmark
 from _data import describe, load_split
 from experiments._models import (
     imblearn,
@@ -423,7 +424,7 @@ def _options(parser):
         "--cache",
         default=None,
         help="JSON-lines file of finished cells, gzipped if named *.gz "
-        "(default: results/family_cells.jsonl.gz)",
+        "(default: family_cells.jsonl.gz beside the page)",
     )
     parser.add_argument(
         "--render-only", action="store_true", help="render the cached cells only"
@@ -446,9 +447,10 @@ def run(config):
         config.datasets or (("ecoli", "glass") if config.quick else DATASETS)
     )
     models = tuple(config.models or MODELS)
-    cache = Path(config.cache) if config.cache else (
-        RESULTS / "family_cells.jsonl.gz" if config.out_dir else Path("/tmp/family_cells.jsonl")
-    )  # fmt: skip
+    # The cache sits beside the page; a run that writes no page keeps it in a
+    # temporary folder, so smoke runs never touch results/.
+    folder = Path(config.out_dir) if config.out_dir else Path(tempfile.mkdtemp())
+    cache = Path(config.cache) if config.cache else folder / "family_cells.jsonl.gz"
     cells = _load(cache)
     done = {(c["dataset"], c["model"], c["seed"]) for c in cells}
     start = time.perf_counter()
@@ -476,7 +478,8 @@ def run(config):
             c for c in cells if (c["dataset"], c["model"], c["seed"]) == (d, m, int(s))
         )
         body += "\n\n" + verify(cell, config.quick)
-    return Page(body, result=study_rows)
+    rows = [(d, m) for d, m, _ in _rows(cells, datasets, models)]
+    return Page(body, result={"rows": rows, "study": study_rows})
 
 
 BENCHMARK = Benchmark(
