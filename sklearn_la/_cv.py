@@ -87,9 +87,11 @@ default=("weight", "resample")
         oversampling (``w = 1``, ``"resample"``), each with its consistent
         ``tau = 0``. At ``w = 0`` both are the same fit, searched once (as
         ``balance="weight"``). ``"weight"`` needs a base estimator whose
-        ``fit`` takes ``sample_weight``; ``"resample"`` alone does not. In each
-        fold only the training rows are resampled, from a seed per split
-        shared by all members.
+        ``fit`` takes ``sample_weight`` (and, with metadata routing, requests
+        it): where the base cannot receive weights, the ``"weight"`` members
+        are left out and resampling alone realises ``w > 0`` (an error if
+        ``balances="weight"``). In each fold only the training rows are
+        resampled, from a seed per split shared by all members.
 
     cv : int, cross-validation generator, iterable or None, default=None
         ``None`` is :class:`~sklearn.model_selection.RepeatedStratifiedKFold`
@@ -314,6 +316,22 @@ pandas Series or dict, default="uniform"
             return np.asarray(self.estimator.classes_), [(everything, everything)]
         return np.unique(y), list(self._splitter(y).split(X, y, **split_params))
 
+    def _route(self, sample_weight, fit_params, n_samples, members):
+        """Route fit's metadata; drop the ``"weight"`` members if the base
+        cannot receive weights but ``"resample"`` members realise ``w > 0``."""
+        kwargs = dict(
+            n_samples=n_samples, sample_weight=sample_weight, fit_params=fit_params
+        )
+        needs = any(w > 0 and b == "weight" for w, b in members)
+        try:
+            return _route_fit_params(self, needs_weights=needs, **kwargs), members
+        except (TypeError, ValueError):
+            if not needs or all(b == "weight" for _, b in members):
+                raise
+        # A failure unrelated to the family's weights is raised again here.
+        routing = _route_fit_params(self, needs_weights=False, **kwargs)
+        return routing, [(w, b) for w, b in members if w == 0 or b != "weight"]
+
     def _splitter(self, y=None):
         """``cv`` as a splitter; ``None`` is 5-fold stratified, repeated twice."""
         if self.cv is None:
@@ -353,13 +371,7 @@ pandas Series or dict, default="uniform"
         X, y, sample_weight = self._check_fit_inputs(X, y, sample_weight)
         taus, members = self._candidate_grid()
         _check_family_base(self.estimator, [w for w, _ in members])
-        routing = _route_fit_params(
-            self,
-            n_samples=len(y),
-            sample_weight=sample_weight,
-            fit_params=fit_params,
-            needs_weights=any(w > 0 and b == "weight" for w, b in members),
-        )
+        routing, members = self._route(sample_weight, fit_params, len(y), members)
         classes, splits = self._classes_and_splits(X, y, routing.split_params)
         priors = _by_label(self.priors, classes, name="priors")
         target = _by_label(self.target_priors, classes, name="target_priors")

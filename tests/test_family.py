@@ -272,3 +272,17 @@ def test_frozen_base_with_default_candidates_tunes_tau_only():
     base = GaussianNB().fit(X_LT, Y_LT)
     clf = LogitAdjustedClassifierCV(FrozenEstimator(base)).fit(X_LT, Y_LT)
     assert set(clf.cv_results_["param_weight_power"]) == {0.0}
+
+
+def test_cv_default_with_a_base_without_sample_weight_searches_resampling_only():
+    clf = LogitAdjustedClassifierCV(
+        KNeighborsClassifier(), weight_powers="fast", cv=3, random_state=0
+    ).fit(X_LT, Y_LT)
+    members = set(
+        zip(clf.cv_results_["param_weight_power"], clf.cv_results_["param_balance"])
+    )
+    assert members == {(0.0, "weight"), (0.5, "resample"), (1.0, "resample")}
+    with pytest.raises(TypeError, match="does not accept sample_weight"):
+        LogitAdjustedClassifierCV(
+            KNeighborsClassifier(), weight_powers=[0, 1], balances="weight", cv=3
+        ).fit(X_LT, Y_LT)
