@@ -20,7 +20,17 @@ Every loader works offline; nothing is downloaded at run time.
   yeast        1484       8       10   463 ... 20, 5
   ecoli         336       7        8   143 ... 5, 2, 2
   abalone      4177      10       28   689 ... five classes with 1 sample
+  glass         214       9        6   76 / 70 / 29 / 17 / 13 / 9
+  cleveland     297      13        5   160 / 54 / 35 / 35 / 13
+  newthyroid    215       5        3   150 / 35 / 30
+  flare        1066      19        6   331 / 239 / 211 / 147 / 95 / 43
+  zoo           101      16        7   41 / 20 / 13 / 10 / 8 / 5 / 4
+  balance       625       4        3   288 / 288 / 49
+  car          1728      21        4   1210 / 384 / 69 / 65
   ========== ======= ========= ======= =======================================
+
+  (KEEL ``.dat`` files: a text attribute, such as flare's and car's
+  categories, is one-hot encoded; glass drops its id column.)
 
   (page-blocks: integer classes 1..5. abalone: the target is the number of rings, 28 distinct values; the sex
   column M/F/I is one-hot encoded, giving 10 features. ecoli and yeast drop
@@ -48,7 +58,19 @@ import numpy as np
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
-TABULAR = ("page-blocks", "yeast", "ecoli", "abalone")
+TABULAR = (
+    "page-blocks",
+    "yeast",
+    "ecoli",
+    "abalone",
+    "glass",
+    "cleveland",
+    "newthyroid",
+    "flare",
+    "zoo",
+    "balance",
+    "car",
+)
 DATASETS = ("digits-LT",) + TABULAR
 
 _INSTALL = {
@@ -62,6 +84,13 @@ _FILES = {
     "yeast": ("yeast/yeast.data.txt", "uci-whitespace"),
     "ecoli": ("ecoli/ecoli.data.txt", "uci-whitespace"),
     "abalone": ("abalone/abalone.data.txt", "abalone"),
+    "glass": ("glass/glass.data.txt", "uci-csv-id"),
+    "cleveland": ("cleveland/cleveland.dat", "keel"),
+    "newthyroid": ("newthyroid/newthyroid.dat", "keel"),
+    "flare": ("flare/flare.dat", "keel"),
+    "zoo": ("zoo/zoo.dat", "keel"),
+    "balance": ("balance/balance.dat", "keel"),
+    "car": ("car/car.dat", "keel"),
 }
 
 
@@ -114,13 +143,33 @@ def _read_keel(path):
             in_data = True
     data = np.array(rows, dtype=object)
     labels = data[:, -1].astype(str)
+    features = _one_hot_text_columns(data[:, :-1])
     # page-blocks' classes are the integers 1..5: keep them integers. (As
     # digit strings they also trip a scikit-learn 1.9 bug: RandomForest with
     # class_weight="balanced" raises "The classes, [1, 2, ...], are not in
     # class_weight" for labels such as '1', '2'.)
     if all(label.isdigit() for label in labels):
-        return data[:, :-1].astype(np.float64), labels.astype(np.int64)
-    return data[:, :-1].astype(np.float64), labels
+        return features, labels.astype(np.int64)
+    return features, labels
+
+
+def _one_hot_text_columns(columns):
+    """Numeric columns as floats; a column holding text one-hot encoded
+    (flare's and car's categorical attributes), categories sorted."""
+    out = []
+    for col in columns.T:
+        try:
+            out.append(col.astype(np.float64)[:, None])
+        except ValueError:
+            out.append((col[:, None] == np.unique(col)[None, :]).astype(np.float64))
+    return np.hstack(out)
+
+
+def _read_uci_csv_id(path):
+    """glass: ``id, f1 ... fd, label`` separated by commas."""
+    rows = [line.split(",") for line in path.read_text().splitlines() if line.strip()]
+    data = np.array(rows, dtype=object)
+    return data[:, 1:-1].astype(np.float64), data[:, -1].astype(np.int64)
 
 
 def _read_uci_whitespace(path):
@@ -144,6 +193,7 @@ _READERS = {
     "keel": _read_keel,
     "uci-whitespace": _read_uci_whitespace,
     "abalone": _read_abalone,
+    "uci-csv-id": _read_uci_csv_id,
 }
 
 

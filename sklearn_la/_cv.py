@@ -7,8 +7,8 @@ from numbers import Integral
 import numpy as np
 from sklearn.base import _fit_context, clone
 from sklearn.frozen import FrozenEstimator
-from sklearn.model_selection import check_cv
-from sklearn.utils import _safe_indexing
+from sklearn.model_selection import RepeatedStratifiedKFold, check_cv
+from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metadata_routing import MethodMapping
 from sklearn.utils.parallel import Parallel, delayed
@@ -19,9 +19,9 @@ from ._calibrated import _calibrate_out_of_fold
 from ._cost import _check_cost_matrix, _deployment_cost_scorer
 from ._cv_folds import _fit_fold_timed, _score_taus
 from ._docstrings import _fill_doc
-from ._family import _balancing_weights, _check_family_base
-from ._routing import _fit_estimator, _route_fit_params
-from ._selection import _summarise_cv
+from ._family import BALANCES, _check_family_base, _fit_member
+from ._routing import _route_fit_params
+from ._selection import SELECTIONS, _summarise_cv
 from ._validation import (
     _by_label,
     _check_grid,
@@ -30,20 +30,34 @@ from ._validation import (
     _train_priors,
 )
 
+# The named candidate sets of ``weight_powers``.
+WEIGHT_POWERS = {"family": (0.0, 0.25, 0.5, 0.75, 1.0), "fast": (0.0, 0.5, 1.0)}
+
 
 @_fill_doc
 class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
-    """Post-hoc logit adjustment with ``tau`` tuned by cross-validation.
+    """Post-hoc logit adjustment tuned by cross-validation over the family.
 
-    Post-hoc adjustment leaves the base model unchanged, so ``tau`` can be
-    tuned without refitting it per value: the base model is fitted once per
-    fold (and per ``weight_power``), its out-of-fold log-scores are computed
-    once, every ``tau`` is scored on them, and the base model is refitted once
-    on all the data. With ``T`` values of tau this costs ``T`` times fewer
-    fits than ``GridSearchCV(LogitAdjustedClassifier(...))``.
+    Searches the paper's consistent family (Menon et al., Theorem 1): base
+    models fitted with class-balancing ``pi_y ** -w``, realised by weights or
+    by resampling (``balance``), each adjusted post hoc by ``tau``. Post-hoc
+    adjustment leaves the base model unchanged, so ``tau`` is tuned without
+    refitting: the base model is fitted once per fold and family member
+    ``(weight_power, balance)``, its out-of-fold log-scores are computed once,
+    every ``tau`` is scored on them, and the base model is refitted once on
+    all the data. With ``T`` values of tau this costs ``T`` times fewer fits
+    than ``GridSearchCV(LogitAdjustedClassifier(...))``.
+
+    The defaults are the recommendation: 9 members (``w`` in ``(0, .25, .5,
+    .75, 1)`` by weights and by resampling; one member at ``w = 0``) x 23
+    taus, 5-fold stratified CV repeated twice, the ``"paired"`` rule. That is
+    9 x 10 + 1 = 91 fits of the base model, against 9 x 23 x 10 + 1 = 2071
+    for ``GridSearchCV`` over the same candidates (23 times fewer).
+    ``weight_powers="fast"`` with ``cv=5`` costs 5 x 5 + 1 = 26 fits.
 
     After :meth:`fit` it predicts exactly as a :class:`LogitAdjustedClassifier`
-    with ``tau=best_tau_`` and ``weight_power=best_weight_power_``.
+    with ``tau=best_tau_``, ``weight_power=best_weight_power_``,
+    ``balance=best_balance_`` and the same ``random_state``.
 
     Parameters
     ----------
@@ -56,17 +70,39 @@ class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
 
     taus : int or array-like of shape (n_taus,), default=21
         Candidate values of ``tau``. An int ``n`` means ``n`` values evenly
-        spaced in ``[0, 2]`` (``0.1`` apart by default).
+        spaced in ``[0, 2]`` (``0.1`` apart by default) plus the consistent
+        ``1 - w`` of every weight power (``0.25`` and ``0.75`` by default).
 
-    weight_powers : array-like of shape (n_weight_powers,), default=(0.0,)
-        Candidate exponents of the class-balancing sample weights
-        ``pi_y ** -w`` (see :class:`LogitAdjustedClassifier`), each in
-        ``[0, 1]``. Each value costs one fit per fold; ``(0, 0.25, 0.5, 0.75,
-        1)`` searches the whole consistent family. Values above 0 need a base
-        estimator whose ``fit`` takes ``sample_weight``.
+    weight_powers : {"family", "fast"} or array-like of shape \
+(n_weight_powers,), default="family"
+        Candidate exponents ``w`` of the class-balancing ``pi_y ** -w`` (see
+        :class:`LogitAdjustedClassifier`), each in ``[0, 1]``. ``"family"``
+        is ``(0, 0.25, 0.5, 0.75, 1)``, ``"fast"`` is ``(0, 0.5, 1)``; with a
+        :class:`~sklearn.frozen.FrozenEstimator` either means ``(0,)``, as a
+        frozen model cannot be refitted. ``[0]`` tunes ``tau`` alone. Each
+        value above 0 costs one fit per fold and balance.
 
-    cv : int, cross-validation generator or iterable, default=5
-        As in :func:`~sklearn.model_selection.check_cv`; an int means
+    balances : {"weight", "resample"} or list of them, \
+default=("weight", "resample")
+        How the weights of ``w > 0`` are realised (see ``balance`` in
+        :class:`LogitAdjustedClassifier`); each is a family member, so the
+        search contains class weighting (``w = 1``, ``"weight"``) and random
+        oversampling (``w = 1``, ``"resample"``), each with its consistent
+        ``tau = 0``. At ``w = 0`` both are the same fit, searched once (as
+        ``balance="weight"``). ``"weight"`` needs a base estimator whose
+        ``fit`` takes ``sample_weight`` (and, with metadata routing, requests
+        it): where the base cannot receive weights, the ``"weight"`` members
+        are left out and resampling alone realises ``w > 0`` (an error if
+        ``balances="weight"``). In each fold only the training rows are
+        resampled, from a seed per split shared by all members.
+
+    cv : int, cross-validation generator, iterable or None, default=None
+        ``None`` is :class:`~sklearn.model_selection.RepeatedStratifiedKFold`
+        with 5 splits repeated twice, shuffled by ``random_state``: on
+        long-tailed data a single split's scores are noisy, and 10 splits
+        picked better candidates on held-out data than 5 (see
+        ``benchmarks/results/bench_family.md``). Otherwise as in
+        :func:`~sklearn.model_selection.check_cv`; an int means
         :class:`~sklearn.model_selection.StratifiedKFold`. A class with fewer
         members than folds does not crash it (scikit-learn warns): it is
         missing from some training folds, whose models then score it ``-inf``
@@ -86,15 +122,16 @@ class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
         ``i``, the cost counterpart of balanced accuracy (with
         ``target_priors="train"``, the plain mean cost).
 
-    selection : {"best", "one_se"}, default="best"
-        How the candidate is chosen from the mean CV scores: ``"best"`` is the
-        plain argmax (as in ``GridSearchCV``); ``"one_se"`` keeps, among
-        candidates within one standard error of the best, the one nearest the
-        consistent ``tau = 1 - w``. On long-tailed data the CV scores are
-        noisy; in ``benchmarks/experiments/selection.py`` a repeated split
-        (``cv=RepeatedStratifiedKFold(n_splits=3, n_repeats=3)``) with
-        ``"best"`` chose better held-out candidates than either rule on a
-        single split.
+    selection : {"paired", "best", "one_se", "consistent"}, default="paired"
+        How the candidate is chosen from the per-split CV scores.
+        ``"paired"`` shrinks toward the family: it takes the best consistent
+        candidate (``tau = 1 - w``) unless another candidate beats it by more
+        than one standard error of their paired per-split differences.
+        ``"best"`` is the plain argmax (as in ``GridSearchCV``);
+        ``"one_se"`` keeps, among candidates within one standard error of the
+        best, the one nearest ``tau = 1 - w``; ``"consistent"`` only
+        considers ``tau = 1 - w``. The rules are compared on held-out data in
+        ``benchmarks/results/bench_family.md``.
 
     refit : bool, default=True
         Refit the base model on all data with the chosen ``weight_power``.
@@ -148,6 +185,12 @@ pandas Series or dict, default="uniform"
         are calibrated: ``n_samples x n_classes x n_weight_powers`` floats
         (without it none are kept).
 
+    random_state : int, RandomState instance or None, default=None
+        Seeds the default ``cv``'s shuffling and the row draws of
+        ``"resample"`` members (one seed per split, and the refit's draws as
+        :class:`LogitAdjustedClassifier` with this ``random_state``). Pass an
+        int for reproducible results. The base model has its own.
+
     Attributes
     ----------
     best_tau_ : float
@@ -156,6 +199,9 @@ pandas Series or dict, default="uniform"
     best_weight_power_ : float
         Chosen ``weight_power``; also ``weight_power_``.
 
+    best_balance_ : str
+        Chosen ``balance``, ``"weight"`` or ``"resample"``; also ``balance_``.
+
     best_score_ : float
         Mean CV score of the chosen candidate.
 
@@ -163,9 +209,10 @@ pandas Series or dict, default="uniform"
         Index of the chosen candidate in ``cv_results_``.
 
     cv_results_ : dict of ndarrays
-        ``param_weight_power``, ``param_tau``, ``params``,
+        ``param_weight_power``, ``param_balance``, ``param_tau``, ``params``,
         ``split{k}_test_score``, ``mean_test_score``, ``std_test_score`` and
-        ``rank_test_score``, one entry per (weight_power, tau) candidate.
+        ``rank_test_score``, one entry per (weight_power, balance, tau)
+        candidate, ordered member-major, tau-minor.
 
     estimator_ : estimator instance
         The base estimator refitted on all the data (only with
@@ -176,6 +223,9 @@ pandas Series or dict, default="uniform"
 
     weight_power_ : float
         Same as ``best_weight_power_``.
+
+    balance_ : str
+        Same as ``best_balance_``.
 
     {fitted_attributes}
 
@@ -190,10 +240,12 @@ pandas Series or dict, default="uniform"
     >>> from sklearn_la import LogitAdjustedClassifierCV
     >>> X, y = make_classification(n_samples=1000, n_classes=3, n_informative=4,
     ...                            weights=[0.8, 0.15, 0.05], random_state=0)
-    >>> clf = LogitAdjustedClassifierCV(LogisticRegression(), cv=3).fit(X, y)
-    >>> clf.cv_results_["param_tau"].shape
-    (21,)
-    >>> 0.0 <= clf.best_tau_ <= 2.0
+    >>> clf = LogitAdjustedClassifierCV(LogisticRegression(), random_state=0)
+    >>> clf.fit(X, y).cv_results_["param_tau"].shape  # 9 members x 23 taus
+    (207,)
+    >>> clf.best_balance_ in ("weight", "resample")
+    True
+    >>> bool(clf.best_tau_ == clf.tau_)
     True
 
     With a cost matrix (missing the rarest class costs 10) ``tau`` is tuned
@@ -212,13 +264,15 @@ pandas Series or dict, default="uniform"
     _parameter_constraints: dict = {
         **_BaseLogitAdjusted._parameter_constraints,
         "taus": [Interval(Integral, 1, None, closed="left"), "array-like"],
-        "weight_powers": ["array-like"],
+        "weight_powers": [StrOptions(set(WEIGHT_POWERS)), "array-like"],
+        "balances": [StrOptions(set(BALANCES)), "array-like"],
         "cv": ["cv_object"],
         "scoring": [str, callable, None],
-        "selection": [StrOptions({"one_se", "best"})],
+        "selection": [StrOptions(set(SELECTIONS))],
         "refit": ["boolean"],
         "n_jobs": [Integral, None],
         "verbose": ["verbose"],
+        "random_state": ["random_state"],
     }
     _parameter_constraints.pop("weight_power")
 
@@ -227,10 +281,11 @@ pandas Series or dict, default="uniform"
         estimator,
         *,
         taus=21,
-        weight_powers=(0.0,),
-        cv=5,
+        weight_powers="family",
+        balances=("weight", "resample"),
+        cv=None,
         scoring=None,
-        selection="best",
+        selection="paired",
         refit=True,
         n_jobs=None,
         verbose=0,
@@ -239,10 +294,12 @@ pandas Series or dict, default="uniform"
         response_method="auto",
         cost_matrix=None,
         calibration=None,
+        random_state=None,
     ):
         self.estimator = estimator
         self.taus = taus
         self.weight_powers = weight_powers
+        self.balances = balances
         self.cv = cv
         self.scoring = scoring
         self.selection = selection
@@ -254,20 +311,48 @@ pandas Series or dict, default="uniform"
         self.response_method = response_method
         self.cost_matrix = cost_matrix
         self.calibration = calibration
+        self.random_state = random_state
 
     def __sklearn_is_fitted__(self):
         # cv_results_ alone (refit=False) does not make it able to predict.
         return hasattr(self, "estimator_")
 
     def _candidate_grid(self):
+        """The taus and the family members ``(weight_power, balance)``."""
+        if isinstance(self.weight_powers, str):
+            # A frozen model is never refitted: only tau can be tuned.
+            frozen = isinstance(self.estimator, FrozenEstimator)
+            named = WEIGHT_POWERS[self.weight_powers]
+            weight_powers = np.array([0.0] if frozen else named)
+        else:
+            weight_powers = _check_grid(
+                self.weight_powers, "weight_powers", low=0, high=1
+            )
         if isinstance(self.taus, Integral):
-            # Rounded so that grid values print as typed (0.3, not 0.30000000000000004).
             grid = np.linspace(0.0, 2.0, self.taus) if self.taus > 1 else np.ones(1)
-            taus = np.round(grid, 12)
+            # The consistent tau of every weight power is a candidate too; rounded
+            # so that grid values print as typed (0.3, not 0.30000000000000004).
+            taus = np.unique(np.round(np.append(grid, 1.0 - weight_powers), 12))
         else:
             taus = _check_grid(self.taus, "taus")
-        weight_powers = _check_grid(self.weight_powers, "weight_powers", low=0, high=1)
-        return taus, weight_powers
+        balances = [self.balances] if isinstance(self.balances, str) else self.balances
+        balances = list(dict.fromkeys(balances))
+        for balance in balances:
+            if balance not in BALANCES:
+                raise ValueError(
+                    f"`balances` entries must be in {BALANCES}; got {balance!r}."
+                )
+        if not balances:
+            raise ValueError(
+                "`balances` must hold at least one of 'weight', 'resample'."
+            )
+        # At w = 0 there is nothing to balance: one member, whatever the route.
+        members = [
+            (float(w), b)
+            for w in weight_powers
+            for b in (balances[:1] if w == 0 else balances)
+        ]
+        return taus, members
 
     def _check_fit_inputs(self, X, y, sample_weight):
         # Checked before any data, like the other parameters.
@@ -287,8 +372,31 @@ pandas Series or dict, default="uniform"
             # all the data given, in its own class order.
             everything = np.arange(len(y))
             return np.asarray(self.estimator.classes_), [(everything, everything)]
-        cv = check_cv(self.cv, y, classifier=True)
-        return np.unique(y), list(cv.split(X, y, **split_params))
+        return np.unique(y), list(self._splitter(y).split(X, y, **split_params))
+
+    def _route(self, sample_weight, fit_params, n_samples, members):
+        """Route fit's metadata; drop the ``"weight"`` members if the base
+        cannot receive weights but ``"resample"`` members realise ``w > 0``."""
+        kwargs = dict(
+            n_samples=n_samples, sample_weight=sample_weight, fit_params=fit_params
+        )
+        needs = any(w > 0 and b == "weight" for w, b in members)
+        try:
+            return _route_fit_params(self, needs_weights=needs, **kwargs), members
+        except (TypeError, ValueError):
+            if not needs or all(b == "weight" for _, b in members):
+                raise
+        # A failure unrelated to the family's weights is raised again here.
+        routing = _route_fit_params(self, needs_weights=False, **kwargs)
+        return routing, [(w, b) for w, b in members if w == 0 or b != "weight"]
+
+    def _splitter(self, y=None):
+        """``cv`` as a splitter; ``None`` is 5-fold stratified, repeated twice."""
+        if self.cv is None:
+            return RepeatedStratifiedKFold(
+                n_splits=5, n_repeats=2, random_state=self.random_state
+            )
+        return check_cv(self.cv, y, classifier=True)
 
     @_fit_context(
         # The base estimator's parameters are validated by its own fit.
@@ -319,62 +427,59 @@ pandas Series or dict, default="uniform"
             Fitted estimator.
         """
         X, y, sample_weight = self._check_fit_inputs(X, y, sample_weight)
-        taus, weight_powers = self._candidate_grid()
-        _check_family_base(self.estimator, weight_powers)
-        routing = _route_fit_params(
-            self,
-            n_samples=len(y),
-            sample_weight=sample_weight,
-            fit_params=fit_params,
-            needs_weights=bool(np.any(weight_powers > 0)),
-        )
+        taus, members = self._candidate_grid()
+        _check_family_base(self.estimator, [w for w, _ in members])
+        routing, members = self._route(sample_weight, fit_params, len(y), members)
         classes, splits = self._classes_and_splits(X, y, routing.split_params)
         priors = _by_label(self.priors, classes, name="priors")
         target = _by_label(self.target_priors, classes, name="target_priors")
         scores, calibrations = self._cross_validate(
-            X, y, classes, splits, taus, weight_powers, routing, priors, target
+            X, y, classes, splits, taus, members, routing, priors, target
         )
         summary = _summarise_cv(
-            scores, taus, weight_powers, selection=self.selection, scoring=self.scoring
+            scores, taus, members, selection=self.selection, scoring=self.scoring
         )
         self.cv_results_ = summary.cv_results
-        for name in ("index", "tau", "weight_power", "score"):
+        for name in ("index", "tau", "weight_power", "balance", "score"):
             setattr(self, f"best_{name}_", summary[f"best_{name}"])
         if self.verbose > 0:
             print(
                 f"[{type(self).__name__}] chose weight_power="
-                f"{self.best_weight_power_:g}, tau={self.best_tau_:g} "
+                f"{self.best_weight_power_:g}, balance={self.best_balance_}, "
+                f"tau={self.best_tau_:g} "
                 f"(mean {self._scoring_name()} {self.best_score_:.4f})"
             )
         if not self.refit:
             return self
         self.tau_ = self.best_tau_
         self.weight_power_ = self.best_weight_power_
+        self.balance_ = self.best_balance_
         self.estimator_ = self._refit(X, y, classes, routing, priors)
         return self._finish_fit(
             y,
             routing.prior_weight,
             priors=priors,
             target_priors=target,
-            calibration=calibrations.get(self.best_weight_power_),
+            calibration=calibrations.get(
+                (self.best_weight_power_, self.best_balance_)
+            ),
         )
 
     def _refit(self, X, y, classes, routing, priors):
-        """Fit the base model on all the data with the chosen weight power."""
-        fit_weight = routing.sample_weight
-        if self.weight_power_ > 0:
-            y_encoded = _encode_labels(y, classes)
-            pi = self._fixed_priors(priors, classes, y_encoded, routing.prior_weight)
-            fit_weight = _balancing_weights(
-                y_encoded, pi, self.weight_power_, fit_weight
-            )
-        return _fit_estimator(
+        """Fit the base model on all the data as the chosen family member."""
+        y_encoded = _encode_labels(y, classes)
+        return _fit_member(
             clone(self.estimator),
             X,
             y,
+            y_encoded=y_encoded,
+            priors=self._fixed_priors(priors, classes, y_encoded, routing.prior_weight),
+            weight_power=self.weight_power_,
+            balance=self.balance_,
+            random_state=check_random_state(self.random_state),
             fit_params=routing.fit_params,
             weight_key=routing.weight_key,
-            sample_weight=fit_weight,
+            sample_weight=routing.sample_weight,
         )
 
     @staticmethod
@@ -385,16 +490,18 @@ pandas Series or dict, default="uniform"
         return np.array([priors[c] for c in _plain_list(classes)])
 
     def _cross_validate(
-        self, X, y, classes, splits, taus, weight_powers, routing, priors, target
+        self, X, y, classes, splits, taus, members, routing, priors, target
     ):
-        """Scores of shape (n_weight_powers, n_splits, n_taus), calibrations.
+        """Scores of shape (n_members, n_splits, n_taus), calibrations.
 
-        The calibrations map each weight power to the map fitted on its
+        Every member (``(weight_power, balance)``) is fitted on the same
+        resampling seed per split, so members are compared on common draws.
+        The calibrations map each member to the map fitted on its
         out-of-fold scores (:mod:`._calibrated`); empty without calibration.
         Without calibration the folds are streamed: each fold's n_test x K
         log-scores are scored as soon as its fit returns and then dropped, so
         the tuner holds a few one-fold arrays at a time, not
-        n_weight_powers x n_samples x n_classes.
+        n_members x n_samples x n_classes.
         """
         fold_priors = priors
         if not isinstance(priors, str):
@@ -402,7 +509,10 @@ pandas Series or dict, default="uniform"
         if not isinstance(target, str):
             target = np.array([target[c] for c in _plain_list(classes)])
         response_method = _score_method(self.estimator, self.response_method_)
-        jobs = list(product(range(len(weight_powers)), range(len(splits))))
+        seeds = check_random_state(self.random_state).randint(
+            np.iinfo(np.int32).max, size=len(splits)
+        )
+        jobs = list(product(range(len(members)), range(len(splits))))
         fold_results = Parallel(n_jobs=self.n_jobs, return_as="generator_unordered")(
             delayed(_fit_fold_timed)(
                 job,
@@ -417,7 +527,9 @@ pandas Series or dict, default="uniform"
                 sample_weight=routing.sample_weight,
                 prior_weight=routing.prior_weight,
                 priors=fold_priors,
-                weight_power=weight_powers[i],
+                weight_power=members[i][0],
+                balance=members[i][1],
+                seed=seeds[k],
                 response_method=response_method,
             )
             for job, (i, k) in enumerate(jobs)
@@ -425,13 +537,13 @@ pandas Series or dict, default="uniform"
         calibrations = {}
         if self.calibration is not None:
             fold_results, calibrations = self._calibrated_folds(
-                fold_results, jobs, splits, weight_powers, y, classes, routing
+                fold_results, jobs, splits, members, y, classes, routing
             )
         cost = None
         if self.cost_matrix is not None:
             cost = _check_cost_matrix(self.cost_matrix, classes)
         scorer = self._get_scorer(cost, classes, target)
-        scores = np.empty((len(weight_powers), len(splits), len(taus)))
+        scores = np.empty((len(members), len(splits), len(taus)))
         for job, (log_scores, pi, counts), fit_seconds in fold_results:
             i, k = jobs[job]
             start = time.perf_counter()
@@ -449,7 +561,8 @@ pandas Series or dict, default="uniform"
             del log_scores  # before waiting for the next fold
             if self.verbose > 0:
                 print(
-                    f"[CV {k + 1}/{len(splits)}] weight_power={weight_powers[i]:g}; "
+                    f"[CV {k + 1}/{len(splits)}] weight_power={members[i][0]:g}, "
+                    f"balance={members[i][1]}; "
                     f"fit {fit_seconds:.2f}s, scored {len(taus)} taus "
                     f"{time.perf_counter() - start:.2f}s"
                 )
@@ -478,7 +591,7 @@ pandas Series or dict, default="uniform"
         return get_scorer(name)
 
     def _calibrated_folds(
-        self, fold_results, jobs, splits, weight_powers, y, classes, routing
+        self, fold_results, jobs, splits, members, y, classes, routing
     ):
         """The fold results with calibrated scores, and the calibration maps.
 
@@ -491,7 +604,7 @@ pandas Series or dict, default="uniform"
         fold_scores = [log_scores for _, (log_scores, _, _), _ in results]
         calibrations = _calibrate_out_of_fold(
             fold_scores,
-            [weight_powers[i] for i, _ in jobs],
+            [members[i] for i, _ in jobs],
             [splits[k][1] for _, k in jobs],
             y,
             classes,
@@ -518,7 +631,7 @@ pandas Series or dict, default="uniform"
             super()
             .get_metadata_routing()
             .add(
-                splitter=check_cv(self.cv, classifier=True),
+                splitter=self._splitter(),
                 method_mapping=MethodMapping().add(caller="fit", callee="split"),
             )
         )

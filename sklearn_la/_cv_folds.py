@@ -24,8 +24,7 @@ from ._adjust import (
     _winners,
 )
 from ._cost import _cost_decisions
-from ._family import _balancing_weights
-from ._routing import _fit_estimator
+from ._family import _fit_member
 from ._tau_scores import _balanced_accuracy_over_taus
 from ._validation import _class_priors, _encode_labels
 
@@ -83,17 +82,22 @@ def _fit_fold(
     prior_weight,
     priors,
     weight_power,
+    balance,
+    seed,
     response_method,
 ):
     """Fit one clone on ``train``; return its log-scores on ``test`` and priors.
 
-    ``estimator`` is an unfitted clone (or a frozen model); ``X``, ``y``
-    (all the data) are indexed by ``train`` and ``test``; ``classes``, the
-    full class set, are the result's columns. ``fit_params``, ``weight_key``
-    and ``sample_weight`` are what :func:`._routing._route_fit_params` routed
-    to the base; ``prior_weight`` weights the priors, ``"train"`` (the fold's
-    frequencies) or a vector aligned with ``classes``; ``weight_power`` is
-    the family's exponent; ``response_method`` the base's score method.
+    ``estimator`` is an unfitted clone (or a frozen model); ``X`` and ``y``
+    are all the data, indexed by ``train`` and ``test``; ``classes`` is the
+    full class set, the columns of the result. ``fit_params``,
+    ``weight_key`` and ``sample_weight`` are what :func:`._routing._route_fit_params`
+    routed to the base, for all rows; ``prior_weight`` weights the fold's
+    priors. ``priors`` is ``"train"`` (the fold's own label frequencies) or a
+    vector aligned with ``classes``; ``weight_power`` is the exponent of the
+    class-balancing weights, realised as ``balance`` says (only the
+    ``train`` rows are resampled, from ``numpy.random.RandomState(seed)``);
+    ``response_method`` the base method scores are read from.
 
     Returns
     -------
@@ -110,16 +114,18 @@ def _fit_fold(
     y_train_enc = _encode_labels(_safe_indexing(y, train), classes)
     if isinstance(priors, str):
         priors = _class_priors(y_train_enc, len(classes), _rows(prior_weight, train))
-    fit_weight = _rows(sample_weight, train)
-    if weight_power > 0:
-        fit_weight = _balancing_weights(y_train_enc, priors, weight_power, fit_weight)
-    model = _fit_estimator(
+    model = _fit_member(
         estimator,
         _safe_indexing(X, train),
         _safe_indexing(y, train),
+        y_encoded=y_train_enc,
+        priors=priors,
+        weight_power=weight_power,
+        balance=balance,
+        random_state=np.random.RandomState(seed),
         fit_params=_check_method_params(X, fit_params, indices=train),
         weight_key=weight_key,
-        sample_weight=fit_weight,
+        sample_weight=_rows(sample_weight, train),
     )
     log_scores, _ = _base_log_scores(model, _safe_indexing(X, test), response_method)
     columns = _encode_labels(np.asarray(model.classes_), classes)

@@ -50,6 +50,27 @@ DataFrame, default=None
         :meth:`predict` is then no longer their argmax. ``None``, or any
         matrix ``a * (1 - I)`` plus a cost per true class, is the argmax, and
         the four methods agree exactly, ties included.""",
+    "balance": """\
+    balance : {"weight", "resample"}, default="weight"
+        How the weights ``pi_y ** -w`` of ``weight_power > 0`` reach the base
+        model. ``"weight"`` passes them as ``sample_weight`` (multiplied with
+        any given ``sample_weight`` and scaled to keep its total), which needs
+        a base whose ``fit`` takes ``sample_weight``. ``"resample"`` fits on
+        the data with class ``y`` oversampled to
+        ``round(n_y * (max_k pi_k / pi_y) ** w)`` rows (nearest integer,
+        halves to even; no class loses rows): every row once, then rows
+        drawn with replacement within each class, in the class order, from
+        ``random_state``. At ``w = 1`` with training priors these are the
+        rows of imbalanced-learn's ``RandomOverSampler`` with the same seed.
+        Any ``sample_weight`` (and sample-aligned fit params) ride along with
+        the replicated rows. Resampling suits models whose fit counts rows
+        rather than weights (gradient boosting's ``min_samples_leaf``, a
+        forest's bootstraps), and works for bases without ``sample_weight``.
+        Only training rows are ever resampled, never validation rows.""",
+    "random_state": """\
+    random_state : int, RandomState instance or None, default=None
+        Seeds the row draws of ``balance="resample"``; pass an int for
+        reproducible fits. Unused otherwise (the base model has its own).""",
 }
 
 _ATTRIBUTES = {

@@ -1,14 +1,30 @@
-"""The paper's consistent family: class-balancing weights ``pi_y ** -w``.
+"""The paper's consistent family: class-balancing by weights or by resampling.
 
 Menon et al. (2021), Theorem 1 with ``delta = pi ** (1 - w)``: fitting the base
 model with sample weights ``pi_y ** -w`` and adjusting post hoc by
 ``-(1 - w) * log(pi_y)`` is consistent for the balanced error for every
 ``w`` in ``[0, 1]``. ``w = 0`` is post-hoc adjustment, ``w = 1`` is
 ``class_weight="balanced"``.
+
+The same weights can be realised by replicating rows instead
+(``balance="resample"``): class ``y`` is oversampled to about
+``n_y * pi_y ** -w`` rows (scaled so that no class loses rows), so the
+resampled class frequencies are ``pi_y ** (1 - w)`` up to rounding, and the
+same ``tau = 1 - w`` stays consistent. Models whose fit counts rows rather
+than weights (a gradient-boosting leaf's ``min_samples_leaf``, a forest's
+bootstrap) see a different data set, which is why both routes are members.
+``w = 1`` is random oversampling, row for row as imbalanced-learn's
+``RandomOverSampler`` with the same ``random_state``.
 """
 
 import numpy as np
 from sklearn.frozen import FrozenEstimator
+from sklearn.utils import _safe_indexing
+from sklearn.utils.validation import _check_method_params
+
+from ._routing import _fit_estimator
+
+BALANCES = ("weight", "resample")
 
 
 def _consistent_tau(weight_power):
@@ -17,16 +33,17 @@ def _consistent_tau(weight_power):
 
 
 def _check_family_base(estimator, weight_powers):
-    """Refuse class-balancing weights for a base model that is never refitted.
+    """Refuse class balancing for a base model that is never refitted.
 
     A :class:`~sklearn.frozen.FrozenEstimator` ignores ``fit``, so the weights
-    would be silently dropped and the adjustment computed for another model.
+    or resampled rows would be silently dropped and the adjustment computed
+    for another model.
     """
     if isinstance(estimator, FrozenEstimator) and np.any(np.asarray(weight_powers) > 0):
         raise ValueError(
-            "weight_power > 0 re-weights the base model's fit, but the estimator "
-            "is a FrozenEstimator, which is never refitted. Use weight_power=0, "
-            "or pass an unfitted estimator."
+            "weight_power > 0 re-weights or resamples the base model's training "
+            "data, but the estimator is a FrozenEstimator, which is never "
+            "refitted. Use weight_power=0, or pass an unfitted estimator."
         )
 
 
@@ -45,3 +62,102 @@ def _balancing_weights(y_encoded, priors, weight_power, sample_weight):
         return weights / weights.mean()
     weights = weights * sample_weight
     return weights * (sample_weight.sum() / weights.sum())
+
+
+def _resampled_counts(counts, priors, weight_power):
+    """Rows per class after resampling: ``n_y * (max_k pi_k / pi_y) ** w``.
+
+    Rounded to the nearest integer (``numpy.rint``, halves to even) and never
+    below ``n_y``, so no row is dropped and the class of largest prior keeps
+    its rows as they are. With training priors and ``w = 1`` every class gets
+    ``max_k n_k`` rows, the target of ``RandomOverSampler``. A class of prior
+    0, or absent (``n_y = 0``), is left as it is.
+    """
+    present = (priors > 0) & (counts > 0)
+    if not np.any(present):
+        return counts.copy()
+    ratio = np.ones(len(counts))
+    ratio[present] = (priors[present].max() / priors[present]) ** weight_power
+    return np.maximum(np.rint(counts * ratio).astype(np.int64), counts)
+
+
+def _resample_indices(y_encoded, priors, weight_power, random_state):
+    """Row indices that replicate each class to :func:`_resampled_counts`.
+
+    Every row is kept once, in order; then, class by class in encoded (sorted)
+    order, the missing rows are drawn uniformly with replacement from the
+    class's rows by ``random_state.choice``. That is imbalanced-learn's
+    ``RandomOverSampler`` draw for draw, so at ``w = 1`` with training priors
+    the rows are the same as its ``fit_resample`` with the same seed.
+
+    Parameters
+    ----------
+    y_encoded : ndarray of shape (n_samples,)
+        Class indices.
+
+    priors : ndarray of shape (n_classes,)
+        Class priors the weights ``pi ** -w`` are computed from.
+
+    weight_power : float
+        Exponent ``w``.
+
+    random_state : numpy.random.RandomState
+        Source of the draws.
+
+    Returns
+    -------
+    indices : ndarray of shape (n_resampled,)
+        ``arange(n_samples)`` followed by the replicated rows.
+    """
+    counts = np.bincount(y_encoded, minlength=len(priors))
+    extra = _resampled_counts(counts, priors, weight_power) - counts
+    draws = [np.arange(len(y_encoded))]
+    # Classes needing no rows are skipped (RandomOverSampler skips its
+    # majority class; a zero-size draw would consume no state anyway).
+    for k in np.flatnonzero(extra > 0):
+        members = np.flatnonzero(y_encoded == k)
+        draws.append(random_state.choice(members, size=extra[k], replace=True))
+    return np.concatenate(draws)
+
+
+def _fit_member(
+    estimator,
+    X,
+    y,
+    *,
+    y_encoded,
+    priors,
+    weight_power,
+    balance,
+    random_state,
+    fit_params,
+    weight_key,
+    sample_weight,
+):
+    """Fit ``estimator`` as the family member ``(weight_power, balance)``.
+
+    ``balance="weight"`` multiplies ``sample_weight`` by ``pi_y ** -w``
+    (:func:`_balancing_weights`); ``"resample"`` fits on the rows of
+    :func:`_resample_indices`, each carrying its own ``sample_weight`` and
+    sample-aligned fit params. ``w = 0`` fits on the data as given.
+    ``y_encoded`` indexes ``priors``; ``fit_params``, ``weight_key`` and
+    ``sample_weight`` are as routed (see :func:`._routing._fit_estimator`),
+    already restricted to the rows of ``X``.
+    """
+    if weight_power > 0 and balance == "weight":
+        sample_weight = _balancing_weights(
+            y_encoded, priors, weight_power, sample_weight
+        )
+    elif weight_power > 0:
+        rows = _resample_indices(y_encoded, priors, weight_power, random_state)
+        fit_params = _check_method_params(X, fit_params, indices=rows)
+        X, y = _safe_indexing(X, rows), _safe_indexing(y, rows)
+        sample_weight = None if sample_weight is None else sample_weight[rows]
+    return _fit_estimator(
+        estimator,
+        X,
+        y,
+        fit_params=fit_params,
+        weight_key=weight_key,
+        sample_weight=sample_weight,
+    )

@@ -4,13 +4,14 @@ from numbers import Real
 
 import numpy as np
 from sklearn.base import _fit_context, clone
+from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import _BaseLogitAdjusted, _is_option
 from ._calibrated import _check_wrapper_calibration, _fit_frozen_calibration
 from ._docstrings import _fill_doc
-from ._family import _balancing_weights, _check_family_base, _consistent_tau
-from ._routing import _fit_estimator, _route_fit_params
+from ._family import BALANCES, _check_family_base, _consistent_tau, _fit_member
+from ._routing import _route_fit_params
 from ._validation import _by_label, _plain_list, _train_priors
 
 
@@ -33,6 +34,8 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
     ``pi_y ** -weight_power`` and the post-hoc offset shrinks to
     ``tau = 1 - weight_power``. ``weight_power=0`` is pure post-hoc adjustment,
     ``weight_power=1`` is ``class_weight="balanced"`` with no adjustment.
+    With ``balance="resample"`` the same weights are realised by replicating
+    rows instead, and ``weight_power=1`` is random oversampling.
 
     Parameters
     ----------
@@ -66,10 +69,12 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
     {response_method}
 
     weight_power : float in [0, 1], default=0.0
-        Exponent ``w`` of the class-balancing sample weights
-        ``pi_y ** -w`` (multiplied with any ``sample_weight`` and normalised to
-        mean one). Needs a base estimator whose ``fit`` takes
-        ``sample_weight``.
+        Exponent ``w`` of the class-balancing weights ``pi_y ** -w``, realised
+        as ``balance`` says.
+
+    {balance}
+
+    {random_state}
 
     {cost_matrix}
 
@@ -96,6 +101,9 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
 
     weight_power_ : float
         The class-balancing exponent the base model was fitted with.
+
+    balance_ : str
+        How the class-balancing weights were realised (``balance``).
 
     {fitted_attributes}
 
@@ -141,6 +149,8 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
     _parameter_constraints: dict = {
         **_BaseLogitAdjusted._parameter_constraints,
         "tau": [StrOptions({"auto"}), Interval(Real, None, None, closed="neither")],
+        "balance": [StrOptions(set(BALANCES))],
+        "random_state": ["random_state"],
     }
 
     def __init__(
@@ -152,6 +162,8 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
         target_priors="uniform",
         response_method="auto",
         weight_power=0.0,
+        balance="weight",
+        random_state=None,
         cost_matrix=None,
         calibration=None,
     ):
@@ -161,6 +173,8 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
         self.target_priors = target_priors
         self.response_method = response_method
         self.weight_power = weight_power
+        self.balance = balance
+        self.random_state = random_state
         self.cost_matrix = cost_matrix
         self.calibration = calibration
 
@@ -203,17 +217,23 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
             n_samples=len(y),
             sample_weight=sample_weight,
             fit_params=fit_params,
-            needs_weights=self.weight_power > 0,
+            needs_weights=self.weight_power > 0 and self.balance == "weight",
         )
-        priors, fit_weight = self._family_fit_weight(y, routing)
-        self.estimator_ = _fit_estimator(
+        priors, y_encoded, pi = self._family_priors(y, routing)
+        self.estimator_ = _fit_member(
             clone(self.estimator),
             X,
             y,
+            y_encoded=y_encoded,
+            priors=pi,
+            weight_power=self.weight_power,
+            balance=self.balance,
+            random_state=check_random_state(self.random_state),
             fit_params=routing.fit_params,
             weight_key=routing.weight_key,
-            sample_weight=fit_weight,
+            sample_weight=routing.sample_weight,
         )
+        self.balance_ = self.balance
         self.weight_power_ = float(self.weight_power)
         self.tau_ = (
             _consistent_tau(self.weight_power_)
@@ -239,22 +259,19 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
             calibration=calibration,
         )
 
-    def _family_fit_weight(self, y, routing):
-        """The priors parameter and the weights of the base model's fit.
+    def _family_priors(self, y, routing):
+        """The priors parameter, and the encoded labels and priors of the family.
 
         With ``weight_power > 0`` the class-balancing weights need the priors
         before the base model exists, so an array ``priors`` is read in the
         order of the sorted labels and keyed by label from then on.
         """
         if self.weight_power == 0:
-            return self.priors, routing.sample_weight
+            return self.priors, None, None
         classes, y_encoded = np.unique(y, return_inverse=True)
         priors = _by_label(self.priors, classes, name="priors")
         if _is_option(priors, "train"):
             pi = _train_priors(y_encoded, classes, routing.prior_weight)
         else:
             pi = np.array([priors[c] for c in _plain_list(classes)])
-        weights = _balancing_weights(
-            y_encoded, pi, self.weight_power, routing.sample_weight
-        )
-        return priors, weights
+        return priors, y_encoded, pi

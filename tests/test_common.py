@@ -15,6 +15,12 @@ ESTIMATORS = [
     LogitAdjustedClassifier(LogisticRegression()),
     LogitAdjustedClassifier(DecisionTreeClassifier(random_state=0)),
     LogitAdjustedClassifier(LogisticRegression(), weight_power=0.5),
+    LogitAdjustedClassifier(
+        DecisionTreeClassifier(random_state=0),
+        weight_power=0.5,
+        balance="resample",
+        random_state=0,
+    ),
     LogitAdjustedClassifierCV(LogisticRegression(), cv=3),
     LogitAdjustedClassifierCV(DecisionTreeClassifier(random_state=0), cv=3),
     LogitAdjustedClassifierCV(LogisticRegression(), cv=3, calibration="bcts"),

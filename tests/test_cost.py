@@ -571,9 +571,15 @@ def test_zero_one_cost_matrix_predicts_exactly_as_without_one(base, matrix):
 
 def test_zero_one_cost_matrix_in_the_cv_changes_nothing():
     X, y = _long_tailed()
-    plain = LogitAdjustedClassifierCV(LogisticRegression(), cv=3).fit(X, y)
+    plain = LogitAdjustedClassifierCV(LogisticRegression(), cv=3, random_state=0).fit(
+        X, y
+    )
     costly = LogitAdjustedClassifierCV(
-        LogisticRegression(), cv=3, cost_matrix=ZERO_ONE, scoring="balanced_accuracy"
+        LogisticRegression(),
+        cv=3,
+        cost_matrix=ZERO_ONE,
+        scoring="balanced_accuracy",
+        random_state=0,
     ).fit(X, y)
     np.testing.assert_array_equal(
         costly.cv_results_["mean_test_score"], plain.cv_results_["mean_test_score"]
@@ -589,7 +595,9 @@ def test_a_class_that_costs_nothing_to_predict_is_always_predicted(free, cv):
     np.fill_diagonal(matrix, 0.0)
     matrix[:, free] = 0.0
     if cv:
-        est = LogitAdjustedClassifierCV(LogisticRegression(), cv=3, cost_matrix=matrix)
+        est = LogitAdjustedClassifierCV(
+            LogisticRegression(), cv=3, cost_matrix=matrix, random_state=0
+        )
     else:
         est = LogitAdjustedClassifier(LogisticRegression(), cost_matrix=matrix)
     assert np.all(est.fit(X, y).predict(X) == free)
@@ -601,7 +609,9 @@ def test_predict_follows_the_cost_rule_and_proba_stays_the_adjusted_posterior():
     plain = LogitAdjustedClassifier(LogisticRegression()).fit(X, y)
     costly = LogitAdjustedClassifier(LogisticRegression(), cost_matrix=matrix).fit(X, y)
     np.testing.assert_array_equal(costly.predict_proba(X), plain.predict_proba(X))
-    np.testing.assert_array_equal(costly.decision_function(X), plain.decision_function(X))
+    np.testing.assert_array_equal(
+        costly.decision_function(X), plain.decision_function(X)
+    )
     expected = _expected_cost_decision(costly.predict_log_proba(X), matrix)
     np.testing.assert_array_equal(costly.predict(X), costly.classes_[expected])
     # That is the point: predict is no longer the argmax of predict_proba.
@@ -677,11 +687,16 @@ def test_cv_default_scoring_with_costs_is_the_expected_cost_at_the_deployment_pr
     X, y = _long_tailed()
     matrix = np.array([[0.0, 1, 1], [1, 0, 1], [10, 10, 0]])
     default = LogitAdjustedClassifierCV(
-        LogisticRegression(), cv=3, cost_matrix=matrix, target_priors="train"
+        LogisticRegression(),
+        cv=3,
+        cost_matrix=matrix,
+        target_priors="train",
+        random_state=0,
     ).fit(X, y)
     explicit = LogitAdjustedClassifierCV(
         LogisticRegression(), cv=3, cost_matrix=matrix, target_priors="train",
         scoring=make_cost_scorer(matrix, labels=[0, 1, 2]),
+        random_state=0,
     ).fit(X, y)  # fmt: skip
     np.testing.assert_allclose(
         default.cv_results_["mean_test_score"],
@@ -691,8 +706,10 @@ def test_cv_default_scoring_with_costs_is_the_expected_cost_at_the_deployment_pr
     # With a uniform deployment prior, each class's mean cost counts alike.
     balanced = LogitAdjustedClassifierCV(
         LogisticRegression(),
-        taus=[0.0], cv=[(np.arange(0, 600, 2), np.arange(1, 600, 2))],
+        taus=[0.0], weight_powers=[0.0],
+        cv=[(np.arange(0, 600, 2), np.arange(1, 600, 2))],
         cost_matrix=matrix,
+        random_state=0,
     ).fit(X, y)  # fmt: skip
     fold = LogisticRegression().fit(X[::2], y[::2])
     adjusted = fold.predict_log_proba(X[1::2])
@@ -705,11 +722,16 @@ def test_cv_tunes_tau_for_the_cost_not_for_balanced_accuracy():
     X, y = _long_tailed(seed=1)
     matrix = np.array([[0.0, 1, 1], [1, 0, 1], [30, 30, 0]])
     by_cost = LogitAdjustedClassifierCV(
-        LogisticRegression(), cv=3, cost_matrix=matrix, taus=11
+        LogisticRegression(),
+        cv=3,
+        cost_matrix=matrix,
+        taus=11,
+        random_state=0,
     ).fit(X, y)
     by_accuracy = LogitAdjustedClassifierCV(
         LogisticRegression(), cv=3, cost_matrix=matrix, taus=11,
         scoring="balanced_accuracy",
+        random_state=0,
     ).fit(X, y)  # fmt: skip
     assert by_cost.best_score_ <= 0
     cost_of = {}
@@ -731,8 +753,9 @@ def test_cost_scorer_selects_tau_in_grid_search_and_in_the_cv():
     ).fit(X, y)
     assert search.best_score_ <= 0
     cv = LogitAdjustedClassifierCV(
-        LogisticRegression(), taus=[0.0, 1.0, 2.0], cv=3, cost_matrix=matrix,
-        scoring=scorer,
+        LogisticRegression(), taus=[0.0, 1.0, 2.0], weight_powers=[0.0], cv=3,
+        cost_matrix=matrix, scoring=scorer,
+        random_state=0,
     ).fit(X, y)  # fmt: skip
     # Same folds, same fits, same cost rule: the same scores.
     np.testing.assert_allclose(

@@ -45,22 +45,60 @@ TAUS = np.linspace(0, 2, 9)
 def test_same_scores_and_best_tau_as_grid_search(base):
     cv = StratifiedKFold(n_splits=3, shuffle=True, random_state=0)
     fast = LogitAdjustedClassifierCV(
-        base, taus=TAUS, cv=cv, selection="best", scoring="balanced_accuracy"
+        base,
+        taus=TAUS,
+        weight_powers=[0.0, 0.5, 1.0],
+        balances="weight",
+        cv=cv,
+        selection="best",
+        scoring="balanced_accuracy",
     ).fit(X, Y)
     grid = GridSearchCV(
-        LogitAdjustedClassifier(base), {"tau": TAUS}, cv=cv, scoring="balanced_accuracy"
+        LogitAdjustedClassifier(base),
+        {"weight_power": [0.0, 0.5, 1.0], "tau": TAUS},
+        cv=cv,
+        scoring="balanced_accuracy",
     ).fit(X, Y)
+    # GridSearchCV orders its candidates tau-major (sorted parameter names).
     np.testing.assert_allclose(
-        fast.cv_results_["mean_test_score"], grid.cv_results_["mean_test_score"]
+        fast.cv_results_["mean_test_score"],
+        grid.cv_results_["mean_test_score"].reshape(len(TAUS), 3).T.ravel(),
     )
     assert fast.best_tau_ == pytest.approx(grid.best_params_["tau"])
+    assert fast.best_weight_power_ == grid.best_params_["weight_power"]
     assert fast.best_score_ == pytest.approx(grid.best_score_)
 
 
-def test_predicts_like_the_equivalent_fixed_tau_classifier():
-    fast = LogitAdjustedClassifierCV(LogisticRegression(max_iter=1000), cv=3).fit(X, Y)
+def test_default_searches_the_family_on_repeated_folds():
+    clf = LogitAdjustedClassifierCV(GaussianNB(), random_state=0).fit(X, Y)
+    results = clf.cv_results_
+    members = set(zip(results["param_weight_power"], results["param_balance"]))
+    # w = 0 is the same fit whatever the balance: one member.
+    assert members == {(0.0, "weight")} | {
+        (w, b) for w in (0.25, 0.5, 0.75, 1.0) for b in ("weight", "resample")
+    }
+    # 21 taus in [0, 2] plus the consistent 0.25 and 0.75.
+    assert len(np.unique(results["param_tau"])) == 23
+    assert sum(k.startswith("split") for k in results) == 10
+    assert clf.selection == "paired"
+
+
+@pytest.mark.parametrize("balance", ["weight", "resample"])
+def test_predicts_like_the_equivalent_fixed_tau_classifier(balance):
+    fast = LogitAdjustedClassifierCV(
+        LogisticRegression(max_iter=1000),
+        weight_powers=[0.5],
+        balances=balance,
+        cv=3,
+        random_state=0,
+    ).fit(X, Y)
+    assert (fast.best_balance_, fast.balance_) == (balance, balance)
     fixed = LogitAdjustedClassifier(
-        LogisticRegression(max_iter=1000), tau=fast.best_tau_
+        LogisticRegression(max_iter=1000),
+        tau=fast.best_tau_,
+        weight_power=0.5,
+        balance=balance,
+        random_state=0,
     ).fit(X, Y)
     np.testing.assert_allclose(fast.predict_proba(X), fixed.predict_proba(X))
     np.testing.assert_array_equal(fast.predict(X), fixed.predict(X))
@@ -86,7 +124,11 @@ class _CountingClassifier(ClassifierMixin, BaseEstimator):
 def test_base_is_fitted_once_per_fold_and_weight_power_plus_refit():
     _FIT_SIZES.clear()
     LogitAdjustedClassifierCV(
-        _CountingClassifier(), taus=21, weight_powers=[0.0, 0.5], cv=4
+        _CountingClassifier(),
+        taus=21,
+        weight_powers=[0.0, 0.5],
+        balances="weight",
+        cv=4,
     ).fit(X, Y)
     assert len(_FIT_SIZES) == 2 * 4 + 1
     assert _FIT_SIZES[-1] == len(Y)
@@ -97,13 +139,17 @@ def test_weight_power_grid_is_searched_jointly_with_tau():
         LogisticRegression(max_iter=1000), taus=TAUS, weight_powers=[0, 0.5, 1], cv=3
     ).fit(X, Y)
     results = clf.cv_results_
-    assert len(results["params"]) == 3 * len(TAUS)
+    assert len(results["params"]) == 5 * len(TAUS)
     np.testing.assert_array_equal(np.unique(results["param_weight_power"]), [0, 0.5, 1])
     assert clf.best_weight_power_ in (0.0, 0.5, 1.0)
     assert clf.weight_power_ == clf.best_weight_power_
     best = results["params"][clf.best_index_]
-    assert best == {"weight_power": clf.best_weight_power_, "tau": clf.best_tau_}
-    assert sorted(results["rank_test_score"]) == list(range(1, 3 * len(TAUS) + 1))
+    assert best == {
+        "weight_power": clf.best_weight_power_,
+        "balance": clf.best_balance_,
+        "tau": clf.best_tau_,
+    }
+    assert sorted(results["rank_test_score"]) == list(range(1, 5 * len(TAUS) + 1))
 
 
 def test_rare_class_fewer_members_than_folds_does_not_crash():
@@ -162,7 +208,11 @@ def test_callable_scoring_sees_fold_predictions():
         return balanced_accuracy_score(y_val, y_pred)
 
     clf = LogitAdjustedClassifierCV(
-        LogisticRegression(max_iter=1000), taus=TAUS, cv=3, scoring=scorer
+        LogisticRegression(max_iter=1000),
+        taus=TAUS,
+        weight_powers=[0.0],
+        cv=3,
+        scoring=scorer,
     ).fit(X, Y)
     assert len(seen) == 3 * len(TAUS)
     # every sample is scored once per tau, out of fold
@@ -171,7 +221,7 @@ def test_callable_scoring_sees_fold_predictions():
 
 
 def test_parallel_folds_give_identical_results():
-    kwargs = dict(taus=TAUS, weight_powers=[0, 1], cv=3)
+    kwargs = dict(taus=TAUS, weight_powers=[0, 1], cv=3, random_state=0)
     serial = LogitAdjustedClassifierCV(LogisticRegression(max_iter=1000), **kwargs)
     parallel = LogitAdjustedClassifierCV(
         LogisticRegression(max_iter=1000), n_jobs=2, **kwargs
@@ -237,6 +287,8 @@ def test_string_labels():
         ),
         ({"target_priors": "estimate"}, "target_priors='estimate' is not supported"),
         ({"selection": "median"}, "'selection' parameter"),
+        ({"balances": ["weight", "bootstrap"]}, "`balances` entries must be in"),
+        ({"balances": []}, "`balances` must hold at least one"),
         ({"priors": [0.5, 0.5]}, "`priors` has length 2"),
     ],
 )
@@ -249,7 +301,9 @@ def test_repeated_splitter_scores_every_split():
     from sklearn.model_selection import RepeatedStratifiedKFold
 
     cv = RepeatedStratifiedKFold(n_splits=3, n_repeats=2, random_state=0)
-    clf = LogitAdjustedClassifierCV(GaussianNB(), taus=TAUS, cv=cv).fit(X, Y)
+    clf = LogitAdjustedClassifierCV(
+        GaussianNB(), taus=TAUS, cv=cv, selection="best"
+    ).fit(X, Y)
     splits = [k for k in clf.cv_results_ if k.startswith("split")]
     assert len(splits) == 6
     per_split = np.column_stack([clf.cv_results_[k] for k in splits])
@@ -261,9 +315,11 @@ def test_repeated_splitter_scores_every_split():
 
 def test_keyed_priors_are_aligned_by_label():
     series = pd.Series({2: 0.05, 1: 0.15, 0: 0.8})
-    clf = LogitAdjustedClassifierCV(GaussianNB(), cv=3, taus=TAUS, priors=series)
+    clf = LogitAdjustedClassifierCV(
+        GaussianNB(), cv=3, taus=TAUS, priors=series, random_state=0
+    )
     by_array = LogitAdjustedClassifierCV(
-        GaussianNB(), cv=3, taus=TAUS, priors=[0.8, 0.15, 0.05]
+        GaussianNB(), cv=3, taus=TAUS, priors=[0.8, 0.15, 0.05], random_state=0
     )
     clf.fit(X, Y)
     np.testing.assert_allclose(clf.priors_, [0.8, 0.15, 0.05])
@@ -274,8 +330,9 @@ def test_keyed_priors_are_aligned_by_label():
 
 
 def test_base_with_unsorted_classes_is_tuned_like_the_sorted_one():
-    sorted_clf = LogitAdjustedClassifierCV(GaussianNB(), cv=3, taus=TAUS).fit(X, Y)
-    unsorted = LogitAdjustedClassifierCV(ReorderedClassifier(), cv=3, taus=TAUS)
+    kwargs = dict(cv=3, taus=TAUS, random_state=0)
+    sorted_clf = LogitAdjustedClassifierCV(GaussianNB(), **kwargs).fit(X, Y)
+    unsorted = LogitAdjustedClassifierCV(ReorderedClassifier(), **kwargs)
     unsorted.fit(X, Y)
     np.testing.assert_allclose(
         unsorted.cv_results_["mean_test_score"],
@@ -312,6 +369,8 @@ def test_a_class_of_zero_weight_in_a_training_fold_is_never_predicted_there():
         prior_weight=weights,
         priors="train",
         weight_power=0.0,
+        balance="weight",
+        seed=0,
         response_method="predict_proba",
     )
     assert priors[2] == 0
@@ -334,8 +393,9 @@ def test_each_fold_is_scored_before_the_next_is_fitted():
 
     LogitAdjustedClassifierCV(
         Recording(max_iter=1000),
-        taus=1,
+        taus=[1.0],
         weight_powers=[0, 1],
+        balances="weight",
         cv=3,
         scoring=scorer,
         refit=False,
@@ -346,7 +406,9 @@ def test_each_fold_is_scored_before_the_next_is_fitted():
 def test_balanced_accuracy_by_name_equals_the_sklearn_scorer_object():
     from sklearn.metrics import get_scorer
 
-    kwargs = dict(taus=np.linspace(0, 2, 41), weight_powers=[0, 0.5], cv=3)
+    kwargs = dict(
+        taus=np.linspace(0, 2, 41), weight_powers=[0, 0.5], cv=3, random_state=0
+    )
     by_name = LogitAdjustedClassifierCV(GaussianNB(), **kwargs).fit(X, Y)
     by_object = LogitAdjustedClassifierCV(
         GaussianNB(), scoring=get_scorer("balanced_accuracy"), **kwargs
@@ -361,16 +423,22 @@ def test_verbose_prints_each_fold_as_it_returns_and_the_choice(capsys):
     LogitAdjustedClassifierCV(GaussianNB(), taus=TAUS, cv=3).fit(X, Y)
     assert capsys.readouterr().out == ""
     clf = LogitAdjustedClassifierCV(
-        GaussianNB(), taus=TAUS, weight_powers=[0, 0.5], cv=3, verbose=1
+        GaussianNB(),
+        taus=TAUS,
+        weight_powers=[0, 0.5],
+        balances="weight",
+        cv=3,
+        verbose=1,
     ).fit(X, Y)
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2 * 3 + 1
-    assert lines[0].startswith("[CV 1/3] weight_power=0; fit ")
+    assert lines[0].startswith("[CV 1/3] weight_power=0, balance=weight; fit ")
     assert f"scored {len(TAUS)} taus" in lines[0]
-    assert lines[3].startswith("[CV 1/3] weight_power=0.5; fit ")
+    assert lines[3].startswith("[CV 1/3] weight_power=0.5, balance=weight; fit ")
     assert lines[-1] == (
         f"[LogitAdjustedClassifierCV] chose weight_power={clf.best_weight_power_:g}, "
-        f"tau={clf.best_tau_:g} (mean balanced_accuracy {clf.best_score_:.4f})"
+        f"balance=weight, tau={clf.best_tau_:g} "
+        f"(mean balanced_accuracy {clf.best_score_:.4f})"
     )
 
 
@@ -397,6 +465,8 @@ def test_fold_with_every_class_returns_the_base_scores_without_a_copy():
         prior_weight=None,
         priors="train",
         weight_power=0.0,
+        balance="weight",
+        seed=0,
         response_method="predict_log_proba",
     )
     log_scores, _, _ = _fit_fold(**common)

@@ -16,7 +16,9 @@ X_LT, Y_LT = long_tailed()
 SW = np.linspace(0.5, 2, len(Y_LT))
 ESTIMATORS = [
     lambda base, **kw: LogitAdjustedClassifier(base, **kw),
-    lambda base, **kw: LogitAdjustedClassifierCV(base, cv=3, taus=5, **kw),
+    lambda base, **kw: LogitAdjustedClassifierCV(
+        base, cv=3, taus=5, random_state=0, **kw
+    ),
 ]
 
 

