@@ -278,6 +278,8 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             ``log p(y|x) - tau * log(pi_y) + log(q_y)`` up to a per-row
             constant. For binary problems, following scikit-learn, the 1-D
             difference of the two columns (positive means ``classes_[1]``).
+            A class of base probability exactly 0 gets a finite score below
+            every other, as scikit-learn's scorers need finite input.
         """
         scores, _, _ = self._scores(X)
         return _decision_from_scores(scores)

@@ -85,6 +85,15 @@ def _zero_probability_stays_zero():
     np.testing.assert_array_equal(clf.predict_proba(X)[base == 0], 0.0)
 
 
+def _zero_probability_with_a_ranking_scorer():
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.model_selection import cross_val_score
+
+    forest = LogitAdjustedClassifier(RandomForestClassifier(n_estimators=5))
+    y = (Y > 0).astype(int)
+    assert np.all(np.isfinite(cross_val_score(forest, X, y, scoring="roc_auc")))
+
+
 def _unrequested_weights_with_routing():
     with config_context(enable_metadata_routing=True):
         _fit_weighted(np.ones(len(Y)))
@@ -300,5 +309,13 @@ CASES = [
         _zero_probability_stays_zero,
         None,
         "stays 0 (log-probability ``-inf``): that class is never predicted",
+    ),
+    Case(
+        "a base probability of exactly 0 (a forest) scored by ``roc_auc``, "
+        "``average_precision`` or ``top_k_accuracy``",
+        _zero_probability_with_a_ranking_scorer,
+        None,
+        "``decision_function`` gives that class one finite score below every "
+        "other, so every scorer works; argmax and order are unchanged",
     ),
 ]
