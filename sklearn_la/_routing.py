@@ -13,10 +13,11 @@ fit workers receive whole.
 import inspect
 
 import numpy as np
+from sklearn import get_config
 from sklearn.frozen import FrozenEstimator
 from sklearn.pipeline import Pipeline
 from sklearn.utils import Bunch
-from sklearn.utils.metadata_routing import _routing_enabled, process_routing
+from sklearn.utils.metadata_routing import process_routing
 
 from ._validation import _check_sample_weight
 
@@ -51,7 +52,7 @@ def _route_fit_params(meta, *, n_samples, sample_weight, fit_params, needs_weigh
         none), ``split_params`` for the CV splitter and ``prior_weight``, the
         weights of the class priors.
     """
-    if _routing_enabled():
+    if get_config()["enable_metadata_routing"]:
         routing = _process(meta, n_samples, sample_weight, fit_params, needs_weights)
     else:
         routing = Bunch(
