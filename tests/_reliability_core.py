@@ -94,6 +94,21 @@ def _zero_probability_with_a_ranking_scorer():
     assert np.all(np.isfinite(cross_val_score(forest, X, y, scoring="roc_auc")))
 
 
+def _aliased_weights_through_a_pipeline():
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    weights = np.where(Y == 2, 5.0, 1.0)
+    plain = _fit_weighted(weights)
+    with config_context(enable_metadata_routing=True):
+        pipe = make_pipeline(
+            StandardScaler().set_fit_request(sample_weight=False),
+            LogisticRegression().set_fit_request(sample_weight="my_sw"),
+        )
+        clf = LogitAdjustedClassifier(pipe).fit(X, Y, my_sw=weights)
+    np.testing.assert_allclose(clf.priors_, plain.priors_)
+
+
 def _unrequested_weights_with_routing():
     with config_context(enable_metadata_routing=True):
         _fit_weighted(np.ones(len(Y)))
@@ -291,6 +306,13 @@ CASES = [
         _unrequested_weights_with_routing,
         UnsetMetadataPassedError,
         "set_fit_request",
+    ),
+    Case(
+        "metadata routing on, weights passed under an alias the base (or a "
+        "pipeline's last step) requested: ``set_fit_request(sample_weight=\"my_sw\")``",
+        _aliased_weights_through_a_pipeline,
+        None,
+        "they weight the priors too: the model of ``sample_weight=my_sw``",
     ),
     Case(
         "a base whose ``classes_`` are not sorted",
