@@ -36,6 +36,7 @@ from ._validation import (
     _check_priors,
     _check_sample_weight,
     _check_targets,
+    _check_unambiguous_order,
     _encode_labels,
     _train_priors,
 )
@@ -107,6 +108,8 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
                 "after fit; a classifier is required."
             )
         self.classes_ = np.asarray(classes)
+        for name in ("priors", "target_priors"):
+            _check_unambiguous_order(getattr(self, name), self.classes_, name=name)
         y_encoded = _encode_labels(y, self.classes_)
         self.class_counts_ = np.bincount(y_encoded, minlength=len(self.classes_))
         if _is_option(priors, "train"):

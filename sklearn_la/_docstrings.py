@@ -15,12 +15,12 @@ default="train"
         Training priors ``pi``. ``"train"`` uses the label frequencies of the
         ``y`` given to :meth:`fit` (weighted by ``sample_weight`` when given);
         a class of zero total weight is then refused by name. An array is
-        taken in the order of ``classes_``, or of the sorted labels where the
-        priors are needed before the base model is fitted (``weight_power >
-        0``, cross-validation folds); the two agree for every scikit-learn
-        classifier. A pandas Series or dict is aligned by label. Either is
+        read in the order of the sorted labels (``np.unique(y)``), which is
+        ``classes_`` for every scikit-learn classifier; with a base whose
+        ``classes_`` are not sorted an array is ambiguous and refused at
+        :meth:`fit`. A pandas Series or dict is aligned by label. Either is
         normalised to sum to one (so class counts work too); entries must be
-        finite and positive.""",
+        finite and positive. ``target_priors`` follows the same rules.""",
     "response_method": """\
     response_method : {"auto", "predict_proba", "predict_log_proba", \
 "decision_function"}, default="auto"

@@ -7,7 +7,10 @@ package ends in a NaN, an ``inf`` or a crash deep inside numpy.
 
 Per-class vectors (priors, target priors, class counts) follow one rule: an
 array is read in ``classes_`` order, while a pandas Series or a mapping keyed
-by label is aligned by label, never read by position.
+by label is aligned by label, never read by position. A user's array
+``priors`` or ``target_priors`` is read in sorted-label order, which is
+``classes_`` for every scikit-learn classifier; with a base whose ``classes_``
+are not sorted it is ambiguous and refused (:func:`_check_unambiguous_order`).
 """
 
 from collections.abc import Mapping
@@ -340,6 +343,29 @@ def _check_priors(priors, classes, *, name="priors"):
             f"underflow to 0 ({priors.tolist()!r})."
         )
     return priors
+
+
+def _check_unambiguous_order(values, classes, *, name):
+    """Refuse an array per-class parameter when ``classes`` are not sorted.
+
+    An array is read in sorted-label order (``np.unique(y)``), the order in
+    which post-hoc estimators need the priors before the base model exists.
+    A base whose ``classes_`` come in another order makes "the order of the
+    classes" ambiguous; reading either way would silently give some users
+    the wrong prior, so only a pandas Series or a mapping keyed by label is
+    accepted then. Strings and keyed values pass.
+    """
+    if isinstance(values, str) or _is_keyed(values):
+        return
+    classes = np.asarray(classes)
+    if np.array_equal(classes, np.sort(classes)):
+        return
+    class_list = _plain_list(classes)
+    raise ValueError(
+        f"`{name}` is an array, but the base estimator's classes_ "
+        f"{class_list!r} are not sorted, so its order is ambiguous. Pass a "
+        "pandas Series or a dict keyed by label instead ({label: prior})."
+    )
 
 
 def _by_label(values, classes, *, name):

@@ -66,6 +66,10 @@ def _unsorted_classes_are_aligned():
     np.testing.assert_allclose(clf.priors_, np.bincount(Y)[[2, 0, 1]] / len(Y))
 
 
+def _array_priors_with_unsorted_classes():
+    _fit(base=ReorderedClassifier(), priors=[0.6, 0.3, 0.1])
+
+
 def _ties_go_to_the_first_class():
     # DummyClassifier(strategy="prior") predicts the priors: with tau=1 every
     # class scores log(pi) - log(pi) = 0 exactly.
@@ -319,6 +323,14 @@ CASES = [
         _unsorted_classes_are_aligned,
         None,
         "``classes_`` in the base's order; priors aligned with it",
+    ),
+    Case(
+        "an array ``priors`` or ``target_priors`` with a base whose ``classes_`` "
+        "are not sorted",
+        _array_priors_with_unsorted_classes,
+        ValueError,
+        "`priors` is an array, but the base estimator's classes_ [2, 0, 1] are "
+        "not sorted",
     ),
     Case(
         "classes tied in the adjusted scores",

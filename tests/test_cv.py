@@ -285,6 +285,20 @@ def test_base_with_unsorted_classes_is_tuned_like_the_sorted_one():
     np.testing.assert_array_equal(unsorted.predict(X), sorted_clf.predict(X))
 
 
+@pytest.mark.parametrize("name", ["priors", "target_priors"])
+def test_an_array_prior_is_refused_for_a_base_with_unsorted_classes(name):
+    clf = LogitAdjustedClassifierCV(
+        ReorderedClassifier(), cv=3, taus=TAUS, **{name: [0.7, 0.2, 0.1]}
+    )
+    with pytest.raises(ValueError, match=f"`{name}` is an array"):
+        clf.fit(X, Y)
+    keyed = clone(clf).set_params(**{name: {0: 0.7, 1: 0.2, 2: 0.1}}).fit(X, Y)
+    sorted_clf = LogitAdjustedClassifierCV(
+        GaussianNB(), cv=3, taus=TAUS, **{name: [0.7, 0.2, 0.1]}
+    ).fit(X, Y)
+    np.testing.assert_array_equal(keyed.predict(X), sorted_clf.predict(X))
+
+
 def test_estimate_target_priors_works_on_the_fitted_cv_estimator():
     clf = LogitAdjustedClassifierCV(LogisticRegression(max_iter=1000), cv=3)
     clf.fit(X, Y)
