@@ -16,6 +16,7 @@ from ._checks import (
     _check_loss_priors,
     _check_real,
     _check_reduction,
+    _check_shift,
     _check_tau,
     _check_weight,
 )
@@ -30,10 +31,11 @@ def _centred_shift_as(log_priors, dtype, tau):
     """``tau * log_priors`` minus its max, in ``dtype`` or float32 if it overflows.
 
     Scaled and centred in float64, then cast: one rounding. Centring changes
-    no softmax and keeps a large ``tau`` finite in half precision.
+    no softmax and keeps a large ``tau`` finite in half precision. A ``tau``
+    so large that the float64 shift overflows is refused, naming ``tau``.
     """
     shift = tau * log_priors.double()
-    shift = shift - shift.max()
+    shift = _check_shift(shift - shift.max(), tau, "tau")
     return shift.to(_compute_dtype(shift, dtype))
 
 
@@ -147,6 +149,8 @@ class LogitAdjustedLoss(_CastCacheMixin, nn.CrossEntropyLoss):
         self.tau = _check_tau(tau)
         self.register_buffer("log_priors", torch.as_tensor(np.log(priors)))
         self._init_cast_cache()
+        # Refuse an overflowing tau now rather than at the first batch.
+        _centred_shift_as(self.log_priors, torch.float64, self.tau)
 
     @property
     def priors(self):

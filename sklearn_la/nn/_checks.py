@@ -84,6 +84,22 @@ def _check_tau(tau, name="tau"):
     return _check_real(tau, name)
 
 
+def _check_shift(shift, value, name):
+    """Refuse a non-finite centred shift, naming the parameter that scaled it.
+
+    A finite ``tau`` can still overflow ``tau * log(priors)`` (``tau=1e308``);
+    the loss (or the predicted probabilities) would then be infinite or NaN.
+    ``shift`` is a float64 numpy array or tensor.
+    """
+    finite = torch.isfinite(shift) if torch.is_tensor(shift) else np.isfinite(shift)
+    if not bool(finite.all()):
+        raise ValueError(
+            f"`{name}` value {value!r} is too large for these priors: the shift "
+            f"{name} * log(priors) overflows. Use a smaller `{name}`."
+        )
+    return shift
+
+
 def _check_int(value, name, low=0, *, none_ok=False):
     """An int ``>= low`` (bools refused), or None when ``none_ok``."""
     if value is None and none_ok:

@@ -98,15 +98,18 @@ def _check_index_target(target, owner, input, ignore_index=-100):
 
 
 def _compute_dtype(values, dtype):
-    """The dtype to compute in: ``dtype``, or float32 if ``values`` overflow it.
+    """The dtype to compute in: ``dtype``, or the first wider one ``values`` fit.
 
-    ``values`` is a float64 tensor of per-class offsets (a shift or margins).
-    When one of them is beyond the range of half precision (``tau=1e5`` times a
-    log-prior ratio), the logits are promoted instead of the offsets
+    ``values`` is a float64 tensor of finite per-class offsets (a shift or
+    margins). When one of them is beyond the range of ``dtype`` (``tau=1e5``
+    times a log-prior ratio in half precision, ``tau=1e300`` in float32), the
+    logits are promoted, to float32 or float64, instead of the offsets
     becoming infinite: the loss, too, would not fit in that dtype.
     """
     if dtype == torch.float64 or values.numel() == 0:
         return dtype
-    if values.abs().max().item() < torch.finfo(dtype).max / 2:
-        return dtype
-    return torch.promote_types(dtype, torch.float32)
+    largest = values.abs().max().item()
+    for candidate in (dtype, torch.promote_types(dtype, torch.float32)):
+        if largest < torch.finfo(candidate).max / 2:
+            return candidate
+    return torch.float64

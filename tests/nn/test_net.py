@@ -140,6 +140,7 @@ def test_posthoc_tau_adjusts_probabilities_without_refitting(data):
         ({"random_state": 1.5}, "`random_state` must be an int"),
         ({"priors": {0: 1, 1: 1, 5: 1}}, r"missing \[2\], unknown \[5\]"),
         ({"classes": [0, 0, 1, 2]}, "distinct labels"),
+        ({"tau": 1e308}, r"`tau` value 1e\+308 is too large for these priors"),
     ],
 )
 def test_bad_parameters_are_refused_at_fit(data, params, match):
@@ -148,11 +149,19 @@ def test_bad_parameters_are_refused_at_fit(data, params, match):
         LogitAdjustedNet(**{**FAST, **params}).fit(X, y)
 
 
-@pytest.mark.parametrize("posthoc_tau, error", [("1", TypeError), (np.inf, ValueError)])
-def test_bad_posthoc_tau_is_refused_at_prediction(data, posthoc_tau, error):
+@pytest.mark.parametrize(
+    "posthoc_tau, error, match",
+    [
+        ("1", TypeError, "`posthoc_tau`"),
+        (np.inf, ValueError, "`posthoc_tau`"),
+        # finite, but it overflows the shift (not a "diverged" module)
+        (1e308, ValueError, "`posthoc_tau` value 1e\\+308 is too large"),
+    ],
+)
+def test_bad_posthoc_tau_is_refused_at_prediction(data, posthoc_tau, error, match):
     X, y = data
     net = LogitAdjustedNet(**FAST).fit(X, y).set_params(posthoc_tau=posthoc_tau)
-    with pytest.raises(error, match="`posthoc_tau`"):
+    with pytest.raises(error, match=match):
         net.predict(X)
 
 
