@@ -95,9 +95,18 @@ def _check_targets(y, owner, *, min_classes=2, name="y"):
     return y
 
 
+def _is_missing(value):
+    """None, NaN, or pandas' ``pd.NA`` / ``pd.NaT`` (duck-typed: pandas is optional)."""
+    return (
+        value is None
+        or (isinstance(value, float) and value != value)
+        or type(value).__name__ in ("NAType", "NaTType")
+    )
+
+
 def _check_label_types(values, name):
     """Refuse missing labels and labels of mixed types in an object array."""
-    missing = [v for v in values if v is None or (isinstance(v, float) and v != v)]
+    missing = [v for v in values if _is_missing(v)]
     if missing:
         raise ValueError(
             f"`{name}` contains missing labels ({missing[0]!r}); every sample "

@@ -138,6 +138,12 @@ CASES = [
         "`y` contains missing labels",
     ),
     Case(
+        "``pd.NA`` among labels (a pandas ``\"string\"`` Series with missing values)",
+        lambda: _fit(y=pd.Series(["a", None] * 60, dtype="string")),
+        ValueError,
+        "`y` contains missing labels (<NA>)",
+    ),
+    Case(
         "labels of mixed types (``1`` and ``'a'``)",
         lambda: _fit(y=np.array([1, "a"] * 60, dtype=object)),
         ValueError,
