@@ -325,6 +325,14 @@ CASES = [
         "needs class-index targets (an integer tensor)",
     ),
     _case(
+        "a float target of the class indices' shape (``logit_adjusted_loss``, "
+        "``balanced_softmax_loss`` and their modules, which also take class "
+        "probabilities shaped as the logits)",
+        lambda: _each_loss(PRIOR_LOSSES[:2], target=_targets(0.0, 1.0, 2.0, 0.0)),
+        TypeError,
+        "needs class-index targets (an integer tensor) or class probabilities",
+    ),
+    _case(
         "a target of the wrong shape (losses taking class indices only)",
         lambda: _each_loss(INDEX_ONLY, target=(0, 1)),
         ValueError,

@@ -22,7 +22,7 @@ from ._checks import (
 )
 from ._kernels import _centred_rows, _pairwise, _shifted_cross_entropy
 from ._loss_base import _CastCacheMixin, _LongTailLoss
-from ._shapes import _compute_dtype
+from ._shapes import _check_cross_entropy_target, _compute_dtype
 
 __all__ = ["BalancedSoftmaxLoss", "LogitAdjustedLoss", "PairwiseMarginLoss"]
 
@@ -166,6 +166,8 @@ class LogitAdjustedLoss(_CastCacheMixin, nn.CrossEntropyLoss):
             and input.is_floating_point()
         ):
             self._check_call(input)
+        if not torch.is_tensor(target) or target.is_floating_point():
+            _check_cross_entropy_target(target, type(self).__name__, input)
         tau = self.tau
         dtype = input.dtype
         shift = None

@@ -62,6 +62,29 @@ def _check_logits(input, n_classes, built_for):
         )
 
 
+def _check_cross_entropy_target(target, owner, input):
+    """Refuse a float target that is neither class indices nor probabilities.
+
+    A softmax cross-entropy takes class indices (an integer tensor) or class
+    probabilities shaped as ``input``. A float tensor of the indices' shape
+    (``torch.tensor([0., 1, 2])``) is neither; torch would only say "expected
+    target dtype to be Long". Only float targets are checked: integer ones
+    go to torch as they are, at no cost.
+    """
+    if not torch.is_tensor(target):
+        raise TypeError(
+            f"`target` must be a torch.Tensor of class indices or class "
+            f"probabilities; got {type(target).__name__}."
+        )
+    if target.is_floating_point() and target.shape != input.shape:
+        raise TypeError(
+            f"{owner} needs class-index targets (an integer tensor) or class "
+            f"probabilities of the logits' shape {tuple(input.shape)}; got a "
+            f"tensor of dtype {target.dtype} and shape {tuple(target.shape)}. "
+            "For class indices, convert it with `target.long()`."
+        )
+
+
 def _check_index_target(target, owner, input, ignore_index=-100):
     """Refuse targets that are not class indices matching ``input``.
 

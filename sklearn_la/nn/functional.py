@@ -36,7 +36,12 @@ from ._kernels import (
     _rare_classes,
     _shifted_cross_entropy,
 )
-from ._shapes import _check_index_target, _check_logits, _compute_dtype
+from ._shapes import (
+    _check_cross_entropy_target,
+    _check_index_target,
+    _check_logits,
+    _compute_dtype,
+)
 
 __all__ = [
     "balanced_softmax_loss",
@@ -97,6 +102,7 @@ def logit_adjusted_loss(
     priors = _check_loss_priors(priors)
     weight, _ = _class_weight(weight, len(priors))
     _check_logits(input, len(priors), f"`priors` has {len(priors)} entries")
+    _check_cross_entropy_target(target, "logit_adjusted_loss", input)
     shift = _centred_shift(np.log(priors), tau)
     dtype = _compute_dtype(shift, input.dtype)
     shift = _on(shift, input, dtype) if tau != 0.0 else None
