@@ -16,7 +16,6 @@ scikit-learn's Display API and need matplotlib.
 """
 
 from ._classification import (
-    _assign_groups,  # noqa: F401  (used by the command-line demo)
     balanced_error,
     group_accuracy,
     per_class_recall,
