@@ -1,11 +1,12 @@
-"""Docstring text shared by both post-hoc estimators, written once.
+"""Docstring text shared by several public objects, written once.
 
-In the manner of imbalanced-learn's ``Substitution``: a class docstring holds
-placeholders such as ``{priors}`` on a line of their own, and
-:func:`_fill_doc` replaces each with the shared text, so a change to a
-parameter's meaning is documented in one place. Placeholders are replaced by
-name only (no ``str.format``), so braces elsewhere in a docstring, as in
-``{"uniform", "train"}``, are left alone.
+In the manner of imbalanced-learn's ``Substitution``: a docstring (of the
+post-hoc estimators, of the functional losses) holds placeholders such as
+``{priors}`` on a line of their own, and :func:`_fill_doc` replaces each
+with the shared text, so a change to a parameter's meaning is documented in
+one place. Placeholders are replaced by name only (no ``str.format``), so
+braces elsewhere in a docstring, as in ``{"uniform", "train"}``, are left
+alone. This is the package's one docstring-sharing mechanism.
 """
 
 _PARAMETERS = {
@@ -63,11 +64,34 @@ _ATTRIBUTES = {
         Feature names seen during fit, if the base estimator has them.""",
 }
 
-_SHARED = {**_PARAMETERS, **_ATTRIBUTES}
+# The functional losses of sklearn_la.nn.functional.
+_LOSS_PARAMETERS = {
+    "loss_input": """\
+    input : Tensor of shape (C,), (N, C) or (N, C, d1, ...)
+        Logits.
+    target : Tensor of class indices
+        True classes (``ignore_index`` for entries to skip).""",
+    "loss_logits": """\
+    input : Tensor of shape (C,), (N, C) or (N, C, d1, ...)
+        Logits.""",
+    "loss_tail": """\
+    ignore_index : int, default=-100
+        Target value that is ignored.
+    reduction : {"mean", "sum", "none"}, default="mean"
+        How to reduce the per-example losses; ``"mean"`` divides by the total
+        class weight of the counted targets, as cross-entropy does.
+
+    Returns
+    -------
+    loss : Tensor
+        A scalar, or per-example losses when ``reduction="none"``.""",
+}
+
+_SHARED = {**_PARAMETERS, **_ATTRIBUTES, **_LOSS_PARAMETERS}
 
 
 def _fill_doc(obj):
-    """Class decorator: replace ``{name}`` lines of ``__doc__`` with shared text."""
+    """Decorator: replace the ``{name}`` lines of ``__doc__`` with shared text."""
     doc = obj.__doc__
     for name, text in _SHARED.items():
         doc = doc.replace("    {" + name + "}", text)

@@ -16,31 +16,6 @@ from .._validation import _check_class_vector, _check_priors
 
 _REDUCTIONS = ("none", "mean", "sum")
 
-_SHARED = {
-    "input": """input : Tensor of shape (C,), (N, C) or (N, C, d1, ...)
-        Logits.
-    target : Tensor of class indices
-        True classes (``ignore_index`` for entries to skip).""",
-    "logits": """input : Tensor of shape (C,), (N, C) or (N, C, d1, ...)
-        Logits.""",
-    "tail": """ignore_index : int, default=-100
-        Target value that is ignored.
-    reduction : {"mean", "sum", "none"}, default="mean"
-        How to reduce the per-example losses; ``"mean"`` divides by the total
-        class weight of the counted targets, as cross-entropy does.
-
-    Returns
-    -------
-    loss : Tensor
-        A scalar, or per-example losses when ``reduction="none"``.""",
-}
-
-
-def _shared_doc(function):
-    function.__doc__ = function.__doc__ % _SHARED
-    return function
-
-
 def _on(values, input, dtype):
     return None if values is None else values.to(device=input.device, dtype=dtype)
 
