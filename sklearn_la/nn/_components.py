@@ -58,7 +58,7 @@ def _module_kwargs(net):
     neither ``module__*`` nor a ``functools.partial`` already sets.
     """
     module, kwargs = net.module, net.get_params_for("module")
-    shape = getattr(net, "_sample_shape", None)
+    shape = getattr(net, "sample_shape_", None)
     priors = getattr(net, "priors_", None)
     n_inputs = None if shape is None else int(np.prod(shape))
     n_classes = None if priors is None else len(priors)

@@ -400,3 +400,18 @@ def test_a_masked_class_with_minus_inf_logits_gets_probability_0(data):
     proba = net.predict_proba(X)
     assert np.all(np.isfinite(proba)) and np.all(proba[:, 1] == 0)
     assert 1 not in net.predict(X)
+
+
+def test_fitted_state_is_not_a_parameter_and_a_clone_is_unfitted(data):
+    # skorch takes every attribute not ending in "_" for a parameter.
+    X, y = data
+    net = LogitAdjustedNet(**FAST).fit(X, y, sample_weight=np.full(len(y), 2.0))
+    assert net.total_weight_ == 2.0 * len(y)
+    assert net.sample_shape_ == X.shape[1:]
+    params = net.get_params(deep=False)
+    assert not {"_total_weight", "_sample_shape", "total_weight_"} & params.keys()
+    fresh = clone(net)
+    assert not hasattr(fresh, "sample_shape_") and not hasattr(fresh, "total_weight_")
+    np.testing.assert_array_equal(
+        pickle.loads(pickle.dumps(net)).predict(X), net.predict(X)
+    )
