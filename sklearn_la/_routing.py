@@ -12,7 +12,6 @@ fit workers receive whole.
 
 import inspect
 
-import numpy as np
 from sklearn import get_config
 from sklearn.frozen import FrozenEstimator
 from sklearn.pipeline import Pipeline

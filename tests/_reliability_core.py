@@ -138,7 +138,7 @@ CASES = [
         "`y` contains missing labels",
     ),
     Case(
-        "``pd.NA`` among labels (a pandas ``\"string\"`` Series with missing values)",
+        '``pd.NA`` among labels (a pandas ``"string"`` Series with missing values)',
         lambda: _fit(y=pd.Series(["a", None] * 60, dtype="string")),
         ValueError,
         "`y` contains missing labels (<NA>)",
@@ -319,7 +319,7 @@ CASES = [
     ),
     Case(
         "metadata routing on, weights passed under an alias the base (or a "
-        "pipeline's last step) requested: ``set_fit_request(sample_weight=\"my_sw\")``",
+        'pipeline\'s last step) requested: ``set_fit_request(sample_weight="my_sw")``',
         _aliased_weights_through_a_pipeline,
         None,
         "they weight the priors too: the model of ``sample_weight=my_sw``",

@@ -142,7 +142,9 @@ def test_decision_of_an_impossible_class_is_finite_and_keeps_every_order():
     # impossible entries tie with each other, below every finite score
     assert decision[1, 1] == decision[1, 2] == decision[0, 0]
     assert decision[0, 0] < np.min(scores[np.isfinite(scores)])
-    np.testing.assert_array_equal(decision[np.isfinite(scores)], scores[np.isfinite(scores)])
+    np.testing.assert_array_equal(
+        decision[np.isfinite(scores)], scores[np.isfinite(scores)]
+    )
 
 
 def test_binary_decision_against_an_impossible_class_is_finite_and_signed():

@@ -21,7 +21,8 @@ def _public_docstrings():
 @pytest.mark.parametrize("obj", _public_docstrings(), ids=lambda obj: obj.__name__)
 def test_no_placeholder_is_left_unfilled(obj):
     doc = obj.__doc__ or ""
-    assert not re.search(r"^\s*\{(%s)\}\s*$" % "|".join(_SHARED), doc, re.M)
+    names = "|".join(_SHARED)
+    assert not re.search(rf"^\s*\{{({names})\}}\s*$", doc, re.M)
     assert "%(" not in doc
 
 
@@ -34,15 +35,12 @@ def test_the_functional_losses_share_the_table_text():
 
 def test_fill_doc_replaces_placeholder_lines_and_leaves_other_braces():
     def example():
-        """Summary.
+        pass
 
-        Parameters
-        ----------
-    {loss_logits}
-        mode : {"a", "b"}
-            Braces that are not a placeholder.
-        """
-
+    example.__doc__ = (
+        "Summary.\n\n    Parameters\n    ----------\n    {loss_logits}\n"
+        '    mode : {"a", "b"}\n        Braces that are not a placeholder.\n'
+    )
     doc = _fill_doc(example).__doc__
     assert _SHARED["loss_logits"] in doc
     assert '{"a", "b"}' in doc

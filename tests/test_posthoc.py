@@ -458,9 +458,7 @@ def test_keyed_target_priors_are_aligned_by_label():
 
 @pytest.mark.parametrize("name", ["priors", "target_priors"])
 @pytest.mark.parametrize("weight_power", [0.0, 0.5])
-def test_an_array_prior_is_refused_for_a_base_with_unsorted_classes(
-    name, weight_power
-):
+def test_an_array_prior_is_refused_for_a_base_with_unsorted_classes(name, weight_power):
     clf = LogitAdjustedClassifier(
         ReorderedClassifier(), weight_power=weight_power, **{name: [0.7, 0.2, 0.1]}
     )

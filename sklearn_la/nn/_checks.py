@@ -16,6 +16,7 @@ from .._validation import _check_class_vector, _check_priors
 
 _REDUCTIONS = ("none", "mean", "sum")
 
+
 def _on(values, input, dtype):
     return None if values is None else values.to(device=input.device, dtype=dtype)
 
