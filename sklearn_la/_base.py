@@ -13,7 +13,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin
 from sklearn.frozen import FrozenEstimator
 from sklearn.utils import get_tags
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
 from sklearn.utils.validation import check_is_fitted, indexable
 
@@ -38,6 +38,7 @@ from ._validation import (
     _check_targets,
     _check_unambiguous_order,
     _encode_labels,
+    _NumberInterval,
     _train_priors,
 )
 
@@ -74,7 +75,7 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
                 {"auto", "predict_proba", "predict_log_proba", "decision_function"}
             )
         ],
-        "weight_power": [Interval(Real, 0, 1, closed="both")],
+        "weight_power": [_NumberInterval(Real, 0, 1, closed="both")],
     }
 
     def _check_fit_inputs(self, X, y, sample_weight):

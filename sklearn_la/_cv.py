@@ -8,7 +8,7 @@ from sklearn.base import _fit_context, clone
 from sklearn.frozen import FrozenEstimator
 from sklearn.model_selection import check_cv
 from sklearn.utils import _safe_indexing
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metadata_routing import MethodMapping
 from sklearn.utils.parallel import Parallel, delayed
 
@@ -23,6 +23,7 @@ from ._validation import (
     _by_label,
     _check_grid,
     _encode_labels,
+    _NumberInterval,
     _plain_list,
     _train_priors,
 )
@@ -160,7 +161,7 @@ pandas Series or dict, default="uniform"
 
     _parameter_constraints: dict = {
         **_BaseLogitAdjusted._parameter_constraints,
-        "taus": [Interval(Integral, 1, None, closed="left"), "array-like"],
+        "taus": [_NumberInterval(Integral, 1, None, closed="left"), "array-like"],
         "weight_powers": ["array-like"],
         "cv": ["cv_object"],
         "scoring": [str, callable],

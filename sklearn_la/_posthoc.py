@@ -4,13 +4,13 @@ from numbers import Real
 
 import numpy as np
 from sklearn.base import _fit_context, clone
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import StrOptions
 
 from ._base import _BaseLogitAdjusted, _is_option
 from ._docstrings import _fill_doc
 from ._family import _balancing_weights, _check_family_base, _consistent_tau
 from ._routing import _fit_estimator, _route_fit_params
-from ._validation import _by_label, _plain_list, _train_priors
+from ._validation import _by_label, _NumberInterval, _plain_list, _train_priors
 
 
 @_fill_doc
@@ -108,7 +108,10 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
 
     _parameter_constraints: dict = {
         **_BaseLogitAdjusted._parameter_constraints,
-        "tau": [StrOptions({"auto"}), Interval(Real, None, None, closed="neither")],
+        "tau": [
+            StrOptions({"auto"}),
+            _NumberInterval(Real, None, None, closed="neither"),
+        ],
     }
 
     def __init__(

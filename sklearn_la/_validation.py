@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from numbers import Real
 
 import numpy as np
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_consistent_length, column_or_1d
 
@@ -221,6 +222,23 @@ def _train_priors(y_encoded, classes, sample_weight=None):
     return priors
 
 
+class _NumberInterval(Interval):
+    """An :class:`~sklearn.utils._param_validation.Interval` that refuses bools.
+
+    Python counts ``True`` as the integer 1, so ``tau=True`` would silently
+    mean ``tau=1.0`` (and ``taus=True`` a one-value grid); a bool there is a
+    mistake, refused with scikit-learn's ``InvalidParameterError`` (a
+    ``TypeError`` and a ``ValueError``).
+    """
+
+    def is_satisfied_by(self, val):
+        return not isinstance(val, (bool, np.bool_)) and super().is_satisfied_by(val)
+
+
+def _is_bool(value):
+    return isinstance(value, (bool, np.bool_))
+
+
 def _check_grid(values, name, *, low=None, high=None):
     """A non-empty 1-D float grid of finite values within ``[low, high]``.
 
@@ -228,7 +246,9 @@ def _check_grid(values, name, *, low=None, high=None):
     ``_parameter_constraints``; this checks its entries: ``TypeError`` when
     they are not numbers, ``ValueError`` when they are out of range.
     """
-    if isinstance(values, (str, bytes)):
+    if isinstance(values, (str, bytes)) or any(
+        map(_is_bool, np.ravel(np.asarray(values, dtype=object)))
+    ):
         raise TypeError(f"`{name}` must be an array-like of numbers; got {values!r}.")
     try:
         arr = np.asarray(values, dtype=np.float64)

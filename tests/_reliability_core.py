@@ -228,6 +228,12 @@ CASES = [
         "The 'tau' parameter",
     ),
     Case(
+        "a bool for ``tau``, ``weight_power`` or ``taus`` (``tau=True``)",
+        lambda: _fit(tau=True),
+        InvalidParameterError,
+        "The 'tau' parameter",
+    ),
+    Case(
         "``tau=1e308`` (finite, but the offset overflows)",
         lambda: _fit(tau=1e308),
         ValueError,

@@ -330,3 +330,16 @@ def test_a_class_of_zero_weight_in_a_training_fold_is_never_predicted_there():
     )
     assert priors[2] == 0
     assert np.all(log_scores[:, 2] == -np.inf)
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"taus": True}, "'taus' parameter"),
+        ({"taus": [0.0, True]}, "`taus` must be an array-like of numbers"),
+        ({"weight_powers": [False, 1.0]}, "`weight_powers` must be an array-like"),
+    ],
+)
+def test_a_bool_in_a_grid_is_refused_not_read_as_a_number(params, match):
+    with pytest.raises(TypeError, match=match):
+        LogitAdjustedClassifierCV(GaussianNB(), cv=3, **params).fit(X, Y)

@@ -508,3 +508,12 @@ def test_prediction_methods_write_no_state(target_priors):
     clf.decision_function(X_TEST)
     clf.estimate_target_priors(X_TEST)
     assert pickle.dumps(clf) == before
+
+
+@pytest.mark.parametrize(
+    "params", [{"tau": True}, {"tau": np.bool_(False)}, {"weight_power": True}]
+)
+def test_a_bool_tau_or_weight_power_is_refused_not_read_as_a_number(params):
+    clf = LogitAdjustedClassifier(GaussianNB(), **params)
+    with pytest.raises(TypeError, match=f"'{next(iter(params))}' parameter"):
+        clf.fit(X_LT, Y_LT)
