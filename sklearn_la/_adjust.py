@@ -170,6 +170,15 @@ def _log_offset(priors, tau, target_priors, *, name="tau"):
     return offset
 
 
+def _check_offset(priors, tau, *, name="tau"):
+    """Refuse a ``tau`` that overflows the offset for these priors.
+
+    For ``target_priors="estimate"``, whose ``q`` is only known per batch:
+    ``log(q)`` is finite, so ``-tau * log(pi)`` alone decides.
+    """
+    _log_offset(priors, tau, priors, name=name)
+
+
 def _effective_offset(priors, tau, target_priors, *, name="tau"):
     """:func:`_log_offset`, or zeros when it is constant across classes.
 

@@ -20,10 +20,10 @@ from sklearn.utils.validation import check_is_fitted, indexable
 from ._adjust import (
     _agree,
     _base_log_scores,
+    _check_offset,
     _decision_from_scores,
     _effective_offset,
     _is_log_linear,
-    _log_offset,
     _proba_from_proba,
     _proba_from_scores,
     _resolve_response_method,
@@ -128,7 +128,7 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         self._log_offset = self._shifted_model = None
         if _is_option(target_priors, "estimate"):
             # q is only known per batch, but tau can be checked now.
-            _log_offset(self.priors_, self.tau_, self.priors_)
+            _check_offset(self.priors_, self.tau_)
             self.target_priors_ = None
             return
         if _is_option(target_priors, "uniform"):
@@ -259,10 +259,14 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         -------
         y_pred : ndarray of shape (n_samples,)
             ``classes_[argmax_y log p(y|x) - tau * log(pi_y) + log(q_y)]``,
-            the scores computed in log space; a tie goes to the first class in
-            ``classes_`` order. It is also the argmax of
-            :meth:`predict_proba`, :meth:`predict_log_proba` and
-            :meth:`decision_function`, row by row.
+            the scores computed in log space. Where two classes' adjusted
+            log-scores are exactly equal as computed in float64 (a tie that
+            survives rounding, such as ``log(0.3) - log(0.3)``), the first
+            in ``classes_`` order wins; scores that are equal only
+            mathematically may round apart and are then not tied. Whatever
+            the case, it is also the argmax of :meth:`predict_proba`,
+            :meth:`predict_log_proba` and :meth:`decision_function`, row by
+            row.
         """
         fast = self._proba_fast_path(X)
         winners = self._scores(X)[1] if fast is None else fast[1]

@@ -35,8 +35,9 @@ default="train"
         the decision function is the posterior; it is then used as is.
         Whatever the source, the four prediction methods derive from one
         array of adjusted log-scores and agree exactly: ``predict`` is the
-        argmax of each, ties going to the first class in ``classes_``
-        order.""",
+        argmax of each. A tie in those log-scores as computed (one that
+        survives floating-point rounding) goes to the first class in
+        ``classes_`` order.""",
 }
 
 _ATTRIBUTES = {

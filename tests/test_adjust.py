@@ -190,3 +190,11 @@ def test_cv_ranks_taus_of_a_base_with_zero_probabilities(scoring, binary, base):
     clf = LogitAdjustedClassifierCV(model, cv=3, taus=5, scoring=scoring).fit(X, y)
     assert np.all(np.isfinite(clf.cv_results_["mean_test_score"]))
     assert np.all(np.isfinite(clf.decision_function(X)))
+
+
+def test_check_offset_refuses_a_tau_that_overflows_for_these_priors():
+    from sklearn_la._adjust import _check_offset
+
+    _check_offset(np.array([0.9, 0.1]), 2.0)
+    with pytest.raises(ValueError, match="`tau` value 1e\\+308 is too large"):
+        _check_offset(np.array([0.9, 0.1]), 1e308)

@@ -28,7 +28,7 @@ __all__ = ["BalancedSoftmaxLoss", "LogitAdjustedLoss", "PairwiseMarginLoss"]
 
 
 def _centred_shift_as(log_priors, dtype, tau):
-    """``tau * log_priors`` minus its max, in ``dtype`` or float32 if it overflows.
+    """``tau * log_priors`` minus its max, in ``dtype`` or a wider one if needed.
 
     Scaled and centred in float64, then cast: one rounding. Centring changes
     no softmax and keeps a large ``tau`` finite in half precision. A ``tau``
@@ -39,7 +39,8 @@ def _centred_shift_as(log_priors, dtype, tau):
     return shift.to(_compute_dtype(shift, dtype))
 
 
-def _centred_rows_as(delta, dtype, tag=None):
+def _centred_rows_as(delta, dtype):
+    """``Delta`` with each row centred (:func:`._kernels._centred_rows`), cast."""
     rows = _centred_rows(delta.double())
     return rows.to(_compute_dtype(rows, dtype))
 
@@ -172,19 +173,7 @@ class LogitAdjustedLoss(_CastCacheMixin, nn.CrossEntropyLoss):
         dtype = input.dtype
         shift = None
         if tau != 0.0:
-            # The cache lookup of _cached, inlined for the common hit.
-            hit = self.__dict__.get("_cast_cache", {}).get("shift")
-            if (
-                hit is not None
-                and hit[0] is self._buffers["log_priors"]
-                and hit[1] == dtype
-                and hit[2] == tau
-            ):
-                shift = hit[3]
-            else:
-                shift = self._cached(
-                    "shift", "log_priors", dtype, _centred_shift_as, tau
-                )
+            shift = self._cached("shift", "log_priors", dtype, _centred_shift_as, tau)
             dtype = shift.dtype
         weight = self._buffers["weight"]
         if weight is not None and weight.dtype != dtype:
