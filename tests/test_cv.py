@@ -19,7 +19,6 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 
 from sklearn_la import LogitAdjustedClassifier, LogitAdjustedClassifierCV
-from sklearn_la._cv_folds import _fit_fold
 from sklearn_la.metrics import make_group_scorer
 
 X, Y = make_classification(
@@ -306,30 +305,6 @@ def test_estimate_target_priors_works_on_the_fitted_cv_estimator():
     q = clf.estimate_target_priors(shifted)
     np.testing.assert_allclose(q.sum(), 1.0)
     assert q[2] > 0.5 > clf.priors_[2]
-
-
-@pytest.mark.filterwarnings("ignore:divide by zero:RuntimeWarning")
-def test_a_class_of_zero_weight_in_a_training_fold_is_never_predicted_there():
-    weights = np.ones(len(Y))
-    weights[Y == 2] = 0.0
-    weights[np.flatnonzero(Y == 2)[:3]] = 1.0  # the full data keeps class 2
-    log_scores, priors, _ = _fit_fold(
-        estimator=GaussianNB(),
-        X=X,
-        y=Y,
-        train=np.flatnonzero((Y != 2) | (weights == 0)),
-        test=np.arange(20),
-        classes=np.array([0, 1, 2]),
-        fit_params={},
-        weight_key="sample_weight",
-        sample_weight=weights,
-        prior_weight=weights,
-        priors="train",
-        weight_power=0.0,
-        response_method="predict_proba",
-    )
-    assert priors[2] == 0
-    assert np.all(log_scores[:, 2] == -np.inf)
 
 
 @pytest.mark.parametrize(
