@@ -170,6 +170,15 @@ def _log_offset(priors, tau, target_priors, *, name="tau"):
     return offset
 
 
+def _check_offset(priors, tau, *, name="tau"):
+    """Refuse a ``tau`` that overflows the offset for these priors.
+
+    For ``target_priors="estimate"``, whose ``q`` is only known per batch:
+    ``log(q)`` is finite, so ``-tau * log(pi)`` alone decides.
+    """
+    _log_offset(priors, tau, priors, name=name)
+
+
 def _effective_offset(priors, tau, target_priors, *, name="tau"):
     """:func:`_log_offset`, or zeros when it is constant across classes.
 
@@ -292,12 +301,35 @@ def _proba_from_proba(proba, offset, source="predict_proba"):
     return out, winners
 
 
-def _decision_from_scores(scores):
-    """scikit-learn's decision function: 1-D ``s_1 - s_0`` for two classes.
+# An impossible class (log-score ``-inf``) gets this finite decision score:
+# far below any log-probability plus offset (those stay above about -1e3), and
+# half the float range, so a binary difference against it cannot overflow.
+_IMPOSSIBLE = -np.finfo(np.float64).max / 2
 
-    No nudge is needed: for finite ``s_0``, ``s_1 - s_0 > 0`` exactly when
-    ``s_1 > s_0``, and a tie (``0``) means ``classes_[0]``, as the argmax.
+
+def _decision_from_scores(scores):
+    """scikit-learn's decision function, finite: 1-D ``s_1 - s_0`` for two classes.
+
+    A base probability of exactly 0 (a forest, nearest neighbours) gives a
+    log-score of ``-inf``, which scikit-learn's scorers refuse ("Input
+    contains infinity"). Every such entry becomes one finite value strictly
+    below every finite score of the batch (:data:`_IMPOSSIBLE` unless a score
+    is lower still), so orderings within a row and within a column, argmax
+    and ties are unchanged, and impossible classes stay tied with each other.
+    For two classes, ``s_1 - s_0 > 0`` exactly when ``s_1 > s_0``, and a tie
+    (``0``) means ``classes_[0]``, as the argmax; the difference is clipped
+    to the finite range, which keeps its sign and order. ``scores`` is not
+    modified.
     """
-    if scores.shape[1] == 2:
-        return scores[:, 1] - scores[:, 0]
-    return scores
+    impossible = np.isneginf(scores)
+    if impossible.any():
+        # Every row has a finite winner (_winners), so a finite entry exists.
+        floor = min(_IMPOSSIBLE, scores[~impossible].min())
+        scores = np.where(impossible, np.nextafter(floor, -np.inf), scores)
+    if scores.shape[1] != 2:
+        return scores
+    decision = scores[:, 1] - scores[:, 0]
+    if impossible.any():
+        big = np.finfo(np.float64).max
+        np.clip(decision, -big, big, out=decision)
+    return decision

@@ -13,17 +13,17 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin
 from sklearn.frozen import FrozenEstimator
 from sklearn.utils import get_tags
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
 from sklearn.utils.validation import check_is_fitted, indexable
 
 from ._adjust import (
     _agree,
     _base_log_scores,
+    _check_offset,
     _decision_from_scores,
     _effective_offset,
     _is_log_linear,
-    _log_offset,
     _proba_from_proba,
     _proba_from_scores,
     _resolve_response_method,
@@ -38,7 +38,9 @@ from ._validation import (
     _check_priors,
     _check_sample_weight,
     _check_targets,
+    _check_unambiguous_order,
     _encode_labels,
+    _NumberInterval,
     _train_priors,
 )
 
@@ -76,7 +78,7 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
                 {"auto", "predict_proba", "predict_log_proba", "decision_function"}
             )
         ],
-        "weight_power": [Interval(Real, 0, 1, closed="both")],
+        "weight_power": [_NumberInterval(Real, 0, 1, closed="both")],
         "cost_matrix": ["array-like", None],
         "calibration": [StrOptions({"temperature", "bcts"}), None],
     }
@@ -117,6 +119,8 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
                 "after fit; a classifier is required."
             )
         self.classes_ = np.asarray(classes)
+        for name in ("priors", "target_priors"):
+            _check_unambiguous_order(getattr(self, name), self.classes_, name=name)
         y_encoded = _encode_labels(y, self.classes_)
         self.class_counts_ = np.bincount(y_encoded, minlength=len(self.classes_))
         self.cost_matrix_ = (
@@ -140,7 +144,7 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         self._log_offset = self._shifted_model = None
         if _is_option(target_priors, "estimate"):
             # q is only known per batch, but tau can be checked now.
-            _log_offset(self.priors_, self.tau_, self.priors_)
+            _check_offset(self.priors_, self.tau_)
             self.target_priors_ = None
             return
         if _is_option(target_priors, "uniform"):
@@ -306,10 +310,14 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         -------
         y_pred : ndarray of shape (n_samples,)
             ``classes_[argmax_y log p(y|x) - tau * log(pi_y) + log(q_y)]``,
-            the scores computed in log space; a tie goes to the first class in
-            ``classes_`` order. It is also the argmax of
-            :meth:`predict_proba`, :meth:`predict_log_proba` and
-            :meth:`decision_function`, row by row. With a ``cost_matrix``
+            the scores computed in log space. Where two classes' adjusted
+            log-scores are exactly equal as computed in float64 (a tie that
+            survives rounding, such as ``log(0.3) - log(0.3)``), the first
+            in ``classes_`` order wins; scores that are equal only
+            mathematically may round apart and are then not tied. Whatever
+            the case, it is also the argmax of :meth:`predict_proba`,
+            :meth:`predict_log_proba` and :meth:`decision_function`, row by
+            row. With a ``cost_matrix``
             ``C`` that is not the 0-1 cost, it is instead the class of least
             expected cost, ``argmin_j sum_i C[i, j] p_q(i|x)`` with ``p_q``
             the :meth:`predict_proba` output (ties to the first class), and
@@ -338,6 +346,8 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             ``log p(y|x) - tau * log(pi_y) + log(q_y)`` up to a per-row
             constant. For binary problems, following scikit-learn, the 1-D
             difference of the two columns (positive means ``classes_[1]``).
+            A class of base probability exactly 0 gets a finite score below
+            every other, as scikit-learn's scorers need finite input.
         """
         scores, _, _ = self._scores(X)
         return _decision_from_scores(scores)

@@ -9,7 +9,7 @@ from sklearn.base import _fit_context, clone
 from sklearn.frozen import FrozenEstimator
 from sklearn.model_selection import RepeatedStratifiedKFold, check_cv
 from sklearn.utils import _safe_indexing, check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metadata_routing import MethodMapping
 from sklearn.utils.parallel import Parallel, delayed
 
@@ -26,6 +26,7 @@ from ._validation import (
     _by_label,
     _check_grid,
     _encode_labels,
+    _NumberInterval,
     _plain_list,
     _train_priors,
 )
@@ -263,7 +264,7 @@ pandas Series or dict, default="uniform"
 
     _parameter_constraints: dict = {
         **_BaseLogitAdjusted._parameter_constraints,
-        "taus": [Interval(Integral, 1, None, closed="left"), "array-like"],
+        "taus": [_NumberInterval(Integral, 1, None, closed="left"), "array-like"],
         "weight_powers": [StrOptions(set(WEIGHT_POWERS)), "array-like"],
         "balances": [StrOptions(set(BALANCES)), "array-like"],
         "cv": ["cv_object"],
@@ -460,9 +461,7 @@ pandas Series or dict, default="uniform"
             routing.prior_weight,
             priors=priors,
             target_priors=target,
-            calibration=calibrations.get(
-                (self.best_weight_power_, self.best_balance_)
-            ),
+            calibration=calibrations.get((self.best_weight_power_, self.best_balance_)),
         )
 
     def _refit(self, X, y, classes, routing, priors):

@@ -1,11 +1,12 @@
-"""Docstring text shared by both post-hoc estimators, written once.
+"""Docstring text shared by several public objects, written once.
 
-In the manner of imbalanced-learn's ``Substitution``: a class docstring holds
-placeholders such as ``{priors}`` on a line of their own, and
-:func:`_fill_doc` replaces each with the shared text, so a change to a
-parameter's meaning is documented in one place. Placeholders are replaced by
-name only (no ``str.format``), so braces elsewhere in a docstring, as in
-``{"uniform", "train"}``, are left alone.
+In the manner of imbalanced-learn's ``Substitution``: a docstring (of the
+post-hoc estimators, of the functional losses) holds placeholders such as
+``{priors}`` on a line of their own, and :func:`_fill_doc` replaces each
+with the shared text, so a change to a parameter's meaning is documented in
+one place. Placeholders are replaced by name only (no ``str.format``), so
+braces elsewhere in a docstring, as in ``{"uniform", "train"}``, are left
+alone. This is the package's one docstring-sharing mechanism.
 """
 
 _PARAMETERS = {
@@ -15,12 +16,12 @@ default="train"
         Training priors ``pi``. ``"train"`` uses the label frequencies of the
         ``y`` given to :meth:`fit` (weighted by ``sample_weight`` when given);
         a class of zero total weight is then refused by name. An array is
-        taken in the order of ``classes_``, or of the sorted labels where the
-        priors are needed before the base model is fitted (``weight_power >
-        0``, cross-validation folds); the two agree for every scikit-learn
-        classifier. A pandas Series or dict is aligned by label. Either is
+        read in the order of the sorted labels (``np.unique(y)``), which is
+        ``classes_`` for every scikit-learn classifier; with a base whose
+        ``classes_`` are not sorted an array is ambiguous and refused at
+        :meth:`fit`. A pandas Series or dict is aligned by label. Either is
         normalised to sum to one (so class counts work too); entries must be
-        finite and positive.""",
+        finite and positive. ``target_priors`` follows the same rules.""",
     "response_method": """\
     response_method : {"auto", "predict_proba", "predict_log_proba", \
 "decision_function"}, default="auto"
@@ -34,8 +35,9 @@ default="train"
         the decision function is the posterior; it is then used as is.
         Whatever the source, the four prediction methods derive from one
         array of adjusted log-scores and agree exactly: ``predict`` is the
-        argmax of each, ties going to the first class in ``classes_``
-        order.""",
+        argmax of each. A tie in those log-scores as computed (one that
+        survives floating-point rounding) goes to the first class in
+        ``classes_`` order.""",
     "cost_matrix": """\
     cost_matrix : array-like of shape (n_classes, n_classes) or pandas \
 DataFrame, default=None
@@ -109,11 +111,34 @@ _ATTRIBUTES = {
         Feature names seen during fit, if the base estimator has them.""",
 }
 
-_SHARED = {**_PARAMETERS, **_ATTRIBUTES}
+# The functional losses of sklearn_la.nn.functional.
+_LOSS_PARAMETERS = {
+    "loss_input": """\
+    input : Tensor of shape (C,), (N, C) or (N, C, d1, ...)
+        Logits.
+    target : Tensor of class indices
+        True classes (``ignore_index`` for entries to skip).""",
+    "loss_logits": """\
+    input : Tensor of shape (C,), (N, C) or (N, C, d1, ...)
+        Logits.""",
+    "loss_tail": """\
+    ignore_index : int, default=-100
+        Target value that is ignored.
+    reduction : {"mean", "sum", "none"}, default="mean"
+        How to reduce the per-example losses; ``"mean"`` divides by the total
+        class weight of the counted targets, as cross-entropy does.
+
+    Returns
+    -------
+    loss : Tensor
+        A scalar, or per-example losses when ``reduction="none"``.""",
+}
+
+_SHARED = {**_PARAMETERS, **_ATTRIBUTES, **_LOSS_PARAMETERS}
 
 
 def _fill_doc(obj):
-    """Class decorator: replace ``{name}`` lines of ``__doc__`` with shared text."""
+    """Decorator: replace the ``{name}`` lines of ``__doc__`` with shared text."""
     doc = obj.__doc__
     for name, text in _SHARED.items():
         doc = doc.replace("    {" + name + "}", text)

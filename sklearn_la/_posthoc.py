@@ -5,14 +5,14 @@ from numbers import Real
 import numpy as np
 from sklearn.base import _fit_context, clone
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import StrOptions
 
 from ._base import _BaseLogitAdjusted, _is_option
 from ._calibrated import _check_wrapper_calibration, _fit_frozen_calibration
 from ._docstrings import _fill_doc
 from ._family import BALANCES, _check_family_base, _consistent_tau, _fit_member
 from ._routing import _route_fit_params
-from ._validation import _by_label, _plain_list, _train_priors
+from ._validation import _by_label, _NumberInterval, _plain_list, _train_priors
 
 
 @_fill_doc
@@ -148,7 +148,10 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
 
     _parameter_constraints: dict = {
         **_BaseLogitAdjusted._parameter_constraints,
-        "tau": [StrOptions({"auto"}), Interval(Real, None, None, closed="neither")],
+        "tau": [
+            StrOptions({"auto"}),
+            _NumberInterval(Real, None, None, closed="neither"),
+        ],
         "balance": [StrOptions(set(BALANCES))],
         "random_state": ["random_state"],
     }

@@ -12,11 +12,15 @@ fit workers receive whole.
 
 import inspect
 
-import numpy as np
+from sklearn import get_config
 from sklearn.frozen import FrozenEstimator
 from sklearn.pipeline import Pipeline
 from sklearn.utils import Bunch
-from sklearn.utils.metadata_routing import _routing_enabled, process_routing
+from sklearn.utils.metadata_routing import (
+    MetadataRouter,
+    get_routing_for_object,
+    process_routing,
+)
 
 from ._validation import _check_sample_weight
 
@@ -51,7 +55,7 @@ def _route_fit_params(meta, *, n_samples, sample_weight, fit_params, needs_weigh
         none), ``split_params`` for the CV splitter and ``prior_weight``, the
         weights of the class priors.
     """
-    if _routing_enabled():
+    if get_config()["enable_metadata_routing"]:
         routing = _process(meta, n_samples, sample_weight, fit_params, needs_weights)
     else:
         routing = Bunch(
@@ -80,24 +84,20 @@ def _route_fit_params(meta, *, n_samples, sample_weight, fit_params, needs_weigh
 
 
 def _process(meta, n_samples, sample_weight, fit_params, needs_weights):
-    """:func:`process_routing`, with a probe of ones when weights are needed.
+    """:func:`process_routing`, and the weights it routes to the base's ``fit``.
 
-    When the caller gives no weights but the family needs the base to take
-    some, routing ones tells whether the base requested ``sample_weight``.
+    Those weights may come under an alias: a pipeline's last step with
+    ``set_fit_request(sample_weight="my_sw")`` receives ``my_sw``, which the
+    pipeline, a router, is handed under that name (:func:`_routed_weight_key`).
     """
-    probe = sample_weight
-    if probe is None and needs_weights:
-        probe = np.ones(n_samples)
     params = dict(fit_params)
-    if probe is not None:
-        params["sample_weight"] = probe
+    if sample_weight is not None:
+        params["sample_weight"] = sample_weight
     routed = process_routing(meta, "fit", **params)
     estimator_params = dict(routed.estimator.fit)
-    base_weight = estimator_params.pop("sample_weight", None)
-    weight_key = None if base_weight is None else "sample_weight"
-    if base_weight is probe and sample_weight is None:
-        base_weight = None
-    elif base_weight is not None:
+    weight_key = _routed_weight_key(meta.estimator)
+    base_weight = estimator_params.pop(weight_key, None) if weight_key else None
+    if base_weight is not None:
         base_weight = _check_sample_weight(base_weight, n_samples)
     splitter = routed.get("splitter")
     return Bunch(
@@ -106,6 +106,39 @@ def _process(meta, n_samples, sample_weight, fit_params, needs_weights):
         weight_key=weight_key,
         split_params={} if splitter is None else dict(splitter.split),
     )
+
+
+def _caller_weight_name(estimator):
+    """The name a caller passes ``estimator``'s fit weights under, or None.
+
+    A consumer's request: ``True`` means ``sample_weight``, a string is an
+    alias, anything else none. A pipeline passes names through unchanged to
+    its last step. Another router is only known to take ``sample_weight``.
+    """
+    if isinstance(estimator, Pipeline):
+        return _caller_weight_name(estimator.steps[-1][1])
+    routing = get_routing_for_object(estimator)
+    if isinstance(routing, MetadataRouter):
+        consumed = routing.consumes("fit", ["sample_weight"])
+        return "sample_weight" if consumed else None
+    request = routing.fit.requests.get("sample_weight")
+    if request is True:
+        return "sample_weight"
+    # "$UNUSED$" and "$WARN$" are markers, not aliases
+    return request if isinstance(request, str) and request.isidentifier() else None
+
+
+def _routed_weight_key(estimator):
+    """Key of the sample weights among the params routed to ``estimator.fit``.
+
+    :func:`process_routing` hands a consumer its metadata under the consumer's
+    own names (``sample_weight``, whatever the alias) but a router under the
+    caller's names (the alias).
+    """
+    name = _caller_weight_name(estimator)
+    if name is None or isinstance(get_routing_for_object(estimator), MetadataRouter):
+        return name
+    return "sample_weight"
 
 
 def _sample_weight_key(estimator):

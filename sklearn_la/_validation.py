@@ -7,13 +7,17 @@ package ends in a NaN, an ``inf`` or a crash deep inside numpy.
 
 Per-class vectors (priors, target priors, class counts) follow one rule: an
 array is read in ``classes_`` order, while a pandas Series or a mapping keyed
-by label is aligned by label, never read by position.
+by label is aligned by label, never read by position. A user's array
+``priors`` or ``target_priors`` is read in sorted-label order, which is
+``classes_`` for every scikit-learn classifier; with a base whose ``classes_``
+are not sorted it is ambiguous and refused (:func:`_check_unambiguous_order`).
 """
 
 from collections.abc import Mapping
 from numbers import Real
 
 import numpy as np
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_consistent_length, column_or_1d
 
@@ -92,9 +96,18 @@ def _check_targets(y, owner, *, min_classes=2, name="y"):
     return y
 
 
+def _is_missing(value):
+    """None, NaN, or pandas' ``pd.NA`` / ``pd.NaT`` (duck-typed: pandas is optional)."""
+    return (
+        value is None
+        or (isinstance(value, float) and value != value)
+        or type(value).__name__ in ("NAType", "NaTType")
+    )
+
+
 def _check_label_types(values, name):
     """Refuse missing labels and labels of mixed types in an object array."""
-    missing = [v for v in values if v is None or (isinstance(v, float) and v != v)]
+    missing = [v for v in values if _is_missing(v)]
     if missing:
         raise ValueError(
             f"`{name}` contains missing labels ({missing[0]!r}); every sample "
@@ -209,6 +222,23 @@ def _train_priors(y_encoded, classes, sample_weight=None):
     return priors
 
 
+class _NumberInterval(Interval):
+    """An :class:`~sklearn.utils._param_validation.Interval` that refuses bools.
+
+    Python counts ``True`` as the integer 1, so ``tau=True`` would silently
+    mean ``tau=1.0`` (and ``taus=True`` a one-value grid); a bool there is a
+    mistake, refused with scikit-learn's ``InvalidParameterError`` (a
+    ``TypeError`` and a ``ValueError``).
+    """
+
+    def is_satisfied_by(self, val):
+        return not isinstance(val, (bool, np.bool_)) and super().is_satisfied_by(val)
+
+
+def _is_bool(value):
+    return isinstance(value, (bool, np.bool_))
+
+
 def _check_grid(values, name, *, low=None, high=None):
     """A non-empty 1-D float grid of finite values within ``[low, high]``.
 
@@ -216,7 +246,9 @@ def _check_grid(values, name, *, low=None, high=None):
     ``_parameter_constraints``; this checks its entries: ``TypeError`` when
     they are not numbers, ``ValueError`` when they are out of range.
     """
-    if isinstance(values, (str, bytes)):
+    if isinstance(values, (str, bytes)) or any(
+        map(_is_bool, np.ravel(np.asarray(values, dtype=object)))
+    ):
         raise TypeError(f"`{name}` must be an array-like of numbers; got {values!r}.")
     try:
         arr = np.asarray(values, dtype=np.float64)
@@ -340,6 +372,29 @@ def _check_priors(priors, classes, *, name="priors"):
             f"underflow to 0 ({priors.tolist()!r})."
         )
     return priors
+
+
+def _check_unambiguous_order(values, classes, *, name):
+    """Refuse an array per-class parameter when ``classes`` are not sorted.
+
+    An array is read in sorted-label order (``np.unique(y)``), the order in
+    which post-hoc estimators need the priors before the base model exists.
+    A base whose ``classes_`` come in another order makes "the order of the
+    classes" ambiguous; reading either way would silently give some users
+    the wrong prior, so only a pandas Series or a mapping keyed by label is
+    accepted then. Strings and keyed values pass.
+    """
+    if isinstance(values, str) or _is_keyed(values):
+        return
+    classes = np.asarray(classes)
+    if np.array_equal(classes, np.sort(classes)):
+        return
+    class_list = _plain_list(classes)
+    raise ValueError(
+        f"`{name}` is an array, but the base estimator's classes_ "
+        f"{class_list!r} are not sorted, so its order is ambiguous. Pass a "
+        "pandas Series or a dict keyed by label instead ({label: prior})."
+    )
 
 
 def _by_label(values, classes, *, name):

@@ -23,7 +23,6 @@ at the top.
 
 import argparse
 import importlib
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,9 +73,12 @@ class Case:
 
 
 def areas():
-    """``{area title: cases}`` from every ``_reliability_<area>.py``, sorted."""
-    if str(TESTS) not in sys.path:
-        sys.path.insert(0, str(TESTS))
+    """``{area title: cases}`` from every ``_reliability_<area>.py``, sorted.
+
+    They import by name from ``tests/``, which is on ``sys.path`` both under
+    pytest (its rootdir-relative insertion of a test file's folder) and when
+    this file runs as a script (Python puts the script's folder first).
+    """
     modules = [
         importlib.import_module(path.stem)
         for path in sorted(TESTS.glob("_reliability_*.py"))

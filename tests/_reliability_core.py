@@ -66,6 +66,10 @@ def _unsorted_classes_are_aligned():
     np.testing.assert_allclose(clf.priors_, np.bincount(Y)[[2, 0, 1]] / len(Y))
 
 
+def _array_priors_with_unsorted_classes():
+    _fit(base=ReorderedClassifier(), priors=[0.6, 0.3, 0.1])
+
+
 def _ties_go_to_the_first_class():
     # DummyClassifier(strategy="prior") predicts the priors: with tau=1 every
     # class scores log(pi) - log(pi) = 0 exactly.
@@ -83,6 +87,30 @@ def _zero_probability_stays_zero():
     base = clf.estimator_.predict_proba(X)
     assert (base == 0).any()
     np.testing.assert_array_equal(clf.predict_proba(X)[base == 0], 0.0)
+
+
+def _zero_probability_with_a_ranking_scorer():
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.model_selection import cross_val_score
+
+    forest = LogitAdjustedClassifier(RandomForestClassifier(n_estimators=5))
+    y = (Y > 0).astype(int)
+    assert np.all(np.isfinite(cross_val_score(forest, X, y, scoring="roc_auc")))
+
+
+def _aliased_weights_through_a_pipeline():
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    weights = np.where(Y == 2, 5.0, 1.0)
+    plain = _fit_weighted(weights)
+    with config_context(enable_metadata_routing=True):
+        pipe = make_pipeline(
+            StandardScaler().set_fit_request(sample_weight=False),
+            LogisticRegression().set_fit_request(sample_weight="my_sw"),
+        )
+        clf = LogitAdjustedClassifier(pipe).fit(X, Y, my_sw=weights)
+    np.testing.assert_allclose(clf.priors_, plain.priors_)
 
 
 def _unrequested_weights_with_routing():
@@ -108,6 +136,12 @@ CASES = [
         lambda: _fit(y=np.array(["a", None] * 60, dtype=object)),
         ValueError,
         "`y` contains missing labels",
+    ),
+    Case(
+        '``pd.NA`` among labels (a pandas ``"string"`` Series with missing values)',
+        lambda: _fit(y=pd.Series(["a", None] * 60, dtype="string")),
+        ValueError,
+        "`y` contains missing labels (<NA>)",
     ),
     Case(
         "labels of mixed types (``1`` and ``'a'``)",
@@ -190,6 +224,12 @@ CASES = [
     Case(
         "``tau=np.nan`` or ``np.inf``",
         lambda: _fit(tau=np.nan),
+        InvalidParameterError,
+        "The 'tau' parameter",
+    ),
+    Case(
+        "a bool for ``tau``, ``weight_power`` or ``taus`` (``tau=True``)",
+        lambda: _fit(tau=True),
         InvalidParameterError,
         "The 'tau' parameter",
     ),
@@ -284,10 +324,25 @@ CASES = [
         "set_fit_request",
     ),
     Case(
+        "metadata routing on, weights passed under an alias the base (or a "
+        'pipeline\'s last step) requested: ``set_fit_request(sample_weight="my_sw")``',
+        _aliased_weights_through_a_pipeline,
+        None,
+        "they weight the priors too: the model of ``sample_weight=my_sw``",
+    ),
+    Case(
         "a base whose ``classes_`` are not sorted",
         _unsorted_classes_are_aligned,
         None,
         "``classes_`` in the base's order; priors aligned with it",
+    ),
+    Case(
+        "an array ``priors`` or ``target_priors`` with a base whose ``classes_`` "
+        "are not sorted",
+        _array_priors_with_unsorted_classes,
+        ValueError,
+        "`priors` is an array, but the base estimator's classes_ [2, 0, 1] are "
+        "not sorted",
     ),
     Case(
         "classes tied in the adjusted scores",
@@ -300,5 +355,13 @@ CASES = [
         _zero_probability_stays_zero,
         None,
         "stays 0 (log-probability ``-inf``): that class is never predicted",
+    ),
+    Case(
+        "a base probability of exactly 0 (a forest) scored by ``roc_auc``, "
+        "``average_precision`` or ``top_k_accuracy``",
+        _zero_probability_with_a_ranking_scorer,
+        None,
+        "``decision_function`` gives that class one finite score below every "
+        "other, so every scorer works; argmax and order are unchanged",
     ),
 ]

@@ -1,4 +1,4 @@
-"""Reliability cases of cost matrices, calibration and label shift (``_reliability.py``)."""
+"""Reliability cases of cost matrices, calibration and label shift."""
 
 import numpy as np
 import pandas as pd
@@ -84,8 +84,9 @@ CASES = [
     ),
     Case(
         "a ``cost_matrix`` DataFrame missing a label",
-        lambda: _fit(cost_matrix=pd.DataFrame(ZERO_ONE, index=[0, 1, 7],
-                                              columns=[0, 1, 2])),  # fmt: skip
+        lambda: _fit(
+            cost_matrix=pd.DataFrame(ZERO_ONE, index=[0, 1, 7], columns=[0, 1, 2])
+        ),  # fmt: skip
         ValueError,
         "its index (true classes) must hold exactly the classes [0, 1, 2]; missing "
         "[2], unknown [7]",
@@ -111,8 +112,9 @@ CASES = [
     ),
     Case(
         "``expected_cost`` with a label outside ``labels``",
-        lambda: expected_cost([0, 3], [0, 1], cost_matrix=1 - np.eye(2),
-                              labels=[0, 1]),  # fmt: skip
+        lambda: expected_cost(
+            [0, 3], [0, 1], cost_matrix=1 - np.eye(2), labels=[0, 1]
+        ),  # fmt: skip
         ValueError,
         "`y_true` contains labels [3] that are not among the classes [0, 1]",
     ),

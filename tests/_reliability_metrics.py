@@ -95,6 +95,12 @@ CASES = [
         "`sample_weight` sums to zero",
     ),
     Case(
+        "``sample_weight`` zero for every sample of one class (``balanced_error``)",
+        lambda: _weighted([1, 1, 1, 1, 0]),
+        ValueError,
+        "`sample_weight` is zero for every sample of class(es) [2] of `y_true`",
+    ),
+    Case(
         "empty ``y_true`` and ``y_pred`` (any metric)",
         lambda: _every_metric([], [], ValueError, "needs at least one sample"),
         ValueError,

@@ -268,6 +268,20 @@ CASES = [
         "a finite float32 loss, and finite float16 gradients",
     ),
     _case(
+        f"a finite ``tau`` that overflows ``tau * log(priors)`` (``tau=1e308``: "
+        f"``logit_adjusted_loss``, ``LogitAdjustedLoss``, {NET})",
+        lambda: _fit(tau=1e308, priors=[0.9, 0.05, 0.05]),
+        ValueError,
+        "`tau` value 1e+308 is too large for these priors",
+    ),
+    _case(
+        f"a finite ``posthoc_tau`` that overflows the shift ({NET}, "
+        "``posthoc_tau=1e308``)",
+        lambda: _fit(posthoc_tau=1e308, priors=[0.9, 0.05, 0.05]).predict_proba(X),
+        ValueError,
+        "`posthoc_tau` value 1e+308 is too large for these priors",
+    ),
+    _case(
         "a zero prior (``logit_adjusted_loss``, ``balanced_softmax_loss``, "
         "``equalization_loss``)",
         lambda: _each_loss(PRIOR_LOSSES, per_class=[0.5, 0.0, 0.5]),
@@ -309,6 +323,14 @@ CASES = [
         _float_targets,
         TypeError,
         "needs class-index targets (an integer tensor)",
+    ),
+    _case(
+        "a float target of the class indices' shape (``logit_adjusted_loss``, "
+        "``balanced_softmax_loss`` and their modules, which also take class "
+        "probabilities shaped as the logits)",
+        lambda: _each_loss(PRIOR_LOSSES[:2], target=_targets(0.0, 1.0, 2.0, 0.0)),
+        TypeError,
+        "needs class-index targets (an integer tensor) or class probabilities",
     ),
     _case(
         "a target of the wrong shape (losses taking class indices only)",

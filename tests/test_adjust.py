@@ -131,3 +131,70 @@ def test_adjusted_outputs_are_the_softmax_of_the_canonical_scores(args):
     np.testing.assert_array_equal(fast_winners, winners)
     np.testing.assert_array_equal(np.argmax(fast, axis=1), winners)
     np.testing.assert_allclose(fast, result, atol=1e-9)
+
+
+def test_decision_of_an_impossible_class_is_finite_and_keeps_every_order():
+    with np.errstate(divide="ignore"):
+        scores = np.log([[0.0, 0.3, 0.7], [0.5, 0.0, 0.0], [0.2, 0.2, 0.6]])
+    decision = _decision_from_scores(scores)
+    assert np.all(np.isfinite(decision))
+    np.testing.assert_array_equal(np.argmax(decision, axis=1), [2, 0, 2])
+    # impossible entries tie with each other, below every finite score
+    assert decision[1, 1] == decision[1, 2] == decision[0, 0]
+    assert decision[0, 0] < np.min(scores[np.isfinite(scores)])
+    np.testing.assert_array_equal(
+        decision[np.isfinite(scores)], scores[np.isfinite(scores)]
+    )
+
+
+def test_binary_decision_against_an_impossible_class_is_finite_and_signed():
+    with np.errstate(divide="ignore"):
+        scores = np.log([[0.0, 1.0], [1.0, 0.0], [0.4, 0.6], [0.0, 0.3]])
+    decision = _decision_from_scores(scores)
+    assert np.all(np.isfinite(decision))
+    assert decision[0] > decision[2] > 0 > decision[1]
+    # a certain class 1 ranks above every merely likely one
+    assert decision[3] > decision[2]
+
+
+@pytest.mark.parametrize("scoring", ["roc_auc", "average_precision"])
+def test_ranking_scorers_accept_a_forest_with_zero_probabilities(scoring):
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.model_selection import cross_val_score
+
+    from sklearn_la import LogitAdjustedClassifier
+
+    y = (Y > 0).astype(int)
+    forest = RandomForestClassifier(n_estimators=5, random_state=0)
+    scores = cross_val_score(LogitAdjustedClassifier(forest), X, y, scoring=scoring)
+    assert np.all((scores > 0.5) & (scores <= 1))
+
+
+@pytest.mark.parametrize(
+    "scoring, binary",
+    [("roc_auc", True), ("average_precision", True), ("top_k_accuracy", False)],
+)
+@pytest.mark.parametrize("base", ["forest", "knn"])
+def test_cv_ranks_taus_of_a_base_with_zero_probabilities(scoring, binary, base):
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.neighbors import KNeighborsClassifier
+
+    from sklearn_la import LogitAdjustedClassifierCV
+
+    model = (
+        RandomForestClassifier(n_estimators=5, random_state=0)
+        if base == "forest"
+        else KNeighborsClassifier(n_neighbors=3)
+    )
+    y = (Y > 0).astype(int) if binary else Y
+    clf = LogitAdjustedClassifierCV(model, cv=3, taus=5, scoring=scoring).fit(X, y)
+    assert np.all(np.isfinite(clf.cv_results_["mean_test_score"]))
+    assert np.all(np.isfinite(clf.decision_function(X)))
+
+
+def test_check_offset_refuses_a_tau_that_overflows_for_these_priors():
+    from sklearn_la._adjust import _check_offset
+
+    _check_offset(np.array([0.9, 0.1]), 2.0)
+    with pytest.raises(ValueError, match="`tau` value 1e\\+308 is too large"):
+        _check_offset(np.array([0.9, 0.1]), 1e308)

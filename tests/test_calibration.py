@@ -332,17 +332,13 @@ def test_temperature_only_rescales_a_tuned_tau():
     uncalibrated grid ``taus`` scores (same decisions on every fold)."""
     X, y = make_paper_synthetic(2000, positive_fraction=0.1, random_state=0)
     taus = np.linspace(0.0, 2.0, 9)
-    frozen = FrozenEstimator(
-        _overconfident(LogisticRegression().fit(X, y), factor=2.0)
-    )
+    frozen = FrozenEstimator(_overconfident(LogisticRegression().fit(X, y), factor=2.0))
     X_held, y_held = make_paper_synthetic(3000, positive_fraction=0.1, random_state=1)
     calibrated = LogitAdjustedClassifierCV(
         frozen, calibration="temperature", taus=taus
     ).fit(X_held, y_held)
     temperature = calibrated.calibration_.temperature
-    raw = LogitAdjustedClassifierCV(frozen, taus=taus * temperature).fit(
-        X_held, y_held
-    )
+    raw = LogitAdjustedClassifierCV(frozen, taus=taus * temperature).fit(X_held, y_held)
     np.testing.assert_allclose(
         calibrated.cv_results_["mean_test_score"], raw.cv_results_["mean_test_score"]
     )

@@ -19,7 +19,6 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 
 from sklearn_la import LogitAdjustedClassifier, LogitAdjustedClassifierCV
-from sklearn_la._cv_folds import _fit_fold
 from sklearn_la.metrics import make_group_scorer
 
 X, Y = make_classification(
@@ -342,6 +341,24 @@ def test_base_with_unsorted_classes_is_tuned_like_the_sorted_one():
     np.testing.assert_array_equal(unsorted.predict(X), sorted_clf.predict(X))
 
 
+@pytest.mark.parametrize("name", ["priors", "target_priors"])
+def test_an_array_prior_is_refused_for_a_base_with_unsorted_classes(name):
+    clf = LogitAdjustedClassifierCV(
+        ReorderedClassifier(),
+        cv=3,
+        taus=TAUS,
+        random_state=0,
+        **{name: [0.7, 0.2, 0.1]},
+    )
+    with pytest.raises(ValueError, match=f"`{name}` is an array"):
+        clf.fit(X, Y)
+    keyed = clone(clf).set_params(**{name: {0: 0.7, 1: 0.2, 2: 0.1}}).fit(X, Y)
+    sorted_clf = LogitAdjustedClassifierCV(
+        GaussianNB(), cv=3, taus=TAUS, random_state=0, **{name: [0.7, 0.2, 0.1]}
+    ).fit(X, Y)
+    np.testing.assert_array_equal(keyed.predict(X), sorted_clf.predict(X))
+
+
 def test_estimate_target_priors_works_on_the_fitted_cv_estimator():
     clf = LogitAdjustedClassifierCV(LogisticRegression(max_iter=1000), cv=3)
     clf.fit(X, Y)
@@ -349,32 +366,6 @@ def test_estimate_target_priors_works_on_the_fitted_cv_estimator():
     q = clf.estimate_target_priors(shifted)
     np.testing.assert_allclose(q.sum(), 1.0)
     assert q[2] > 0.5 > clf.priors_[2]
-
-
-@pytest.mark.filterwarnings("ignore:divide by zero:RuntimeWarning")
-def test_a_class_of_zero_weight_in_a_training_fold_is_never_predicted_there():
-    weights = np.ones(len(Y))
-    weights[Y == 2] = 0.0
-    weights[np.flatnonzero(Y == 2)[:3]] = 1.0  # the full data keeps class 2
-    log_scores, priors, _ = _fit_fold(
-        estimator=GaussianNB(),
-        X=X,
-        y=Y,
-        train=np.flatnonzero((Y != 2) | (weights == 0)),
-        test=np.arange(20),
-        classes=np.array([0, 1, 2]),
-        fit_params={},
-        weight_key="sample_weight",
-        sample_weight=weights,
-        prior_weight=weights,
-        priors="train",
-        weight_power=0.0,
-        balance="weight",
-        seed=0,
-        response_method="predict_proba",
-    )
-    assert priors[2] == 0
-    assert np.all(log_scores[:, 2] == -np.inf)
 
 
 def test_each_fold_is_scored_before_the_next_is_fitted():
@@ -471,3 +462,16 @@ def test_fold_with_every_class_returns_the_base_scores_without_a_copy():
     )
     log_scores, _, _ = _fit_fold(**common)
     assert log_scores is base.returned_
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"taus": True}, "'taus' parameter"),
+        ({"taus": [0.0, True]}, "`taus` must be an array-like of numbers"),
+        ({"weight_powers": [False, 1.0]}, "`weight_powers` must be an array-like"),
+    ],
+)
+def test_a_bool_in_a_grid_is_refused_not_read_as_a_number(params, match):
+    with pytest.raises(TypeError, match=match):
+        LogitAdjustedClassifierCV(GaussianNB(), cv=3, **params).fit(X, Y)

@@ -290,13 +290,22 @@ def _estimators():
     X, y = make_paper_synthetic(1500, positive_fraction=0.1, random_state=0)
     frozen = FrozenEstimator(LogisticRegression().fit(X, y))
     costs = [[0.0, 1.0], [10.0, 0.0]]
-    return X, [
-        LogitAdjustedClassifier(LogisticRegression(), target_priors="estimate"),
-        LogitAdjustedClassifier(frozen, target_priors="estimate", calibration="bcts"),
-        LogitAdjustedClassifier(frozen, calibration="temperature", cost_matrix=costs),
-        LogitAdjustedClassifierCV(LogisticRegression(), cv=3, calibration="bcts",
-                                  cost_matrix=costs),  # fmt: skip
-    ], y
+    return (
+        X,
+        [
+            LogitAdjustedClassifier(LogisticRegression(), target_priors="estimate"),
+            LogitAdjustedClassifier(
+                frozen, target_priors="estimate", calibration="bcts"
+            ),
+            LogitAdjustedClassifier(
+                frozen, calibration="temperature", cost_matrix=costs
+            ),
+            LogitAdjustedClassifierCV(
+                LogisticRegression(), cv=3, calibration="bcts", cost_matrix=costs
+            ),  # fmt: skip
+        ],
+        y,
+    )
 
 
 def test_prediction_methods_and_the_estimate_store_nothing():

@@ -456,19 +456,32 @@ def test_keyed_target_priors_are_aligned_by_label():
     np.testing.assert_allclose(clf.target_priors_, [0.05, 0.05, 0.9])
 
 
+@pytest.mark.parametrize("name", ["priors", "target_priors"])
+@pytest.mark.parametrize("weight_power", [0.0, 0.5])
+def test_an_array_prior_is_refused_for_a_base_with_unsorted_classes(name, weight_power):
+    clf = LogitAdjustedClassifier(
+        ReorderedClassifier(), weight_power=weight_power, **{name: [0.7, 0.2, 0.1]}
+    )
+    with pytest.raises(ValueError, match=rf"`{name}` is an array.*\[2, 0, 1\]"):
+        clf.fit(X_LT, Y_LT)
+
+
 @pytest.mark.parametrize("weight_power", [0.0, 0.5])
 def test_base_with_unsorted_classes_gives_the_sorted_model_permuted(weight_power):
-    kwargs = dict(priors=[0.7, 0.2, 0.1], weight_power=weight_power, tau=1.0)
-    sorted_clf = LogitAdjustedClassifier(GaussianNB(), **kwargs).fit(X_LT, Y_LT)
-    unsorted = LogitAdjustedClassifier(ReorderedClassifier(), **kwargs)
+    kwargs = dict(weight_power=weight_power, tau=1.0)
+    sorted_clf = LogitAdjustedClassifier(
+        GaussianNB(), priors=[0.7, 0.2, 0.1], target_priors=[0.2, 0.3, 0.5], **kwargs
+    ).fit(X_LT, Y_LT)
+    unsorted = LogitAdjustedClassifier(
+        ReorderedClassifier(),
+        priors={0: 0.7, 1: 0.2, 2: 0.1},
+        target_priors=pd.Series({2: 0.5, 1: 0.3, 0: 0.2}),
+        **kwargs,
+    )
     unsorted.fit(X_LT, Y_LT)
     np.testing.assert_array_equal(unsorted.classes_, [2, 0, 1])
-    if weight_power == 0:
-        # Without weights an array is read in the base's classes_ order.
-        np.testing.assert_allclose(unsorted.priors_, [0.7, 0.2, 0.1])
-        return
-    # With weights it is needed before the fit, so read in sorted-label order.
-    np.testing.assert_allclose(unsorted.priors_, sorted_clf.priors_[[2, 0, 1]])
+    np.testing.assert_allclose(unsorted.priors_, [0.1, 0.7, 0.2])
+    np.testing.assert_allclose(unsorted.target_priors_, [0.5, 0.2, 0.3])
     np.testing.assert_allclose(
         unsorted.predict_proba(X_LT), sorted_clf.predict_proba(X_LT)[:, [2, 0, 1]]
     )
@@ -495,3 +508,12 @@ def test_prediction_methods_write_no_state(target_priors):
     clf.decision_function(X_TEST)
     clf.estimate_target_priors(X_TEST)
     assert pickle.dumps(clf) == before
+
+
+@pytest.mark.parametrize(
+    "params", [{"tau": True}, {"tau": np.bool_(False)}, {"weight_power": True}]
+)
+def test_a_bool_tau_or_weight_power_is_refused_not_read_as_a_number(params):
+    clf = LogitAdjustedClassifier(GaussianNB(), **params)
+    with pytest.raises(TypeError, match=f"'{next(iter(params))}' parameter"):
+        clf.fit(X_LT, Y_LT)

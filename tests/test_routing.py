@@ -58,31 +58,61 @@ def test_pipeline_base_gets_sample_weight_on_its_last_step():
     np.testing.assert_array_equal(clf.estimator_[-1].sample_weight_, sw)
 
 
+def _aliased(base, pipeline):
+    """``base`` requesting its weights as ``my_sw``, alone or last in a pipeline."""
+    base.set_fit_request(sample_weight="my_sw")
+    if not pipeline:
+        return base
+    return make_pipeline(StandardScaler().set_fit_request(sample_weight=False), base)
+
+
+def _last(estimator):
+    return estimator[-1] if hasattr(estimator, "steps") else estimator
+
+
+@pytest.mark.parametrize("pipeline", [False, True], ids=["plain", "pipeline"])
 @pytest.mark.parametrize("make", ESTIMATORS, ids=["posthoc", "cv"])
-def test_aliased_request_gives_the_model_of_plain_sample_weight(make):
-    plain = make(LogisticRegression(max_iter=1000)).fit(X_LT, Y_LT, sample_weight=SW)
+def test_aliased_request_gives_the_model_of_plain_sample_weight(make, pipeline):
+    def base():
+        lr = LogisticRegression(max_iter=1000)
+        return make_pipeline(StandardScaler(), lr) if pipeline else lr
+
+    plain = make(base()).fit(X_LT, Y_LT, sample_weight=SW)
     with config_context(enable_metadata_routing=True):
-        base = LogisticRegression(max_iter=1000).set_fit_request(sample_weight="my_sw")
-        routed = make(base).fit(X_LT, Y_LT, my_sw=SW)
+        aliased = _aliased(LogisticRegression(max_iter=1000), pipeline)
+        routed = make(aliased).fit(X_LT, Y_LT, my_sw=SW)
     np.testing.assert_allclose(routed.priors_, plain.priors_)
     np.testing.assert_allclose(
-        routed.estimator_.coef_, plain.estimator_.coef_, rtol=1e-10
+        _last(routed.estimator_).coef_, _last(plain.estimator_).coef_, rtol=1e-10
     )
     np.testing.assert_array_equal(routed.predict(X_LT), plain.predict(X_LT))
 
 
+@pytest.mark.parametrize("pipeline", [False, True], ids=["plain", "pipeline"])
 @pytest.mark.parametrize("make", ESTIMATORS, ids=["posthoc", "cv"])
-def test_routed_weights_are_multiplied_by_the_balancing_weights(make):
+def test_routed_weights_are_multiplied_by_the_balancing_weights(make, pipeline):
     kwargs = (
         {"weight_power": 0.5} if make is ESTIMATORS[0] else {"weight_powers": [0.5]}
     )
     plain = make(RecordingClassifier(), **kwargs).fit(X_LT, Y_LT, sample_weight=SW)
     with config_context(enable_metadata_routing=True):
-        base = RecordingClassifier().set_fit_request(sample_weight="my_sw")
+        base = _aliased(RecordingClassifier(), pipeline)
         routed = make(base, **kwargs).fit(X_LT, Y_LT, my_sw=SW)
+    np.testing.assert_allclose(routed.priors_, plain.priors_)
     np.testing.assert_allclose(
-        routed.estimator_.sample_weight_, plain.estimator_.sample_weight_
+        _last(routed.estimator_).sample_weight_, plain.estimator_.sample_weight_
     )
+
+
+@pytest.mark.parametrize("pipeline", [False, True], ids=["plain", "pipeline"])
+def test_an_aliased_request_takes_the_balancing_weights_alone(pipeline):
+    with config_context(enable_metadata_routing=True):
+        base = _aliased(RecordingClassifier(), pipeline)
+        clf = LogitAdjustedClassifier(base, weight_power=1.0).fit(X_LT, Y_LT)
+    weights = _last(clf.estimator_).sample_weight_
+    # inverse class frequencies: every class weighs the same in total
+    totals = np.bincount(Y_LT, weights=weights)
+    np.testing.assert_allclose(totals, totals[0])
 
 
 def test_weight_power_with_routing_needs_a_request():

@@ -33,6 +33,20 @@ def test_bad_targets_are_refused_naming_y(y, exc, match):
         _check_targets(y, "Owner")
 
 
+@pytest.mark.parametrize(
+    "y, shown",
+    [
+        (pd.Series(["a", None, "b", "a"], dtype="string"), "<NA>"),
+        (pd.Series(["a", pd.NA, "b", "a"], dtype=object), "<NA>"),
+        (pd.Series([pd.Timestamp(0), pd.NaT, pd.Timestamp(1)], dtype=object), "NaT"),
+    ],
+    ids=["string-dtype", "object-NA", "object-NaT"],
+)
+def test_pandas_missing_values_are_missing_labels_not_a_type(y, shown):
+    with pytest.raises(ValueError, match=f"`y` contains missing labels \\({shown}\\)"):
+        _check_targets(y, "Owner")
+
+
 def test_a_column_of_labels_is_raveled():
     with pytest.warns(Warning, match="column-vector"):
         y = _check_targets(np.array([[0], [1], [1]]), "Owner")

@@ -21,7 +21,6 @@ predictions under a cost matrix and :func:`make_cost_scorer` its scorer
 """
 
 from ._classification import (
-    _assign_groups,  # noqa: F401  (used by the command-line demo)
     balanced_error,
     group_accuracy,
     per_class_recall,

@@ -180,7 +180,9 @@ def balanced_error(y_true, y_pred, *, sample_weight=None):
         Predicted class labels.
 
     sample_weight : array-like of shape (n_samples,), default=None
-        Sample weights: finite, non-negative, with a positive total.
+        Sample weights: finite, non-negative, with a positive total for
+        every class of ``y_true`` (a class of zero weight has no error rate,
+        so it is refused by name rather than silently left out).
 
     Returns
     -------
@@ -205,9 +207,27 @@ def balanced_error(y_true, y_pred, *, sample_weight=None):
         # Negative weights would give negative per-class supports and a
         # "balanced error" outside [0, 1] (inf for a zero-sum class).
         sample_weight = _check_sample_weight(sample_weight, y_true.shape[0])
+        _check_class_weights(y_true, sample_weight)
     return 1.0 - float(
         balanced_accuracy_score(y_true, y_pred, sample_weight=sample_weight)
     )
+
+
+def _check_class_weights(y_true, sample_weight):
+    """Refuse a class of ``y_true`` whose samples all weigh zero.
+
+    Its error rate is 0/0; scikit-learn's balanced accuracy would drop the
+    class from the mean with a warning about ``y_pred``, which is misleading.
+    """
+    classes, encoded = np.unique(y_true, return_inverse=True)
+    totals = np.bincount(encoded, weights=sample_weight, minlength=len(classes))
+    empty = classes[totals == 0]
+    if empty.size:
+        raise ValueError(
+            f"`sample_weight` is zero for every sample of class(es) "
+            f"{_plain_list(empty)!r} of `y_true`, so their error rate is "
+            "undefined. Give them a positive weight, or drop their samples."
+        )
 
 
 def _check_labels_argument(labels, y_true):

@@ -16,28 +16,31 @@ from ._checks import (
     _check_loss_priors,
     _check_real,
     _check_reduction,
+    _check_shift,
     _check_tau,
     _check_weight,
 )
 from ._kernels import _centred_rows, _pairwise, _shifted_cross_entropy
 from ._loss_base import _CastCacheMixin, _LongTailLoss
-from ._shapes import _compute_dtype
+from ._shapes import _check_cross_entropy_target, _compute_dtype
 
 __all__ = ["BalancedSoftmaxLoss", "LogitAdjustedLoss", "PairwiseMarginLoss"]
 
 
 def _centred_shift_as(log_priors, dtype, tau):
-    """``tau * log_priors`` minus its max, in ``dtype`` or float32 if it overflows.
+    """``tau * log_priors`` minus its max, in ``dtype`` or a wider one if needed.
 
     Scaled and centred in float64, then cast: one rounding. Centring changes
-    no softmax and keeps a large ``tau`` finite in half precision.
+    no softmax and keeps a large ``tau`` finite in half precision. A ``tau``
+    so large that the float64 shift overflows is refused, naming ``tau``.
     """
     shift = tau * log_priors.double()
-    shift = shift - shift.max()
+    shift = _check_shift(shift - shift.max(), tau, "tau")
     return shift.to(_compute_dtype(shift, dtype))
 
 
-def _centred_rows_as(delta, dtype, tag=None):
+def _centred_rows_as(delta, dtype):
+    """``Delta`` with each row centred (:func:`._kernels._centred_rows`), cast."""
     rows = _centred_rows(delta.double())
     return rows.to(_compute_dtype(rows, dtype))
 
@@ -147,6 +150,8 @@ class LogitAdjustedLoss(_CastCacheMixin, nn.CrossEntropyLoss):
         self.tau = _check_tau(tau)
         self.register_buffer("log_priors", torch.as_tensor(np.log(priors)))
         self._init_cast_cache()
+        # Refuse an overflowing tau now rather than at the first batch.
+        _centred_shift_as(self.log_priors, torch.float64, self.tau)
 
     @property
     def priors(self):
@@ -162,23 +167,13 @@ class LogitAdjustedLoss(_CastCacheMixin, nn.CrossEntropyLoss):
             and input.is_floating_point()
         ):
             self._check_call(input)
+        if not torch.is_tensor(target) or target.is_floating_point():
+            _check_cross_entropy_target(target, type(self).__name__, input)
         tau = self.tau
         dtype = input.dtype
         shift = None
         if tau != 0.0:
-            # The cache lookup of _cached, inlined for the common hit.
-            hit = self.__dict__.get("_cast_cache", {}).get("shift")
-            if (
-                hit is not None
-                and hit[0] is self._buffers["log_priors"]
-                and hit[1] == dtype
-                and hit[2] == tau
-            ):
-                shift = hit[3]
-            else:
-                shift = self._cached(
-                    "shift", "log_priors", dtype, _centred_shift_as, tau
-                )
+            shift = self._cached("shift", "log_priors", dtype, _centred_shift_as, tau)
             dtype = shift.dtype
         weight = self._buffers["weight"]
         if weight is not None and weight.dtype != dtype:

@@ -16,30 +16,6 @@ from .._validation import _check_class_vector, _check_priors
 
 _REDUCTIONS = ("none", "mean", "sum")
 
-_SHARED = {
-    "input": """input : Tensor of shape (C,), (N, C) or (N, C, d1, ...)
-        Logits.
-    target : Tensor of class indices
-        True classes (``ignore_index`` for entries to skip).""",
-    "logits": """input : Tensor of shape (C,), (N, C) or (N, C, d1, ...)
-        Logits.""",
-    "tail": """ignore_index : int, default=-100
-        Target value that is ignored.
-    reduction : {"mean", "sum", "none"}, default="mean"
-        How to reduce the per-example losses; ``"mean"`` divides by the total
-        class weight of the counted targets, as cross-entropy does.
-
-    Returns
-    -------
-    loss : Tensor
-        A scalar, or per-example losses when ``reduction="none"``.""",
-}
-
-
-def _shared_doc(function):
-    function.__doc__ = function.__doc__ % _SHARED
-    return function
-
 
 def _on(values, input, dtype):
     return None if values is None else values.to(device=input.device, dtype=dtype)
@@ -82,6 +58,22 @@ def _check_real(value, name, *, low=None, high=None, low_open=False, high_open=T
 def _check_tau(tau, name="tau"):
     """``tau`` (or ``posthoc_tau``) as a finite float."""
     return _check_real(tau, name)
+
+
+def _check_shift(shift, value, name):
+    """Refuse a non-finite centred shift, naming the parameter that scaled it.
+
+    A finite ``tau`` can still overflow ``tau * log(priors)`` (``tau=1e308``);
+    the loss (or the predicted probabilities) would then be infinite or NaN.
+    ``shift`` is a float64 numpy array or tensor.
+    """
+    finite = torch.isfinite(shift) if torch.is_tensor(shift) else np.isfinite(shift)
+    if not bool(finite.all()):
+        raise ValueError(
+            f"`{name}` value {value!r} is too large for these priors: the shift "
+            f"{name} * log(priors) overflows. Use a smaller `{name}`."
+        )
+    return shift
 
 
 def _check_int(value, name, low=0, *, none_ok=False):

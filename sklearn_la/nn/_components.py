@@ -12,7 +12,7 @@ from skorch.utils import to_numpy
 from torch import nn
 
 from ._adjusted import BalancedSoftmaxLoss, LogitAdjustedLoss
-from ._checks import _check_tau
+from ._checks import _check_shift, _check_tau
 from ._reweighted import ClassBalancedLoss, EqualizationLoss, FocalLoss, LDAMLoss
 from ._shapes import _compute_dtype
 
@@ -58,7 +58,7 @@ def _module_kwargs(net):
     neither ``module__*`` nor a ``functools.partial`` already sets.
     """
     module, kwargs = net.module, net.get_params_for("module")
-    shape = getattr(net, "_sample_shape", None)
+    shape = getattr(net, "sample_shape_", None)
     priors = getattr(net, "priors_", None)
     n_inputs = None if shape is None else int(np.prod(shape))
     n_classes = None if priors is None else len(priors)
@@ -136,4 +136,4 @@ def _posthoc_shift(posthoc_tau, priors):
     if posthoc_tau == 0.0:
         return None
     shift = -posthoc_tau * torch.log(torch.as_tensor(priors, dtype=torch.float64))
-    return shift - shift.max()
+    return _check_shift(shift - shift.max(), posthoc_tau, "posthoc_tau")

@@ -15,7 +15,7 @@ import torch
 from sklearn.utils.validation import validate_data
 from skorch.utils import is_dataset
 
-_FITTED_SHAPE = ("n_features_in_", "feature_names_in_", "_sample_shape")
+_FITTED_SHAPE = ("n_features_in_", "feature_names_in_", "sample_shape_")
 
 
 def _passes_through(X):
@@ -47,10 +47,10 @@ def _shape_of(X):
 
 
 def _check_sample_shape(net, shape):
-    if shape != net._sample_shape:
+    if shape != net.sample_shape_:
         raise ValueError(
             f"X has samples of shape {shape}, but {type(net).__name__} was fitted "
-            f"on samples of shape {net._sample_shape}."
+            f"on samples of shape {net.sample_shape_}."
         )
 
 
@@ -74,7 +74,7 @@ def _check_X(net, X, *, reset):
             f"X must be numeric, but columns {bad!r} are not. Encode them first, "
             "for instance with sklearn's OneHotEncoder in a Pipeline."
         )
-    fitted = None if reset else getattr(net, "_sample_shape", None)
+    fitted = None if reset else getattr(net, "sample_shape_", None)
     shape = _shape_of(X) if fitted is not None else None
     if shape is not None and len(fitted) + len(shape) > 3:
         # Before scikit-learn's check, which compares X.shape[1] only and
@@ -92,8 +92,8 @@ def _check_X(net, X, *, reset):
             ) from exc
         raise
     if reset:
-        net._sample_shape = tuple(X.shape[1:])
-    elif getattr(net, "_sample_shape", None) is not None:
+        net.sample_shape_ = tuple(X.shape[1:])
+    elif getattr(net, "sample_shape_", None) is not None:
         _check_sample_shape(net, tuple(X.shape[1:]))
     # nn.Linear needs dense input.
     return X.toarray() if sp.issparse(X) else X

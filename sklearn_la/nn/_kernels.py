@@ -9,6 +9,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from ._checks import _check_shift
 from ._shapes import _along_classes, _class_dim, _rows_to_class_dim, _safe_target
 
 # ---------------------------------------------------------------------------
@@ -16,10 +17,15 @@ from ._shapes import _along_classes, _class_dim, _rows_to_class_dim, _safe_targe
 # ---------------------------------------------------------------------------
 
 
-def _centred_shift(log_priors, tau):
-    """``tau * log(pi)`` minus its maximum: the same softmax, nothing above 0."""
-    shift = tau * np.asarray(log_priors, dtype=np.float64)
-    return torch.as_tensor(shift - shift.max())
+def _centred_shift(log_priors, tau, name="tau"):
+    """``tau * log(pi)`` minus its maximum: the same softmax, nothing above 0.
+
+    Refused, naming ``name``, when a finite ``tau`` overflows it.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        shift = tau * np.asarray(log_priors, dtype=np.float64)
+        shift = shift - shift.max()
+    return torch.as_tensor(_check_shift(shift, tau, name))
 
 
 def _effective_number_weights(counts, beta):

@@ -28,7 +28,7 @@ def _clear_cast_cache(module, incompatible_keys):
     module._cast_cache = {}
 
 
-def _cast(buffer, dtype, tag):
+def _cast(buffer, dtype):
     return buffer.to(dtype)
 
 
@@ -44,7 +44,11 @@ class _CastCacheMixin:
         return super()._apply(fn, recurse)
 
     def _cached(self, key, name, dtype, make, tag=None):
-        """``make(buffer, dtype, tag)`` for buffer ``name``, computed once per key.
+        """``make(buffer, dtype)`` for buffer ``name``, computed once per key.
+
+        ``tag`` is a further argument the value depends on (``tau``): when
+        given, it is passed as ``make(buffer, dtype, tag)`` and is part of
+        the cache key.
 
         Casts made in inference mode are not kept: an inference tensor cannot
         be saved for a later backward.
@@ -56,7 +60,7 @@ class _CastCacheMixin:
         hit = cache.get(key)
         if hit is not None and hit[0] is source and hit[1] == dtype and hit[2] == tag:
             return hit[3]
-        value = make(source, dtype, tag)
+        value = make(source, dtype) if tag is None else make(source, dtype, tag)
         if not torch.is_inference_mode_enabled():
             cache[key] = (source, dtype, tag, value)
         return value

@@ -104,6 +104,11 @@ class LogitAdjustedNet(NeuralNetClassifier):
         Number of features (for N-D ``X``, the size of its second axis).
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Feature names of a DataFrame ``X`` with string column names.
+    sample_shape_ : tuple of int
+        Shape of one sample of array ``X`` (the module's input size).
+    total_weight_ : float
+        Total training weight (the number of samples when unweighted); with
+        ``priors_`` it gives the class counts count-based losses need.
     module_, criterion_ : torch.nn.Module
         The fitted network and the training loss.
 
@@ -238,7 +243,7 @@ class LogitAdjustedNet(NeuralNetClassifier):
         if self.criterion is not None:
             return super().initialize_criterion()
         priors = getattr(self, "priors_", None)
-        counts = None if priors is None else priors * self._total_weight
+        counts = None if priors is None else priors * self.total_weight_
         kwargs = self.get_params_for("criterion")
         tau = _check_tau(self.tau)
         self.criterion_ = _build_loss(self.loss, priors, counts, tau, kwargs)

@@ -62,6 +62,29 @@ def _check_logits(input, n_classes, built_for):
         )
 
 
+def _check_cross_entropy_target(target, owner, input):
+    """Refuse a float target that is neither class indices nor probabilities.
+
+    A softmax cross-entropy takes class indices (an integer tensor) or class
+    probabilities shaped as ``input``. A float tensor of the indices' shape
+    (``torch.tensor([0., 1, 2])``) is neither; torch would only say "expected
+    target dtype to be Long". Only float targets are checked: integer ones
+    go to torch as they are, at no cost.
+    """
+    if not torch.is_tensor(target):
+        raise TypeError(
+            f"`target` must be a torch.Tensor of class indices or class "
+            f"probabilities; got {type(target).__name__}."
+        )
+    if target.is_floating_point() and target.shape != input.shape:
+        raise TypeError(
+            f"{owner} needs class-index targets (an integer tensor) or class "
+            f"probabilities of the logits' shape {tuple(input.shape)}; got a "
+            f"tensor of dtype {target.dtype} and shape {tuple(target.shape)}. "
+            "For class indices, convert it with `target.long()`."
+        )
+
+
 def _check_index_target(target, owner, input, ignore_index=-100):
     """Refuse targets that are not class indices matching ``input``.
 
@@ -98,15 +121,18 @@ def _check_index_target(target, owner, input, ignore_index=-100):
 
 
 def _compute_dtype(values, dtype):
-    """The dtype to compute in: ``dtype``, or float32 if ``values`` overflow it.
+    """The dtype to compute in: ``dtype``, or the first wider one ``values`` fit.
 
-    ``values`` is a float64 tensor of per-class offsets (a shift or margins).
-    When one of them is beyond the range of half precision (``tau=1e5`` times a
-    log-prior ratio), the logits are promoted instead of the offsets
+    ``values`` is a float64 tensor of finite per-class offsets (a shift or
+    margins). When one of them is beyond the range of ``dtype`` (``tau=1e5``
+    times a log-prior ratio in half precision, ``tau=1e300`` in float32), the
+    logits are promoted, to float32 or float64, instead of the offsets
     becoming infinite: the loss, too, would not fit in that dtype.
     """
     if dtype == torch.float64 or values.numel() == 0:
         return dtype
-    if values.abs().max().item() < torch.finfo(dtype).max / 2:
-        return dtype
-    return torch.promote_types(dtype, torch.float32)
+    largest = values.abs().max().item()
+    for candidate in (dtype, torch.promote_types(dtype, torch.float32)):
+        if largest < torch.finfo(candidate).max / 2:
+            return candidate
+    return torch.float64

@@ -105,7 +105,7 @@ def _learn_targets(net, y, *, classes=None, weights=None, placeholder=False):
         priors = totals / totals.sum()
     net.classes_inferred_ = labels
     net.priors_ = priors
-    net._total_weight = float(total)
+    net.total_weight_ = float(total)
     net.__dict__.pop("class_counts_", None)
     if y_encoded is not None:
         net.class_counts_ = np.bincount(y_encoded, minlength=len(labels))

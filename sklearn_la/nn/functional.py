@@ -12,6 +12,7 @@ the loss) are promoted to float32."""
 
 import numpy as np
 
+from .._docstrings import _fill_doc
 from ._checks import (
     _check_counts,
     _check_delta,
@@ -22,7 +23,6 @@ from ._checks import (
     _check_tau,
     _class_weight,
     _on,
-    _shared_doc,
 )
 from ._kernels import (
     _centred_rows,
@@ -36,7 +36,12 @@ from ._kernels import (
     _rare_classes,
     _shifted_cross_entropy,
 )
-from ._shapes import _check_index_target, _check_logits, _compute_dtype
+from ._shapes import (
+    _check_cross_entropy_target,
+    _check_index_target,
+    _check_logits,
+    _compute_dtype,
+)
 
 __all__ = [
     "balanced_softmax_loss",
@@ -49,7 +54,7 @@ __all__ = [
 ]
 
 
-@_shared_doc
+@_fill_doc
 def logit_adjusted_loss(
     input,
     target,
@@ -68,7 +73,7 @@ def logit_adjusted_loss(
 
     Parameters
     ----------
-    %(logits)s
+    {loss_logits}
     target : Tensor
         Class indices, or class probabilities shaped as ``input``.
     priors : array-like or Tensor of shape (C,)
@@ -79,7 +84,7 @@ def logit_adjusted_loss(
         Per-class weights, as for :func:`torch.nn.functional.cross_entropy`.
     label_smoothing : float, default=0.0
         Label smoothing in ``[0, 1)``.
-    %(tail)s
+    {loss_tail}
 
     Examples
     --------
@@ -97,6 +102,7 @@ def logit_adjusted_loss(
     priors = _check_loss_priors(priors)
     weight, _ = _class_weight(weight, len(priors))
     _check_logits(input, len(priors), f"`priors` has {len(priors)} entries")
+    _check_cross_entropy_target(target, "logit_adjusted_loss", input)
     shift = _centred_shift(np.log(priors), tau)
     dtype = _compute_dtype(shift, input.dtype)
     shift = _on(shift, input, dtype) if tau != 0.0 else None
@@ -112,7 +118,7 @@ def logit_adjusted_loss(
     )
 
 
-@_shared_doc
+@_fill_doc
 def balanced_softmax_loss(
     input,
     target,
@@ -130,7 +136,7 @@ def balanced_softmax_loss(
 
     Parameters
     ----------
-    %(logits)s
+    {loss_logits}
     target : Tensor
         Class indices, or class probabilities shaped as ``input``.
     priors : array-like or Tensor of shape (C,)
@@ -139,7 +145,7 @@ def balanced_softmax_loss(
         Per-class weights.
     label_smoothing : float, default=0.0
         Label smoothing in ``[0, 1)``.
-    %(tail)s
+    {loss_tail}
 
     Examples
     --------
@@ -156,7 +162,7 @@ def balanced_softmax_loss(
     )
 
 
-@_shared_doc
+@_fill_doc
 def pairwise_margin_loss(
     input, target, delta, alpha=None, *, ignore_index=-100, reduction="mean"
 ):
@@ -167,13 +173,13 @@ def pairwise_margin_loss(
 
     Parameters
     ----------
-    %(input)s
+    {loss_input}
     delta : array-like or Tensor of shape (C, C)
         Margins ``Delta[y, y']`` (row: true class), finite; the diagonal is
         not used.
     alpha : array-like or Tensor of shape (C,), default=None
         Per-class weights ``alpha_y``; ``None`` means ones.
-    %(tail)s
+    {loss_tail}
 
     Examples
     --------
@@ -196,7 +202,7 @@ def pairwise_margin_loss(
     return _pairwise(input, target, centred, alpha, ignore_index, reduction)
 
 
-@_shared_doc
+@_fill_doc
 def focal_loss(
     input, target, gamma=2.0, *, weight=None, ignore_index=-100, reduction="mean"
 ):
@@ -207,12 +213,12 @@ def focal_loss(
 
     Parameters
     ----------
-    %(input)s
+    {loss_input}
     gamma : float, default=2.0
         Focusing parameter, ``>= 0``; ``0`` is cross-entropy.
     weight : array-like or Tensor of shape (C,), default=None
         Per-class weights ``alpha_y``.
-    %(tail)s
+    {loss_tail}
 
     Examples
     --------
@@ -235,7 +241,7 @@ def focal_loss(
     return _focal(input, target, gamma, weight, ignore_index, reduction)
 
 
-@_shared_doc
+@_fill_doc
 def class_balanced_loss(
     input,
     target,
@@ -254,14 +260,14 @@ def class_balanced_loss(
 
     Parameters
     ----------
-    %(input)s
+    {loss_input}
     class_counts : array-like or Tensor of shape (C,)
         Training samples per class, finite and positive; the scale matters.
     beta : float, default=0.9999
         Effective-number parameter in ``[0, 1)``.
     gamma : float, default=0.0
         Focal parameter of the base loss, ``>= 0``.
-    %(tail)s
+    {loss_tail}
 
     Examples
     --------
@@ -283,7 +289,7 @@ def class_balanced_loss(
     return _focal(input, target, gamma, weight, ignore_index, reduction)
 
 
-@_shared_doc
+@_fill_doc
 def ldam_loss(
     input,
     target,
@@ -302,7 +308,7 @@ def ldam_loss(
 
     Parameters
     ----------
-    %(input)s
+    {loss_input}
     class_counts : array-like or Tensor of shape (C,)
         Training samples per class, finite and positive.
     max_m : float, default=0.5
@@ -311,7 +317,7 @@ def ldam_loss(
         Logit scale, ``> 0``.
     weight : array-like or Tensor of shape (C,), default=None
         Per-class weights (e.g. deferred re-weighting's).
-    %(tail)s
+    {loss_tail}
 
     Examples
     --------
@@ -336,7 +342,7 @@ def ldam_loss(
     return _ldam(input, target, margins, s, weight, ignore_index, reduction)
 
 
-@_shared_doc
+@_fill_doc
 def equalization_loss(
     input,
     target,
@@ -357,7 +363,7 @@ def equalization_loss(
 
     Parameters
     ----------
-    %(input)s
+    {loss_input}
     priors : array-like or Tensor of shape (C,)
         Training class priors or counts, finite and positive.
     freq_threshold : float, default=5e-3
@@ -369,7 +375,7 @@ def equalization_loss(
         expected weights ``1 - gamma``, deterministically.
     weight : array-like or Tensor of shape (C,), default=None
         Per-class weights.
-    %(tail)s
+    {loss_tail}
 
     Examples
     --------

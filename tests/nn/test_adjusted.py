@@ -363,3 +363,26 @@ def test_large_pairwise_margins_in_half_precision_are_finite(dtype):
         loss,
         PairwiseMarginLoss(delta, reduction="none")(logits.double(), target).float(),
     )
+
+
+def test_a_tau_that_overflows_the_shift_is_refused_naming_tau():
+    logits, target = batch()
+    with pytest.raises(ValueError, match=r"`tau` value 1e\+308 is too large"):
+        LogitAdjustedLoss(PRIORS, tau=1e308)
+    with pytest.raises(ValueError, match=r"`tau` value 1e\+308 is too large"):
+        logit_adjusted_loss(logits, target, PRIORS, tau=1e308)
+    criterion = LogitAdjustedLoss(PRIORS)
+    criterion.tau = 1e308
+    with pytest.raises(ValueError, match="`tau`"):
+        criterion(logits, target)
+
+
+def test_a_shift_beyond_float32_is_computed_in_float64():
+    # tau=1e300: the shift is finite in float64 but not in float32.
+    logits, target = batch(dtype=torch.float32)
+    loss = LogitAdjustedLoss(PRIORS, tau=1e300)(logits, target)
+    assert loss.dtype == torch.float64 and torch.isfinite(loss)
+    expected = logit_adjusted_loss(logits.double(), target, PRIORS, tau=1e300)
+    torch.testing.assert_close(loss, expected)
+    functional = logit_adjusted_loss(logits, target, PRIORS, tau=1e300)
+    torch.testing.assert_close(functional, expected)

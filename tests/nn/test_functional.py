@@ -193,3 +193,23 @@ def test_targets_out_of_range_or_shape_are_refused_before_torch(
             loss(logits, bad_target)
     # The ignored value is not a class index, and is not refused.
     assert torch.isfinite(module()(logits, torch.tensor([0, -100, 2])))
+
+
+@pytest.mark.parametrize(
+    "loss",
+    [
+        lambda x, t: LF.logit_adjusted_loss(x, t, PRIORS),
+        lambda x, t: LF.balanced_softmax_loss(x, t, PRIORS),
+        lambda x, t: LogitAdjustedLoss(PRIORS)(x, t),
+        lambda x, t: BalancedSoftmaxLoss(PRIORS)(x, t),
+    ],
+    ids=["logit_adjusted_loss", "balanced_softmax_loss", "module", "balanced_module"],
+)
+def test_float_class_indices_are_refused_but_probabilities_pass(loss):
+    logits, target = batch()
+    with pytest.raises(TypeError, match=r"needs class-index targets.*target\.long\(\)"):
+        loss(logits, target.double())
+    with pytest.raises(TypeError, match="`target` must be a torch.Tensor"):
+        loss(logits, target.tolist())
+    probabilities = torch.nn.functional.one_hot(target, K).double()
+    torch.testing.assert_close(loss(logits, probabilities), loss(logits, target))

@@ -51,7 +51,7 @@ def _images(data):
 def test_image_arrays_reach_a_convolutional_module_unflattened(data):
     X, y = _images(data)
     net = LogitAdjustedNet(_TinyCNN, **{**FAST, "max_epochs": 20}).fit(X, y)
-    assert net._sample_shape == (1, 2, 2)
+    assert net.sample_shape_ == (1, 2, 2)
     proba = net.predict_proba(X)
     assert proba.shape == (len(y), 3)
     np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-5)

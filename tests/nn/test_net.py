@@ -140,6 +140,7 @@ def test_posthoc_tau_adjusts_probabilities_without_refitting(data):
         ({"random_state": 1.5}, "`random_state` must be an int"),
         ({"priors": {0: 1, 1: 1, 5: 1}}, r"missing \[2\], unknown \[5\]"),
         ({"classes": [0, 0, 1, 2]}, "distinct labels"),
+        ({"tau": 1e308}, r"`tau` value 1e\+308 is too large for these priors"),
     ],
 )
 def test_bad_parameters_are_refused_at_fit(data, params, match):
@@ -148,11 +149,19 @@ def test_bad_parameters_are_refused_at_fit(data, params, match):
         LogitAdjustedNet(**{**FAST, **params}).fit(X, y)
 
 
-@pytest.mark.parametrize("posthoc_tau, error", [("1", TypeError), (np.inf, ValueError)])
-def test_bad_posthoc_tau_is_refused_at_prediction(data, posthoc_tau, error):
+@pytest.mark.parametrize(
+    "posthoc_tau, error, match",
+    [
+        ("1", TypeError, "`posthoc_tau`"),
+        (np.inf, ValueError, "`posthoc_tau`"),
+        # finite, but it overflows the shift (not a "diverged" module)
+        (1e308, ValueError, "`posthoc_tau` value 1e\\+308 is too large"),
+    ],
+)
+def test_bad_posthoc_tau_is_refused_at_prediction(data, posthoc_tau, error, match):
     X, y = data
     net = LogitAdjustedNet(**FAST).fit(X, y).set_params(posthoc_tau=posthoc_tau)
-    with pytest.raises(error, match="`posthoc_tau`"):
+    with pytest.raises(error, match=match):
         net.predict(X)
 
 
@@ -391,3 +400,18 @@ def test_a_masked_class_with_minus_inf_logits_gets_probability_0(data):
     proba = net.predict_proba(X)
     assert np.all(np.isfinite(proba)) and np.all(proba[:, 1] == 0)
     assert 1 not in net.predict(X)
+
+
+def test_fitted_state_is_not_a_parameter_and_a_clone_is_unfitted(data):
+    # skorch takes every attribute not ending in "_" for a parameter.
+    X, y = data
+    net = LogitAdjustedNet(**FAST).fit(X, y, sample_weight=np.full(len(y), 2.0))
+    assert net.total_weight_ == 2.0 * len(y)
+    assert net.sample_shape_ == X.shape[1:]
+    params = net.get_params(deep=False)
+    assert not {"_total_weight", "_sample_shape", "total_weight_"} & params.keys()
+    fresh = clone(net)
+    assert not hasattr(fresh, "sample_shape_") and not hasattr(fresh, "total_weight_")
+    np.testing.assert_array_equal(
+        pickle.loads(pickle.dumps(net)).predict(X), net.predict(X)
+    )
