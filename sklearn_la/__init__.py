@@ -13,38 +13,46 @@ sklearn-la implements Menon et al., "Long-tail learning via logit adjustment"
 The torch parts (:mod:`sklearn_la.losses`, :class:`LogitAdjustedNet`) are imported
 lazily, so ``import sklearn_la`` works without torch installed.
 
-Package layout, one concept per module::
+Package layout, one concept per module (``sklearn_la/``)::
 
-    _validation.py   targets, label encoding, sample weights, per-class vectors
-                     aligned by label, class priors: the only copies
-    _adjust.py       the numpy maths: base log-scores, offsets, adjusted
-                     outputs, the log-linear intercept shift, response methods
-    _label_shift.py  EM estimate of a shifted deployment prior
-    _calibration.py  temperature and bias-corrected temperature scaling of
-                     log-scores, fitted by likelihood
-    _calibrated.py   which held-out scores the estimators calibrate on
-                     (out-of-fold per candidate; a frozen base's fit data)
-    _cost.py         cost matrices: the check, the expected-cost decision,
-                     the binary threshold, the deployment-prior cost scorer
-    _family.py       the consistent family: class-balancing weights pi^-w
-    _routing.py      fit's metadata routed once to the base model and splitter
-    _docstrings.py   parameter text shared by both post-hoc estimators
-    _base.py         the post-hoc meta-estimator base: fitted state,
-                     prediction methods, routing, tags
-    _posthoc.py      LogitAdjustedClassifier
-    _cv.py           LogitAdjustedClassifierCV
-    _cv_folds.py     one CV fold: the fold worker, scoring every tau on cached
-                     out-of-fold scores through a stand-in estimator
-    _selection.py    choosing the (weight_power, tau) candidate, cv_results_
-    metrics/         _classification.py (balanced error, per-class and group
-                     accuracy), _scorers.py (scorers), _cost.py (expected
-                     cost and its scorer), _plot.py (displays)
-    datasets.py      make_long_tailed and the paper's synthetic data
-    nn/              torch: functional.py (loss maths), the loss modules,
-                     _net.py (LogitAdjustedNet), _callbacks.py, _modules.py
-                     (TabularMLP)
-    losses.py        public re-export of the loss modules
-    _cli.py          the command line, ``python -m sklearn_la``
+    _validation.py      targets, label encoding, sample weights, grids and
+                        per-class vectors aligned by label: the only copies
+    _adjust.py          the numpy maths: base log-scores, offsets, the four
+                        adjusted outputs, the log-linear intercept shift
+    _family.py          the consistent family: weights pi^-w or resampling
+    _label_shift.py     EM estimate of a shifted deployment prior
+    _calibration.py     temperature and bias-corrected temperature scaling
+    _calibrated.py      which held-out scores the estimators calibrate on
+    _cost.py            cost matrices and the expected-cost decision
+    _routing.py         fit's metadata routed once to the base and splitter
+    _docstrings.py      parameter text shared by several classes
+    _base.py            the post-hoc meta-estimator base: fitted state,
+                        prediction methods, routing, tags
+    _posthoc.py         LogitAdjustedClassifier
+    _cv.py              LogitAdjustedClassifierCV
+    _cv_folds.py        one CV fold: the worker and scoring every tau on it
+    _tau_scores.py      balanced accuracy of many taus at once
+    _selection.py       choosing the candidate; cv_results_
+    datasets.py         make_long_tailed and the paper's synthetic data
+    metrics/            _classification.py (balanced error, per-class and
+                        group accuracy), _scorers.py, _cost.py (expected
+                        cost), _plot/ (PerClassAccuracyDisplay,
+                        TauCurveDisplay)
+    nn/                 torch, imported only here: functional.py (one function
+                        per loss), _kernels.py (their maths), _loss_base.py
+                        (cast cache, base class), _adjusted.py and
+                        _reweighted.py (the loss modules), _shapes.py and
+                        _checks.py (input checks), _net.py (LogitAdjustedNet,
+                        skorch hooks only), _targets.py, _input.py,
+                        _weights.py, _components.py (what the net prepares),
+                        _callbacks.py, _modules.py (TabularMLP)
+    losses.py           public re-export of the loss modules
+    _cli.py             the command line (``python -m sklearn_la``),
+                        _cli_data.py (CSV files), _cli_models.py (the models)
+
+Tests mirror this layout under ``tests/`` (``tests/nn/``, ``tests/metrics/``);
+``tests/integration/``, ``tests/benchmarks/`` and ``tests/test_cli.py`` carry
+the ``integration``, ``benchmark`` and ``cli`` markers.
 """
 
 from ._cv import LogitAdjustedClassifierCV
@@ -68,13 +76,8 @@ def __getattr__(name):
     if name in _LAZY:
         import importlib
 
-        try:
-            module = importlib.import_module(_LAZY[name], __name__)
-        except ImportError as exc:
-            raise ImportError(
-                f"sklearn_la.{name} needs torch and skorch, which are not "
-                f"installed ({exc}). Install them with: pip install 'sklearn-la[torch]'"
-            ) from exc
+        # sklearn_la.nn raises an ImportError that names the extra to install.
+        module = importlib.import_module(_LAZY[name], __name__)
         return getattr(module, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 

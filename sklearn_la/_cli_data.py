@@ -136,7 +136,7 @@ def read_csv(path, sep=None):
         import pandas as pd
     except ImportError as exc:
         raise CLIError(
-            "--data needs pandas; install it with `pip install pandas`."
+            "--data needs pandas; install it with `pip install 'sklearn-la[cli]'`."
         ) from exc
     path = Path(path)
     sample, encoding = _read_sample(path)

@@ -254,12 +254,12 @@ pandas Series or dict, default="uniform"
 
     >>> costs = [[0, 1, 1], [1, 0, 1], [10, 10, 0]]
     >>> clf = LogitAdjustedClassifierCV(LogisticRegression(), cv=3,
-    ...                                 cost_matrix=costs,
-    ...                                 calibration="bcts").fit(X, y)
+    ...                                 cost_matrix=costs, calibration="bcts",
+    ...                                 random_state=0).fit(X, y)
     >>> clf.cost_matrix_[2]
     array([10., 10.,  0.])
     >>> clf.estimate_target_priors(X).round(2)  # class frequencies .795 .154 .051
-    array([0.8 , 0.16, 0.04])
+    array([0.8 , 0.16, 0.05])
     """
 
     _parameter_constraints: dict = {
@@ -512,7 +512,7 @@ pandas Series or dict, default="uniform"
             np.iinfo(np.int32).max, size=len(splits)
         )
         jobs = list(product(range(len(members)), range(len(splits))))
-        fold_results = Parallel(n_jobs=self.n_jobs, return_as="generator_unordered")(
+        fold_results = _streaming_parallel(self.n_jobs)(
             delayed(_fit_fold_timed)(
                 job,
                 estimator=clone(self.estimator),
@@ -571,7 +571,9 @@ pandas Series or dict, default="uniform"
         if callable(self.scoring):
             return getattr(self.scoring, "__name__", "score")
         if self.scoring is None:
-            return "balanced_accuracy" if self.cost_matrix is None else "-expected cost"
+            if self.cost_matrix is None:
+                return "balanced_accuracy"
+            return "score (negated expected cost)"
         return self.scoring
 
     def _get_scorer(self, cost, classes, target):
@@ -634,3 +636,19 @@ pandas Series or dict, default="uniform"
                 method_mapping=MethodMapping().add(caller="fit", callee="split"),
             )
         )
+
+
+def _streaming_parallel(n_jobs):
+    """A joblib ``Parallel`` that yields each fold's result as it finishes.
+
+    Results carry their job index, so their order does not matter. A backend
+    that cannot stream (Ray's, for one) refuses ``return_as`` when the
+    ``Parallel`` is built: it then returns the list, and the folds' scores
+    are held until every fit has returned, as before streaming.
+    """
+    try:
+        return Parallel(n_jobs=n_jobs, return_as="generator_unordered")
+    except ValueError as exc:
+        if "does not support return_as" not in str(exc):
+            raise
+        return Parallel(n_jobs=n_jobs)

@@ -51,7 +51,11 @@ DataFrame, default=None
         :meth:`decision_function` stay the adjusted posterior and scores:
         :meth:`predict` is then no longer their argmax. ``None``, or any
         matrix ``a * (1 - I)`` plus a cost per true class, is the argmax, and
-        the four methods agree exactly, ties included.""",
+        the four methods agree exactly, ties included. The expected cost is
+        taken at the deployment prior ``target_priors``, uniform by default
+        (the balanced setting, where every class is as frequent as any
+        other): with a costly rare class this predicts it often. To weigh
+        costs at the training class mix, pass ``target_priors="train"``.""",
     "balance": """\
     balance : {"weight", "resample"}, default="weight"
         How the weights ``pi_y ** -w`` of ``weight_power > 0`` reach the base

@@ -136,7 +136,9 @@ def _held_out(base, split, members, taus, seed):
         ).fit(split.X_train, split.y_train)
         if w == 0:
             erm = member.estimator_
-        log_scores = member._base_log_scores(split.X_test)
+        # tau=0 with a uniform target is the base model itself: its
+        # log-posteriors, adjusted here for every tau at once.
+        log_scores = member.predict_log_proba(split.X_test)
         with np.errstate(divide="ignore"):
             log_pi = np.log(member.priors_)
         for tau in taus:

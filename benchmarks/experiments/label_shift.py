@@ -111,7 +111,9 @@ def _datasets(quick):
             names.append("Fashion-MNIST-LT")
     except ImportError:  # pragma: no cover - optional data
         pass
-    return names + [n for n in ("page-blocks", "yeast") if n in _data.available_tabular()]
+    return names + [
+        n for n in ("page-blocks", "yeast") if n in _data.available_tabular()
+    ]
 
 
 def _load(name):
@@ -235,7 +237,9 @@ def run_shift(name, split, config, rng):
             realised = np.bincount(
                 np.searchsorted(classes, yte[idx]), minlength=len(classes)
             ) / len(idx)
-            results.append(_shift_draw(models, Xte[idx], yte[idx], realised, classes, pi))
+            results.append(
+                _shift_draw(models, Xte[idx], yte[idx], realised, classes, pi)
+            )
         rows.append((name, setting, {
             m: (np.mean([r[m][0] for r in results]), np.mean([r[m][1] for r in results]))
             for m in SHIFT_METHODS
@@ -350,7 +354,9 @@ def _body(shift_rows, cost_rows, config, total):
     def mean_of(m, i):
         return np.mean([res[m][i] for _, _, res in shift_rows])
 
-    cells.append(["**mean**", "", *(f"{mean_of(m, 0):.3f}" for m in SHIFT_METHODS[:-1])])
+    cells.append(
+        ["**mean**", "", *(f"{mean_of(m, 0):.3f}" for m in SHIFT_METHODS[:-1])]
+    )
     acc_cells.append(
         ["**mean**", "", *(f"{100 * mean_of(m, 1):.1f}" for m in SHIFT_METHODS)]
     )
@@ -395,7 +401,11 @@ def _body(shift_rows, cost_rows, config, total):
         "",
         "Target: EM+BCTS no worse than QuaPy EMQ-BCTS on error and accuracy in "
         "every row. "
-        + ("Met in every row." if not checks else "Missed in: " + "; ".join(checks) + "."),
+        + (
+            "Met in every row."
+            if not checks
+            else "Missed in: " + "; ".join(checks) + "."
+        ),
         "",
         *(
             f"QuaPy EMQ-BCTS on {name}: its calibration failed at fit ({why}); it "

@@ -25,7 +25,9 @@ try:
 except ImportError as exc:
     raise ImportError(
         f"sklearn_la.nn needs torch and skorch, which are not installed ({exc}). "
-        "Install them with: pip install 'sklearn-la[torch]'"
+        "Install them with: pip install 'sklearn-la[torch]' (on a CPU-only "
+        "machine install a CPU build of torch first, or the extra pulls a CUDA "
+        "build of several GB)"
     ) from exc
 
 from . import functional

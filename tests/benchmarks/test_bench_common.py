@@ -102,5 +102,6 @@ def test_every_committed_result_file_names_the_command_that_reproduces_it():
         lines = (runner.RESULTS / bench.md).read_text(encoding="utf-8").splitlines()
         assert lines[0] == f"# {bench.title}"
         assert re.fullmatch(
-            rf"Command: `python benchmarks/run\.py {bench.name}`", lines[2]
+            rf"Command: `python benchmarks/run\.py {bench.name}( [^`]*)?`( \(.*\))?",
+            lines[2],
         )

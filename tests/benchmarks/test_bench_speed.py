@@ -39,7 +39,9 @@ def test_loss_benchmark_holds_each_shifted_loss_to_the_floor(capsys):
         cells = [c.strip() for c in row.strip("|").split("|")]
         # name, time, ratio to the floor, verdict, for each shifted loss.
         for ratio, verdict in ((cells[5], cells[6]), (cells[8], cells[9])):
-            assert verdict == ("yes" if float(ratio) <= 1.05 else "**no**")
+            # The printed ratio is rounded: only a clear side of 1.05 is checked.
+            if abs(float(ratio) - 1.05) > 1e-3:
+                assert verdict == ("yes" if float(ratio) <= 1.05 else "**no**")
     for row in outcome.result["fits"]:
         assert row["ratio"] > 0
     assert "<= 1.03" in printed

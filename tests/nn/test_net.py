@@ -38,6 +38,8 @@ EXPECTED_FAILED_CHECKS = {
 @parametrize_with_checks(
     [LogitAdjustedNet(max_epochs=3, lr=0.1, verbose=0)],
     expected_failed_checks=lambda estimator: EXPECTED_FAILED_CHECKS,
+    # A check that starts to pass must be noticed and removed from the list.
+    xfail_strict=True,
 )
 def test_sklearn_estimator_checks(estimator, check):
     check(estimator)
