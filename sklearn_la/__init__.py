@@ -15,8 +15,9 @@ lazily, so ``import sklearn_la`` works without torch installed.
 
 Package layout, one concept per module (``sklearn_la/``)::
 
-    _validation.py      targets, label encoding, sample weights, grids and
-                        per-class vectors aligned by label: the only copies
+    _validation.py      targets, label encoding, sample weights, priors
+                        and grids: the only copies
+    _class_vectors.py   per-class vectors (priors, counts) aligned by label
     _adjust.py          the numpy maths: base log-scores, offsets, the four
                         adjusted outputs, the log-linear intercept shift
     _family.py          the consistent family: weights pi^-w or resampling
@@ -26,16 +27,21 @@ Package layout, one concept per module (``sklearn_la/``)::
     _cost.py            cost matrices and the expected-cost decision
     _routing.py         fit's metadata routed once to the base and splitter
     _docstrings.py      parameter text shared by several classes
-    _base.py            the post-hoc meta-estimator base: fitted state,
-                        prediction methods, routing, tags
+    _base.py            the post-hoc meta-estimator base: parameters,
+                        fitted state, routing, tags
+    _prediction.py      the prediction methods read from the fitted state
     _posthoc.py         LogitAdjustedClassifier
     _cv.py              LogitAdjustedClassifierCV
+    _candidates.py      the taus and family members the CV searches
+    _cv_search.py       the CV loop: fit every member on every split,
+                        calibrate, score every tau; the scorer
     _cv_folds.py        one CV fold: the worker and scoring every tau on it
     _tau_scores.py      balanced accuracy of many taus at once
     _selection.py       choosing the candidate; cv_results_
     datasets.py         make_long_tailed and the paper's synthetic data
     metrics/            _classification.py (balanced error, per-class and
-                        group accuracy), _scorers.py, _cost.py (expected
+                        group accuracy), _checks.py (their input checks),
+                        _scorers.py, _cost.py (expected
                         cost), _plot/ (PerClassAccuracyDisplay,
                         TauCurveDisplay)
     nn/                 torch, imported only here: functional.py (one function

@@ -1,38 +1,25 @@
 """Cross-validated post-hoc logit adjustment: tune tau without refitting."""
 
-import time
-from itertools import product
 from numbers import Integral
 
 import numpy as np
 from sklearn.base import _fit_context, clone
 from sklearn.frozen import FrozenEstimator
 from sklearn.model_selection import RepeatedStratifiedKFold, check_cv
-from sklearn.utils import _safe_indexing, check_random_state
+from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metadata_routing import MethodMapping
-from sklearn.utils.parallel import Parallel, delayed
 
 from ._adjust import _score_method
 from ._base import _BaseLogitAdjusted, _is_option
-from ._calibrated import _calibrate_out_of_fold
-from ._cost import _check_cost_matrix, _deployment_cost_scorer
-from ._cv_folds import _fit_fold_timed, _score_taus
+from ._candidates import WEIGHT_POWERS, _candidate_grid
+from ._class_vectors import _by_label
+from ._cv_search import _cross_validate, _fixed_priors, _scoring_name
 from ._docstrings import _fill_doc
 from ._family import BALANCES, _check_family_base, _fit_member
 from ._routing import _route_fit_params
 from ._selection import SELECTIONS, _summarise_cv
-from ._validation import (
-    _by_label,
-    _check_grid,
-    _encode_labels,
-    _NumberInterval,
-    _plain_list,
-    _train_priors,
-)
-
-# The named candidate sets of ``weight_powers``.
-WEIGHT_POWERS = {"family": (0.0, 0.25, 0.5, 0.75, 1.0), "fast": (0.0, 0.5, 1.0)}
+from ._validation import _encode_labels, _NumberInterval
 
 
 @_fill_doc
@@ -318,43 +305,6 @@ pandas Series or dict, default="uniform"
         # cv_results_ alone (refit=False) does not make it able to predict.
         return hasattr(self, "estimator_")
 
-    def _candidate_grid(self):
-        """The taus and the family members ``(weight_power, balance)``."""
-        if isinstance(self.weight_powers, str):
-            # A frozen model is never refitted: only tau can be tuned.
-            frozen = isinstance(self.estimator, FrozenEstimator)
-            named = WEIGHT_POWERS[self.weight_powers]
-            weight_powers = np.array([0.0] if frozen else named)
-        else:
-            weight_powers = _check_grid(
-                self.weight_powers, "weight_powers", low=0, high=1
-            )
-        if isinstance(self.taus, Integral):
-            grid = np.linspace(0.0, 2.0, self.taus) if self.taus > 1 else np.ones(1)
-            # The consistent tau of every weight power is a candidate too; rounded
-            # so that grid values print as typed (0.3, not 0.30000000000000004).
-            taus = np.unique(np.round(np.append(grid, 1.0 - weight_powers), 12))
-        else:
-            taus = _check_grid(self.taus, "taus")
-        balances = [self.balances] if isinstance(self.balances, str) else self.balances
-        balances = list(dict.fromkeys(balances))
-        for balance in balances:
-            if balance not in BALANCES:
-                raise ValueError(
-                    f"`balances` entries must be in {BALANCES}; got {balance!r}."
-                )
-        if not balances:
-            raise ValueError(
-                "`balances` must hold at least one of 'weight', 'resample'."
-            )
-        # At w = 0 there is nothing to balance: one member, whatever the route.
-        members = [
-            (float(w), b)
-            for w in weight_powers
-            for b in (balances[:1] if w == 0 else balances)
-        ]
-        return taus, members
-
     def _check_fit_inputs(self, X, y, sample_weight):
         # Checked before any data, like the other parameters.
         if _is_option(self.target_priors, "estimate"):
@@ -428,14 +378,35 @@ pandas Series or dict, default="uniform"
             Fitted estimator.
         """
         X, y, sample_weight = self._check_fit_inputs(X, y, sample_weight)
-        taus, members = self._candidate_grid()
+        taus, members = _candidate_grid(
+            estimator=self.estimator,
+            taus=self.taus,
+            weight_powers=self.weight_powers,
+            balances=self.balances,
+        )
         _check_family_base(self.estimator, [w for w, _ in members])
         routing, members = self._route(sample_weight, fit_params, len(y), members)
         classes, splits = self._classes_and_splits(X, y, routing.split_params)
         priors = _by_label(self.priors, classes, name="priors")
         target = _by_label(self.target_priors, classes, name="target_priors")
-        scores, calibrations = self._cross_validate(
-            X, y, classes, splits, taus, members, routing, priors, target
+        scores, calibrations = _cross_validate(
+            self.estimator,
+            X,
+            y,
+            classes=classes,
+            splits=splits,
+            taus=taus,
+            members=members,
+            routing=routing,
+            priors=priors,
+            target=target,
+            response_method=_score_method(self.estimator, self.response_method_),
+            calibration=self.calibration,
+            cost_matrix=self.cost_matrix,
+            scoring=self.scoring,
+            n_jobs=self.n_jobs,
+            verbose=self.verbose,
+            random_state=self.random_state,
         )
         summary = _summarise_cv(
             scores, taus, members, selection=self.selection, scoring=self.scoring
@@ -448,7 +419,8 @@ pandas Series or dict, default="uniform"
                 f"[{type(self).__name__}] chose weight_power="
                 f"{self.best_weight_power_:g}, balance={self.best_balance_}, "
                 f"tau={self.best_tau_:g} "
-                f"(mean {self._scoring_name()} {self.best_score_:.4f})"
+                f"(mean {_scoring_name(self.scoring, self.cost_matrix)} "
+                f"{self.best_score_:.4f})"
             )
         if not self.refit:
             return self
@@ -472,7 +444,7 @@ pandas Series or dict, default="uniform"
             X,
             y,
             y_encoded=y_encoded,
-            priors=self._fixed_priors(priors, classes, y_encoded, routing.prior_weight),
+            priors=_fixed_priors(priors, classes, y_encoded, routing.prior_weight),
             weight_power=self.weight_power_,
             balance=self.balance_,
             random_state=check_random_state(self.random_state),
@@ -480,143 +452,6 @@ pandas Series or dict, default="uniform"
             weight_key=routing.weight_key,
             sample_weight=routing.sample_weight,
         )
-
-    @staticmethod
-    def _fixed_priors(priors, classes, y_encoded, prior_weight):
-        """``priors`` as a vector aligned with ``classes``."""
-        if _is_option(priors, "train"):
-            return _train_priors(y_encoded, classes, prior_weight)
-        return np.array([priors[c] for c in _plain_list(classes)])
-
-    def _cross_validate(
-        self, X, y, classes, splits, taus, members, routing, priors, target
-    ):
-        """Scores of shape (n_members, n_splits, n_taus), calibrations.
-
-        Every member (``(weight_power, balance)``) is fitted on the same
-        resampling seed per split, so members are compared on common draws.
-        The calibrations map each member to the map fitted on its
-        out-of-fold scores (:mod:`._calibrated`); empty without calibration.
-        Without calibration the folds are streamed: each fold's n_test x K
-        log-scores are scored as soon as its fit returns and then dropped, so
-        the tuner holds a few one-fold arrays at a time, not
-        n_members x n_samples x n_classes.
-        """
-        fold_priors = priors
-        if not isinstance(priors, str):
-            fold_priors = self._fixed_priors(priors, classes, None, None)
-        if not isinstance(target, str):
-            target = np.array([target[c] for c in _plain_list(classes)])
-        response_method = _score_method(self.estimator, self.response_method_)
-        seeds = check_random_state(self.random_state).randint(
-            np.iinfo(np.int32).max, size=len(splits)
-        )
-        jobs = list(product(range(len(members)), range(len(splits))))
-        fold_results = _streaming_parallel(self.n_jobs)(
-            delayed(_fit_fold_timed)(
-                job,
-                estimator=clone(self.estimator),
-                X=X,
-                y=y,
-                train=splits[k][0],
-                test=splits[k][1],
-                classes=classes,
-                fit_params=routing.fit_params,
-                weight_key=routing.weight_key,
-                sample_weight=routing.sample_weight,
-                prior_weight=routing.prior_weight,
-                priors=fold_priors,
-                weight_power=members[i][0],
-                balance=members[i][1],
-                seed=seeds[k],
-                response_method=response_method,
-            )
-            for job, (i, k) in enumerate(jobs)
-        )
-        calibrations = {}
-        if self.calibration is not None:
-            fold_results, calibrations = self._calibrated_folds(
-                fold_results, jobs, splits, members, y, classes, routing
-            )
-        cost = None
-        if self.cost_matrix is not None:
-            cost = _check_cost_matrix(self.cost_matrix, classes)
-        scorer = self._get_scorer(cost, classes, target)
-        scores = np.empty((len(members), len(splits), len(taus)))
-        for job, (log_scores, pi, counts), fit_seconds in fold_results:
-            i, k = jobs[job]
-            start = time.perf_counter()
-            scores[i, k] = _score_taus(
-                scorer=scorer,
-                log_scores=log_scores,
-                priors=pi,
-                counts=counts,
-                taus=taus,
-                y_test=_safe_indexing(y, splits[k][1]),
-                classes=classes,
-                target=target,
-                cost_matrix=cost,
-            )
-            del log_scores  # before waiting for the next fold
-            if self.verbose > 0:
-                print(
-                    f"[CV {k + 1}/{len(splits)}] weight_power={members[i][0]:g}, "
-                    f"balance={members[i][1]}; "
-                    f"fit {fit_seconds:.2f}s, scored {len(taus)} taus "
-                    f"{time.perf_counter() - start:.2f}s"
-                )
-        return scores, calibrations
-
-    def _scoring_name(self):
-        if callable(self.scoring):
-            return getattr(self.scoring, "__name__", "score")
-        if self.scoring is None:
-            if self.cost_matrix is None:
-                return "balanced_accuracy"
-            return "score (negated expected cost)"
-        return self.scoring
-
-    def _get_scorer(self, cost, classes, target):
-        """The scorer; by default balanced accuracy, or with a cost matrix the
-        expected cost at the deployment prior (see ``scoring``)."""
-        if self.scoring is None and cost is not None:
-            return _deployment_cost_scorer(cost, classes, target)
-        if callable(self.scoring):
-            return self.scoring
-        name = self.scoring or "balanced_accuracy"
-        if name == "balanced_accuracy" and cost is None:
-            # By name: _score_taus computes it for every tau at once.
-            return name
-        from .metrics import get_scorer
-
-        return get_scorer(name)
-
-    def _calibrated_folds(
-        self, fold_results, jobs, splits, members, y, classes, routing
-    ):
-        """The fold results with calibrated scores, and the calibration maps.
-
-        Each weight power's map is fitted on its out-of-fold scores pooled
-        over the folds (:mod:`._calibrated`), so here, unlike the streamed
-        default, every fold's scores are kept until all fits have returned:
-        ``n_samples x n_classes x n_weight_powers`` floats.
-        """
-        results = sorted(fold_results, key=lambda result: result[0])
-        fold_scores = [log_scores for _, (log_scores, _, _), _ in results]
-        calibrations = _calibrate_out_of_fold(
-            fold_scores,
-            [members[i] for i, _ in jobs],
-            [splits[k][1] for _, k in jobs],
-            y,
-            classes,
-            method=self.calibration,
-            sample_weight=routing.prior_weight,
-        )
-        calibrated = [
-            (job, (scores, pi, counts), seconds)
-            for scores, (job, (_, pi, counts), seconds) in zip(fold_scores, results)
-        ]
-        return calibrated, calibrations
 
     def get_metadata_routing(self):
         """Get metadata routing of this object.
@@ -636,19 +471,3 @@ pandas Series or dict, default="uniform"
                 method_mapping=MethodMapping().add(caller="fit", callee="split"),
             )
         )
-
-
-def _streaming_parallel(n_jobs):
-    """A joblib ``Parallel`` that yields each fold's result as it finishes.
-
-    Results carry their job index, so their order does not matter. A backend
-    that cannot stream (Ray's, for one) refuses ``return_as`` when the
-    ``Parallel`` is built: it then returns the list, and the folds' scores
-    are held until every fit has returned, as before streaming.
-    """
-    try:
-        return Parallel(n_jobs=n_jobs, return_as="generator_unordered")
-    except ValueError as exc:
-        if "does not support return_as" not in str(exc):
-            raise
-        return Parallel(n_jobs=n_jobs)

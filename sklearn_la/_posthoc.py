@@ -9,10 +9,11 @@ from sklearn.utils._param_validation import StrOptions
 
 from ._base import _BaseLogitAdjusted, _is_option
 from ._calibrated import _check_wrapper_calibration, _fit_frozen_calibration
+from ._class_vectors import _by_label
 from ._docstrings import _fill_doc
 from ._family import BALANCES, _check_family_base, _consistent_tau, _fit_member
 from ._routing import _route_fit_params
-from ._validation import _by_label, _NumberInterval, _plain_list, _train_priors
+from ._validation import _NumberInterval, _plain_list, _train_priors
 
 
 @_fill_doc

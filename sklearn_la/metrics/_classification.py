@@ -1,51 +1,29 @@
 """Long-tail classification metrics: balanced error, per-class and group accuracy.
 
-Every metric checks its label vectors the same way (:func:`_check_label_pair`)
-and reads training class counts the same way (:func:`_check_class_counts`,
-:func:`_counts_for_labels`), so a bad input gets the same error, naming the
-argument, whichever metric, scorer or plot it is given to.
+Every metric checks its label vectors and reads training class counts the
+same way, through the shared checks of :mod:`._checks`, so a bad input gets
+the same error, naming the argument, whichever metric, scorer or plot it is
+given to.
 """
-
-from collections.abc import Mapping
-from numbers import Real
 
 import numpy as np
 from sklearn.metrics import balanced_accuracy_score
-from sklearn.utils._param_validation import Interval, validate_params
+from sklearn.utils._param_validation import validate_params
 from sklearn.utils.multiclass import unique_labels
 
-from .._validation import (
-    _check_class_vector,
-    _check_sample_weight,
-    _check_targets,
-    _is_keyed,
-    _plain,
-    _plain_list,
+from .._validation import _check_sample_weight
+from ._checks import (
+    _CLASS_COUNTS,
+    _THRESHOLD,
+    _check_class_counts,
+    _check_class_weights,
+    _check_label_pair,
+    _check_labels_argument,
+    _check_thresholds,
+    _counts_for_labels,
 )
 
 _GROUPS = ("many", "medium", "few")
-
-# Shared constraints of the public functions (metrics, scorers and plots).
-_THRESHOLD = [Interval(Real, 0, None, closed="left")]
-_CLASS_COUNTS = [Mapping, "array-like"]
-
-
-def _check_label_pair(y_true, y_pred, owner):
-    """``y_true`` and ``y_pred`` as 1-D label arrays of one length and one kind."""
-    y_true = _check_targets(y_true, owner, min_classes=1, name="y_true")
-    y_pred = _check_targets(y_pred, owner, min_classes=1, name="y_pred")
-    if y_true.shape[0] != y_pred.shape[0]:
-        raise ValueError(
-            f"`y_true` and `y_pred` must have the same length; got {y_true.shape[0]} "
-            f"and {y_pred.shape[0]} samples."
-        )
-    try:
-        unique_labels(y_true, y_pred)
-    except ValueError as exc:
-        raise ValueError(
-            f"`y_true` and `y_pred` must hold labels of the same kind: {exc}"
-        ) from exc
-    return y_true, y_pred
 
 
 def _recall_for(y_true, y_pred, labels):
@@ -66,16 +44,6 @@ def _recall_for(y_true, y_pred, labels):
     return recall
 
 
-def _check_thresholds(many_threshold, few_threshold):
-    """Refuse a few-shot threshold above the many-shot one (types are checked)."""
-    if few_threshold > many_threshold:
-        raise ValueError(
-            f"`few_threshold` ({few_threshold!r}) must not exceed `many_threshold` "
-            f"({many_threshold!r}): few-shot classes have fewer training samples than "
-            "many-shot ones."
-        )
-
-
 def _assign_groups(counts, many_threshold, few_threshold):
     """Group name of each training count: many (> many), few (< few), else medium."""
     counts = np.asarray(counts, dtype=float)
@@ -84,66 +52,6 @@ def _assign_groups(counts, many_threshold, few_threshold):
         "many",
         np.where(counts < few_threshold, "few", "medium"),
     )
-
-
-def _check_class_counts(class_counts):
-    """``class_counts`` as ``{label: count}`` when keyed by label, else a 1-D array.
-
-    A mapping or pandas Series is read by label (it may hold labels that the
-    evaluation data lacks); an array is aligned later with the sorted labels
-    (:func:`_counts_for_labels`). Counts must be finite and non-negative.
-    """
-    if _is_keyed(class_counts):
-        keys = np.empty(len(class_counts), dtype=object)
-        keys[:] = [_plain(key) for key in class_counts.keys()]
-        counts = _check_class_vector(
-            class_counts, keys, name="class_counts", positive=False
-        )
-        return dict(zip(keys.tolist(), counts.tolist()))
-    if class_counts is None or isinstance(class_counts, (str, bytes)):
-        raise TypeError(
-            "`class_counts` must be a mapping {label: training count}, a pandas "
-            "Series or an array of counts aligned with the sorted labels; got "
-            f"{class_counts!r}."
-        )
-    try:
-        shape = np.shape(class_counts)
-    except ValueError:
-        shape = None
-    if shape is None or len(shape) != 1:
-        raise ValueError(
-            "`class_counts` must be a mapping {label: count}, a pandas Series or a "
-            f"1-D array of counts; got {class_counts!r}."
-        )
-    return _check_class_vector(
-        class_counts, np.arange(shape[0]), name="class_counts", positive=False
-    )
-
-
-def _counts_for_labels(counts, labels, all_labels):
-    """Training count of each of ``labels`` from validated ``counts``.
-
-    ``all_labels`` are the sorted labels of ``y_true`` and ``y_pred`` together,
-    the order an array of counts is read in (``np.unique`` on the training
-    labels gives it when every class occurs).
-    """
-    if isinstance(counts, dict):
-        wanted = _plain_list(labels)
-        missing = [label for label in wanted if label not in counts]
-        if missing:
-            raise ValueError(
-                f"`class_counts` has no training count for label(s) {missing!r} "
-                "found in `y_true`; give 0 for a class absent from training."
-            )
-        return np.array([counts[label] for label in wanted], dtype=float)
-    if counts.shape[0] != all_labels.shape[0]:
-        raise ValueError(
-            f"`class_counts` has {counts.shape[0]} entries but `y_true` and `y_pred` "
-            f"hold {all_labels.shape[0]} labels {_plain_list(all_labels)!r}; an array "
-            "must be aligned with these sorted labels. Pass a mapping {label: "
-            "training count} when some class is absent from the test data."
-        )
-    return counts[np.searchsorted(all_labels, labels)]
 
 
 def _per_class_accuracy(y_true, y_pred, class_counts, owner):
@@ -211,42 +119,6 @@ def balanced_error(y_true, y_pred, *, sample_weight=None):
     return 1.0 - float(
         balanced_accuracy_score(y_true, y_pred, sample_weight=sample_weight)
     )
-
-
-def _check_class_weights(y_true, sample_weight):
-    """Refuse a class of ``y_true`` whose samples all weigh zero.
-
-    Its error rate is 0/0; scikit-learn's balanced accuracy would drop the
-    class from the mean with a warning about ``y_pred``, which is misleading.
-    """
-    classes, encoded = np.unique(y_true, return_inverse=True)
-    totals = np.bincount(encoded, weights=sample_weight, minlength=len(classes))
-    empty = classes[totals == 0]
-    if empty.size:
-        raise ValueError(
-            f"`sample_weight` is zero for every sample of class(es) "
-            f"{_plain_list(empty)!r} of `y_true`, so their error rate is "
-            "undefined. Give them a positive weight, or drop their samples."
-        )
-
-
-def _check_labels_argument(labels, y_true):
-    if np.ndim(labels) != 1 or len(labels) == 0:
-        raise ValueError(
-            f"`labels` must be a non-empty 1-D array-like of class labels; got "
-            f"{labels!r}."
-        )
-    labels = np.asarray(labels)
-    if np.unique(labels).shape[0] != labels.shape[0]:
-        raise ValueError(f"`labels` must not repeat a label; got {labels.tolist()!r}.")
-    # Comparing string labels with numeric ones would silently match nothing.
-    try:
-        unique_labels(labels, y_true)
-    except ValueError as exc:
-        raise ValueError(
-            f"`labels` and `y_true` must hold labels of the same kind: {exc}"
-        ) from exc
-    return labels
 
 
 @validate_params(

@@ -14,7 +14,7 @@ from sklearn.utils.multiclass import unique_labels
 
 from .._cost import _check_cost_matrix, _is_data_frame
 from .._validation import _check_sample_weight, _encode_labels, _plain_list
-from ._classification import _check_label_pair, _check_labels_argument
+from ._checks import _check_label_pair, _check_labels_argument
 
 
 def _cost_labels(cost_matrix, labels, y_true=None, y_pred=None):

@@ -15,12 +15,14 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import StrOptions, validate_params
 
 from .._validation import _check_targets
-from ._classification import (
+from ._checks import (
     _CLASS_COUNTS,
-    _GROUPS,
     _THRESHOLD,
     _check_class_counts,
     _check_thresholds,
+)
+from ._classification import (
+    _GROUPS,
     balanced_error,
     group_accuracy,
     worst_class_accuracy,

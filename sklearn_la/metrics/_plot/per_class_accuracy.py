@@ -4,7 +4,8 @@ import numpy as np
 from sklearn.utils._param_validation import validate_params
 from sklearn.utils.validation import check_is_fitted
 
-from .._classification import _CLASS_COUNTS, _per_class_accuracy
+from .._checks import _CLASS_COUNTS
+from .._classification import _per_class_accuracy
 from .._scorers import _fitted_class_counts
 from ._axes import _get_axes
 
