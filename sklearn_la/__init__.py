@@ -32,6 +32,8 @@ Package layout, one concept per module (``sklearn_la/``)::
     _prediction.py      the prediction methods read from the fitted state
     _posthoc.py         LogitAdjustedClassifier
     _cv.py              LogitAdjustedClassifierCV
+    _cv_steps.py        the CV fit's steps around the search: inputs,
+                        splits, routing, the refit of the chosen member
     _candidates.py      the taus and family members the CV searches
     _cv_search.py       the CV loop: fit every member on every split,
                         calibrate, score every tau; the scorer

@@ -2,28 +2,24 @@
 
 from numbers import Integral
 
-import numpy as np
-from sklearn.base import _fit_context, clone
-from sklearn.frozen import FrozenEstimator
-from sklearn.model_selection import RepeatedStratifiedKFold, check_cv
-from sklearn.utils import check_random_state
+from sklearn.base import _fit_context
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metadata_routing import MethodMapping
 
 from ._adjust import _score_method
-from ._base import _BaseLogitAdjusted, _is_option
-from ._candidates import WEIGHT_POWERS, _candidate_grid
+from ._base import _BaseLogitAdjusted
+from ._candidates import WEIGHT_POWERS
 from ._class_vectors import _by_label
-from ._cv_search import _cross_validate, _fixed_priors, _scoring_name
+from ._cv_search import _cross_validate
+from ._cv_steps import _CVFitSteps
 from ._docstrings import _fill_doc
-from ._family import BALANCES, _check_family_base, _fit_member
-from ._routing import _route_fit_params
+from ._family import BALANCES
 from ._selection import SELECTIONS, _summarise_cv
-from ._validation import _encode_labels, _NumberInterval
+from ._validation import _NumberInterval
 
 
 @_fill_doc
-class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
+class LogitAdjustedClassifierCV(_CVFitSteps, _BaseLogitAdjusted):
     """Post-hoc logit adjustment tuned by cross-validation over the family.
 
     Searches the paper's consistent family (Menon et al., Theorem 1): base
@@ -305,50 +301,6 @@ pandas Series or dict, default="uniform"
         # cv_results_ alone (refit=False) does not make it able to predict.
         return hasattr(self, "estimator_")
 
-    def _check_fit_inputs(self, X, y, sample_weight):
-        # Checked before any data, like the other parameters.
-        if _is_option(self.target_priors, "estimate"):
-            raise ValueError(
-                "target_priors='estimate' is not supported by "
-                "LogitAdjustedClassifierCV: the deployment prior is only known at "
-                "prediction time. Tune with another target_priors, then use "
-                "LogitAdjustedClassifier(target_priors='estimate', tau=best_tau_)."
-            )
-        return super()._check_fit_inputs(X, y, sample_weight)
-
-    def _classes_and_splits(self, X, y, split_params):
-        """The full class set and the (train, test) splits."""
-        if isinstance(self.estimator, FrozenEstimator):
-            # A frozen model is the same in every fold: it is scored once on
-            # all the data given, in its own class order.
-            everything = np.arange(len(y))
-            return np.asarray(self.estimator.classes_), [(everything, everything)]
-        return np.unique(y), list(self._splitter(y).split(X, y, **split_params))
-
-    def _route(self, sample_weight, fit_params, n_samples, members):
-        """Route fit's metadata; drop the ``"weight"`` members if the base
-        cannot receive weights but ``"resample"`` members realise ``w > 0``."""
-        kwargs = dict(
-            n_samples=n_samples, sample_weight=sample_weight, fit_params=fit_params
-        )
-        needs = any(w > 0 and b == "weight" for w, b in members)
-        try:
-            return _route_fit_params(self, needs_weights=needs, **kwargs), members
-        except (TypeError, ValueError):
-            if not needs or all(b == "weight" for _, b in members):
-                raise
-        # A failure unrelated to the family's weights is raised again here.
-        routing = _route_fit_params(self, needs_weights=False, **kwargs)
-        return routing, [(w, b) for w, b in members if w == 0 or b != "weight"]
-
-    def _splitter(self, y=None):
-        """``cv`` as a splitter; ``None`` is 5-fold stratified, repeated twice."""
-        if self.cv is None:
-            return RepeatedStratifiedKFold(
-                n_splits=5, n_repeats=2, random_state=self.random_state
-            )
-        return check_cv(self.cv, y, classifier=True)
-
     @_fit_context(
         # The base estimator's parameters are validated by its own fit.
         prefer_skip_nested_validation=False
@@ -377,16 +329,9 @@ pandas Series or dict, default="uniform"
         self : object
             Fitted estimator.
         """
-        X, y, sample_weight = self._check_fit_inputs(X, y, sample_weight)
-        taus, members = _candidate_grid(
-            estimator=self.estimator,
-            taus=self.taus,
-            weight_powers=self.weight_powers,
-            balances=self.balances,
+        X, y, taus, members, routing, classes, splits = self._prepare_search(
+            X, y, sample_weight, fit_params
         )
-        _check_family_base(self.estimator, [w for w, _ in members])
-        routing, members = self._route(sample_weight, fit_params, len(y), members)
-        classes, splits = self._classes_and_splits(X, y, routing.split_params)
         priors = _by_label(self.priors, classes, name="priors")
         target = _by_label(self.target_priors, classes, name="target_priors")
         scores, calibrations = _cross_validate(
@@ -415,13 +360,7 @@ pandas Series or dict, default="uniform"
         for name in ("index", "tau", "weight_power", "balance", "score"):
             setattr(self, f"best_{name}_", summary[f"best_{name}"])
         if self.verbose > 0:
-            print(
-                f"[{type(self).__name__}] chose weight_power="
-                f"{self.best_weight_power_:g}, balance={self.best_balance_}, "
-                f"tau={self.best_tau_:g} "
-                f"(mean {_scoring_name(self.scoring, self.cost_matrix)} "
-                f"{self.best_score_:.4f})"
-            )
+            self._report_choice()
         if not self.refit:
             return self
         self.tau_ = self.best_tau_
@@ -434,23 +373,6 @@ pandas Series or dict, default="uniform"
             priors=priors,
             target_priors=target,
             calibration=calibrations.get((self.best_weight_power_, self.best_balance_)),
-        )
-
-    def _refit(self, X, y, classes, routing, priors):
-        """Fit the base model on all the data as the chosen family member."""
-        y_encoded = _encode_labels(y, classes)
-        return _fit_member(
-            clone(self.estimator),
-            X,
-            y,
-            y_encoded=y_encoded,
-            priors=_fixed_priors(priors, classes, y_encoded, routing.prior_weight),
-            weight_power=self.weight_power_,
-            balance=self.balance_,
-            random_state=check_random_state(self.random_state),
-            fit_params=routing.fit_params,
-            weight_key=routing.weight_key,
-            sample_weight=routing.sample_weight,
         )
 
     def get_metadata_routing(self):

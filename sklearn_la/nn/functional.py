@@ -1,14 +1,11 @@
 """Functional forms of the long-tail losses, as :mod:`torch.nn.functional`.
 
-Each public function validates its arguments and calls the kernel (in
-:mod:`._kernels`) that holds the maths; the loss modules call the same kernels
-with their buffers. Logits ``input`` have shape ``(C,)``, ``(N, C)`` or
-``(N, C, d1, ...)``, ``target`` holds class indices, and ``ignore_index`` and
+Each function validates its arguments (per-class ones on the CPU, at each
+call: the modules validate once) and calls the kernel of :mod:`._kernels`
+that the modules call too. ``input``, ``target``, ``ignore_index`` and
 ``reduction`` mean what they mean for :func:`torch.nn.functional.cross_entropy`.
-Per-class arguments are validated on the CPU at each call (the modules, which
-validate once, suit a training loop). Per-class offsets are computed in
-float64 and centred; where one would overflow half precision, the logits (and
-the loss) are promoted to float32."""
+Per-class offsets are centred float64; where one would overflow half
+precision, the logits (and the loss) are promoted to float32."""
 
 import numpy as np
 
