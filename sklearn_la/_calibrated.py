@@ -129,3 +129,24 @@ def _calibrate_out_of_fold(fold_scores, candidates, tests, y, classes, *, method
             fold_scores[k] = _apply_calibration(fold_scores[k], calibration, copy=False)
         calibrations[candidate] = calibration
     return calibrations
+
+
+def _in_class_order(calibration, classes, estimator_classes):
+    """``calibration``, fitted on columns ``classes``, for ``estimator_classes``.
+
+    The out-of-fold scores are in sorted-label order; a refitted base whose
+    ``classes_`` come in another order needs the per-class bias and priors
+    permuted to its own columns, or they would land on the wrong classes.
+    """
+    if calibration is None:
+        return None
+    order = _encode_labels(np.asarray(estimator_classes), classes)
+    return dataclasses.replace(
+        calibration,
+        bias=None if calibration.bias is None else calibration.bias[order],
+        class_priors=(
+            None
+            if calibration.class_priors is None
+            else calibration.class_priors[order]
+        ),
+    )

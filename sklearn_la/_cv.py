@@ -8,6 +8,7 @@ from sklearn.utils.metadata_routing import MethodMapping
 
 from ._adjust import _score_method
 from ._base import _BaseLogitAdjusted
+from ._calibrated import _in_class_order
 from ._candidates import WEIGHT_POWERS
 from ._class_vectors import _by_label
 from ._cv_search import _cross_validate
@@ -166,7 +167,7 @@ pandas Series or dict, default="uniform"
         (``z / T - tau * log(pi)`` ranks classes as ``z - T * tau *
         log(pi)``), but it changes the probabilities, the cost rule and EM's
         estimate. It keeps every candidate's out-of-fold scores until they
-        are calibrated: ``n_samples x n_classes x n_weight_powers`` floats
+        are calibrated: ``n_samples x n_classes x n_members`` floats
         (without it none are kept).
 
     random_state : int, RandomState instance or None, default=None
@@ -372,7 +373,11 @@ pandas Series or dict, default="uniform"
             routing.prior_weight,
             priors=priors,
             target_priors=target,
-            calibration=calibrations.get((self.best_weight_power_, self.best_balance_)),
+            calibration=_in_class_order(
+                calibrations.get((self.best_weight_power_, self.best_balance_)),
+                classes,
+                self.estimator_.classes_,
+            ),
         )
 
     def get_metadata_routing(self):

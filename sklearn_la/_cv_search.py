@@ -227,10 +227,10 @@ def _calibrated_folds(
 ):
     """The fold results with calibrated scores, and the calibration maps.
 
-    Each weight power's map is fitted on its out-of-fold scores pooled
+    Each member's map is fitted on its out-of-fold scores pooled
     over the folds (:mod:`._calibrated`), so here, unlike the streamed
     default, every fold's scores are kept until all fits have returned:
-    ``n_samples x n_classes x n_weight_powers`` floats.
+    ``n_samples x n_classes x n_members`` floats.
     """
     results = sorted(fold_results, key=lambda result: result[0])
     fold_scores = [log_scores for _, (log_scores, _, _), _ in results]

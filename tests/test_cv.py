@@ -475,3 +475,26 @@ def test_fold_with_every_class_returns_the_base_scores_without_a_copy():
 def test_a_bool_in_a_grid_is_refused_not_read_as_a_number(params, match):
     with pytest.raises(TypeError, match=match):
         LogitAdjustedClassifierCV(GaussianNB(), cv=3, **params).fit(X, Y)
+
+
+@pytest.mark.parametrize("calibration", ["temperature", "bcts"])
+def test_calibration_follows_a_base_with_unsorted_classes(calibration):
+    # The map is fitted on sorted-label columns; the refitted base's own
+    # column order must receive the right class's bias and prior.
+    kwargs = dict(cv=3, taus=TAUS, weight_powers=[0.0], random_state=0)
+    plain = LogitAdjustedClassifierCV(GaussianNB(), calibration=calibration, **kwargs)
+    rotated = LogitAdjustedClassifierCV(
+        ReorderedClassifier(), calibration=calibration, **kwargs
+    )
+    plain.fit(X, Y)
+    rotated.fit(X, Y)
+    order = rotated.estimator_.order_
+    np.testing.assert_array_equal(rotated.predict(X), plain.predict(X))
+    np.testing.assert_allclose(
+        rotated.predict_proba(X), plain.predict_proba(X)[:, order], rtol=1e-9
+    )
+    np.testing.assert_allclose(
+        rotated.estimate_target_priors(X),
+        plain.estimate_target_priors(X)[order],
+        rtol=1e-6,
+    )
