@@ -25,7 +25,12 @@ def data():
 
 def _cv_model(n_jobs):
     return LogitAdjustedClassifierCV(
-        LogisticRegression(max_iter=300), cv=3, taus=11, n_jobs=n_jobs, random_state=0
+        LogisticRegression(max_iter=300),
+        cv=3,
+        taus=11,
+        weight_powers="fast",
+        n_jobs=n_jobs,
+        random_state=0,
     )
 
 
