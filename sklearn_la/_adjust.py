@@ -291,14 +291,33 @@ def _proba_from_proba(proba, offset, source="predict_proba"):
     with np.errstate(invalid="ignore"):
         near = out >= (top * (1.0 - radius))[:, None]
     redo = ~(top > 0) | ~np.isfinite(top)
-    if np.count_nonzero(near) > out.shape[0] or redo.any():
-        redo |= np.count_nonzero(near, axis=1) > 1
+    if redo.any():
+        # Degenerate rows (every entry underflowed, or NaN): the canonical
+        # scores in full, which also raise the clear error for a bad row.
         rows = np.flatnonzero(redo)
         with np.errstate(divide="ignore", invalid="ignore"):
             scores = np.log(proba[rows]) + offset
         winners[rows] = _winners(scores, source)
         out[rows] = _proba_from_scores(scores, winners[rows])
+    if np.count_nonzero(near) > out.shape[0]:
+        # Near-ties: the canonical winner is among the near entries (the
+        # others are lower by more than rounding in both orders), so only
+        # their log-scores are computed; forests tie often, and ``log`` of
+        # their whole rows of exact zeros is slow.
+        rows = np.flatnonzero((np.count_nonzero(near, axis=1) > 1) & ~redo)
+        if rows.size:
+            _settle_near_ties(out, proba, offset, near[rows], rows, winners)
     return out, winners
+
+
+def _settle_near_ties(out, proba, offset, near, rows, winners):
+    """Canonical winners of the near-tied ``rows``, and ``out`` agreeing, in place."""
+    candidates = np.full(near.shape, -np.inf)
+    r, c = np.nonzero(near)
+    with np.errstate(divide="ignore"):
+        candidates[r, c] = np.log(proba[rows[r], c]) + offset[c]
+    winners[rows] = np.argmax(candidates, axis=1)
+    _agree(out, winners, rows)
 
 
 # An impossible class (log-score ``-inf``) gets this finite decision score:
