@@ -49,7 +49,7 @@ def _torch_available():
 def _public_objects():
     modules = ["sklearn_la", "sklearn_la.metrics", "sklearn_la.datasets"]
     if _torch_available():
-        modules.append("sklearn_la.losses")
+        modules += ["sklearn_la.losses", "sklearn_la.nn", "sklearn_la.nn.functional"]
     for name in modules:
         module = importlib.import_module(name)
         for attr in getattr(module, "__all__", []):
@@ -75,7 +75,13 @@ def test_public_docstrings_are_valid_numpydoc(name, obj):
     if inspect.isclass(obj):
         targets += [
             getattr(obj, m)
-            for m in ("fit", "predict", "predict_proba", "decision_function")
+            for m in (
+                "fit",
+                "partial_fit",
+                "predict",
+                "predict_proba",
+                "decision_function",
+            )
             if hasattr(obj, m)
         ]
     for target in targets:
@@ -102,10 +108,14 @@ import sklearn_la, sklearn_la.metrics, sklearn_la.datasets
 from sklearn.linear_model import LogisticRegression
 sklearn_la.LogitAdjustedClassifier(LogisticRegression()).fit([[0], [1]], [0, 1])
 assert "torch" not in sys.modules and "skorch" not in sys.modules
-try:
-    sklearn_la.LogitAdjustedNet
-except ImportError as exc:
-    print("lazy import refused:", exc)
+for statement in ("sklearn_la.LogitAdjustedNet", "import sklearn_la.losses",
+                  "import sklearn_la.nn"):
+    try:
+        exec(statement)
+    except ImportError as exc:
+        print(statement, "->", exc)
+    else:
+        raise AssertionError(statement + " worked without torch")
 """
 
 
@@ -117,4 +127,8 @@ def test_import_does_not_need_torch():
         [sys.executable, "-c", _BLOCK_TORCH], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
-    assert "pip install 'sklearn-la[torch]'" in result.stdout
+    # Each torch path names the extra to install, once.
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 3
+    for line in lines:
+        assert line.count("pip install 'sklearn-la[torch]'") == 1, line
