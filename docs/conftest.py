@@ -2,9 +2,9 @@
 
 pyproject's ``--doctest-modules`` would import ``conf.py`` (which mirrors the
 benchmark results into this folder) and the gallery scripts (which train
-models and draw figures); ``tests/integration/test_docs_build.py`` runs those through a real
-Sphinx build instead. Build outputs hold copies of the examples and generated
-pages that must not be collected either.
+models and draw figures); ``tests/integration/test_docs_build.py`` runs those
+through a real Sphinx build instead. Build outputs hold copies of the
+examples and generated pages that must not be collected either.
 """
 
 # conftest.py itself: as a doctest module it would be imported under the same

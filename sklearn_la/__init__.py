@@ -23,6 +23,7 @@ Package layout, one concept per module (``sklearn_la/``)::
     _family.py          the consistent family: weights pi^-w or resampling
     _label_shift.py     EM estimate of a shifted deployment prior
     _calibration.py     temperature and bias-corrected temperature scaling
+    _calibration_nll.py the calibration likelihood, its gradient and optimiser
     _calibrated.py      which held-out scores the estimators calibrate on
     _cost.py            cost matrices and the expected-cost decision
     _routing.py         fit's metadata routed once to the base and splitter

@@ -19,19 +19,28 @@ training data. The two estimators get such scores differently:
   own, so it calibrates only a :class:`~sklearn.frozen.FrozenEstimator`
   base: the ``(X, y)`` given to ``fit`` are then held-out data.
 
-The map keeps the (weighted) class frequencies of its calibration data,
-``class_priors``: BCTS makes the mean calibrated posterior equal to them, so
-they are the prior EM must start from (:mod:`._label_shift`).
+A class with a single training row has no out-of-fold score from a model
+that saw it: every fold model that scored its row lacked that class, so the
+folds' models are not the refitted model's kind, and nothing says how that
+class's scores are calibrated. The CV estimator then leaves the scores
+uncalibrated (an identity map, with a warning) rather than fit a map to
+models unlike the one it predicts with.
+
+The map keeps the prior EM must start from (:mod:`._label_shift`) as
+``class_priors``: the (weighted) class frequencies of its calibration data
+for a temperature, and for BCTS the mean calibrated posterior there, which
+its biases make equal to those frequencies up to their prior's shrinkage.
 """
 
 import dataclasses
+import warnings
 
 import numpy as np
 from sklearn.frozen import FrozenEstimator
 from sklearn.utils import _safe_indexing
 
 from ._adjust import _base_log_scores, _score_method, _winners
-from ._calibration import _apply_calibration, _fit_calibration
+from ._calibration import _apply_calibration, _Calibration, _fit_calibration
 from ._validation import _class_priors, _encode_labels, _plain_list
 
 
@@ -51,11 +60,14 @@ def _check_wrapper_calibration(estimator, calibration):
 
 
 def _fit_on_heldout(log_scores, y_encoded, classes, method, sample_weight=None):
-    """A :class:`._calibration._Calibration` with the data's class frequencies.
+    """A :class:`._calibration._Calibration` with the prior EM starts from.
 
     Every class must be in the calibration data: its frequency is the prior
     EM starts from, and a class never seen has no calibrated score to speak
-    of (BCTS would leave its bias at 0, a guess).
+    of (BCTS would leave its bias at 0, a guess). For BCTS that prior is the
+    weighted mean calibrated posterior over the data: the class frequencies
+    up to the bias prior's shrinkage of the smallest classes, and exactly
+    the prior under which EM on the calibration data returns itself.
     """
     class_priors = _class_priors(y_encoded, len(classes), sample_weight)
     missing = class_priors == 0
@@ -66,7 +78,18 @@ def _fit_on_heldout(log_scores, y_encoded, classes, method, sample_weight=None):
             "total sample_weight) there. Calibrate on data with every class."
         )
     calibration = _fit_calibration(log_scores, y_encoded, method, sample_weight)
+    if calibration.bias is not None:
+        class_priors = _mean_posterior(log_scores, calibration, sample_weight)
     return dataclasses.replace(calibration, class_priors=class_priors)
+
+
+def _mean_posterior(log_scores, calibration, sample_weight):
+    """Weighted mean over the rows of the calibrated posteriors."""
+    proba = _apply_calibration(log_scores, calibration)
+    proba -= proba.max(axis=1, keepdims=True)
+    np.exp(proba, out=proba)
+    proba /= proba.sum(axis=1, keepdims=True)
+    return np.average(proba, axis=0, weights=sample_weight)
 
 
 def _fit_frozen_calibration(estimator, X, y, classes, *, method, response_method,
@@ -79,8 +102,8 @@ def _fit_frozen_calibration(estimator, X, y, classes, *, method, response_method
     return _fit_on_heldout(log_scores, y_encoded, classes, method, sample_weight)
 
 
-def _calibrate_out_of_fold(fold_scores, candidates, tests, y, classes, *, method,
-                           sample_weight=None):  # fmt: skip
+def _calibrate_out_of_fold(fold_scores, candidates, tests, fold_counts, y, classes,
+                           *, method, sample_weight=None):  # fmt: skip
     """Fit one map per candidate on its pooled out-of-fold scores and apply it.
 
     Parameters
@@ -95,6 +118,10 @@ def _calibrate_out_of_fold(fold_scores, candidates, tests, y, classes, *, method
 
     tests : list of ndarray
         Each job's test indices into ``y``.
+
+    fold_counts : list of ndarray of shape (n_classes,)
+        Each job's training rows per class: a class a fold trained without
+        is one its out-of-fold scores know nothing of.
 
     y : array-like of shape (n_samples,)
         All the labels.
@@ -111,24 +138,73 @@ def _calibrate_out_of_fold(fold_scores, candidates, tests, y, classes, *, method
     Returns
     -------
     calibrations : dict
-        Candidate -> fitted :class:`._calibration._Calibration`.
+        Candidate -> fitted :class:`._calibration._Calibration`; the identity
+        map for every candidate, with a warning, when a class was scored
+        only by folds trained without it (:func:`_classes_never_seen`).
     """
+    unseen = _classes_never_seen(tests, fold_counts, y, classes, sample_weight)
+    if unseen.size:
+        labels = _plain_list(np.asarray(classes)[unseen])
+        warnings.warn(
+            f"`calibration={method!r}` was not applied: class(es) {labels!r} were "
+            "scored out-of-fold only by models trained without them (a class "
+            "needs at least 2 training rows, one on each side of a split), so the "
+            "out-of-fold scores cannot say how the refitted model's scores are "
+            "calibrated. The scores are used uncalibrated (`calibration_` is the "
+            "identity map).",
+            UserWarning,
+            stacklevel=6,
+        )
     calibrations = {}
     for candidate in dict.fromkeys(candidates):
         jobs = [k for k, c in enumerate(candidates) if c == candidate]
+        if unseen.size:
+            calibrations[candidate] = _identity(method, len(classes))
+            continue
         rows = np.concatenate([tests[k] for k in jobs])
-        weight = None if sample_weight is None else sample_weight[rows]
         calibration = _fit_on_heldout(
             np.concatenate([fold_scores[k] for k in jobs]),
             _encode_labels(_safe_indexing(y, rows), classes),
             classes,
             method,
-            weight,
+            None if sample_weight is None else sample_weight[rows],
         )
         for k in jobs:
             fold_scores[k] = _apply_calibration(fold_scores[k], calibration, copy=False)
         calibrations[candidate] = calibration
     return calibrations
+
+
+def _classes_never_seen(tests, fold_counts, y, classes, sample_weight):
+    """Classes whose weighted rows were all scored by folds trained without them.
+
+    Read from the folds' training class counts, not from the scores: a base
+    may give a class it was trained on probability 0 (a forest, k-NN), and
+    those rows are only left out of the fit (:func:`._calibration._prepare`).
+    A class of zero total weight is not listed: :func:`_fit_on_heldout`
+    refuses it with its own message.
+    """
+    n_classes = len(classes)
+    seen = np.zeros(n_classes, dtype=bool)
+    present = np.zeros(n_classes, dtype=bool)
+    for test, counts in zip(tests, fold_counts):
+        y_test = _encode_labels(_safe_indexing(y, test), classes)
+        if sample_weight is not None:
+            y_test = y_test[sample_weight[test] > 0]
+        in_test = np.bincount(y_test, minlength=n_classes) > 0
+        present |= in_test
+        seen |= in_test & (np.asarray(counts) > 0)
+    return np.flatnonzero(present & ~seen)
+
+
+def _identity(method, n_classes):
+    """The map that changes nothing.
+
+    Its ``class_priors`` are None, so EM starts from the estimator's
+    ``priors_``, exactly as without ``calibration``.
+    """
+    bias = None if method == "temperature" else np.zeros(n_classes)
+    return _Calibration(method, 1.0, bias)
 
 
 def _in_class_order(calibration, classes, estimator_classes):

@@ -5,10 +5,13 @@ Both maps are fitted by weighted negative log-likelihood (NLL) on held-out
 
 - temperature scaling (Guo et al., 2017): ``z / T``;
 - bias-corrected temperature scaling, BCTS (Alexandari, Kundaje & Shrikumar,
-  ICML 2020): ``z / T + b``, one temperature and one bias per class. Its
+  ICML 2020): ``z / T + b``, one temperature and one bias per class, with
+  a Gaussian prior of ``_BIAS_SCALE`` nats on each bias so that a class of
+  two or three held-out rows is not given a bias fitted to them alone. Its
   stationarity condition makes the mean calibrated posterior equal to the
-  class frequencies of the calibration data, which is what EM needs to
-  estimate a shifted prior (:mod:`sklearn_la._label_shift`).
+  class frequencies of the calibration data up to that prior's shrinkage;
+  EM, which estimates a shifted prior (:mod:`sklearn_la._label_shift`),
+  starts from that mean posterior.
 
 Why a temperature alone does not change tuned decisions: ``argmax_y z_y / T -
 tau * log(pi_y)`` is ``argmax_y z_y - (T * tau) * log(pi_y)`` (multiply by
@@ -17,23 +20,25 @@ hence EM's estimate of the deployment prior and the expected costs.
 
 The NLL is convex in ``(1/T, b)`` (log-softmax of a linear function of
 them), so the fit is over the inverse temperature ``a = 1/T``, bounded to
-``[1/_MAX_TEMPERATURE, 1/_MIN_TEMPERATURE]``, with L-BFGS-B and an analytic
-gradient, each coordinate scaled by its curvature: deterministic, with at
-most ``max_iter`` iterations of O(nK) each (about ten in practice, K = 1000
-included).
+``[1e-3, 1e3]``, by L-BFGS-B with an analytic gradient
+(:mod:`._calibration_nll`): deterministic, with at most ``max_iter``
+iterations of O(nK) each (about ten in practice, K = 1000 included).
 """
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import minimize
-from sklearn.exceptions import ConvergenceWarning
 
-from ._validation import _check_sample_weight
+from ._calibration_nll import (
+    _inverse_temperature,
+    _minimise,
+    _nll_and_gradient,
+    _prepare,
+    _score_variance,
+)
 
-_MIN_TEMPERATURE = 1e-3
-_MAX_TEMPERATURE = 1e3
+# Standard deviation (nats) of BCTS's Gaussian prior on each class bias.
+_BIAS_SCALE = 1.0
 _METHODS = ("temperature", "bcts")
 
 
@@ -53,185 +58,6 @@ class _Calibration:
     temperature: float
     bias: np.ndarray | None = None
     class_priors: np.ndarray | None = None
-
-
-def _prepare(log_scores, y_encoded, sample_weight):
-    """Validated inputs for the NLL: shifted scores, mask, labels, weights.
-
-    Rows whose true class has a log-score of ``-inf`` (probability exactly 0)
-    have likelihood 0 under every temperature and bias, so they cannot
-    inform the fit: they are left out, with a warning.
-    """
-    scores = np.array(log_scores, dtype=np.float64)
-    if scores.ndim != 2 or scores.shape[1] < 2:
-        raise ValueError(
-            "`log_scores` must have shape (n_samples, n_classes) with at least 2 "
-            f"classes; got shape {scores.shape}."
-        )
-    n_samples, n_classes = scores.shape
-    y = np.asarray(y_encoded)
-    if y.shape != (n_samples,) or not np.issubdtype(y.dtype, np.integer):
-        raise ValueError(
-            f"`y_encoded` must be {n_samples} integer class indices (one per row of "
-            f"`log_scores`); got {y.dtype} values of shape {y.shape}."
-        )
-    if n_samples and (y.min() < 0 or y.max() >= n_classes):
-        raise ValueError(
-            f"`y_encoded` must hold class indices in [0, {n_classes - 1}]; got "
-            f"values from {int(y.min())} to {int(y.max())}."
-        )
-    if np.isnan(scores).any() or (scores == np.inf).any():
-        raise ValueError(
-            "`log_scores` must not contain NaN or +inf (-inf, probability 0, is "
-            "allowed)."
-        )
-    weights = (
-        np.ones(n_samples)
-        if sample_weight is None
-        else _check_sample_weight(sample_weight, n_samples)
-    )
-    true_scores = scores[np.arange(n_samples), y]
-    possible = (true_scores > -np.inf) & (weights > 0)
-    impossible_truth = int(np.sum((true_scores == -np.inf) & (weights > 0)))
-    if impossible_truth:
-        warnings.warn(
-            f"{impossible_truth} calibration sample(s) give their true class a "
-            "probability of exactly 0 (log-score -inf); no temperature or bias can "
-            "change that, so they are left out of the calibration fit.",
-            UserWarning,
-            stacklevel=3,
-        )
-    scores, y, weights = scores[possible], y[possible], weights[possible]
-    if scores.shape[0] < 2 or np.unique(y).shape[0] < 2:
-        raise ValueError(
-            "Calibration needs at least 2 samples of at least 2 classes with a "
-            f"positive weight and a finite true-class log-score; got {scores.shape[0]} "
-            f"such sample(s) of {np.unique(y).shape[0]} class(es)."
-        )
-    # A per-row constant changes no probability; removing the row maximum
-    # (finite: the true class is) keeps a * z away from overflow.
-    scores -= scores.max(axis=1, keepdims=True)
-    impossible = scores == -np.inf
-    if impossible.any():
-        scores[impossible] = 0.0
-    else:
-        impossible = None
-    return scores, impossible, y, weights / weights.sum()
-
-
-def _nll_and_gradient(inverse_temperature, bias, scores, impossible, y, weights):
-    """Mean weighted NLL of ``softmax(a * z + b)`` and what its gradient needs.
-
-    Returns the NLL, its derivative in ``a`` and the weighted mean posterior
-    (the gradient in ``b`` plus the class frequencies; None without a bias).
-
-    ``scores`` hold 0 where ``impossible``; those entries are set to -inf
-    after scaling, so they get probability 0 and add nothing to the gradient.
-    """
-    logits = inverse_temperature * scores
-    if bias is not None:
-        logits += bias
-    if impossible is not None:
-        logits[impossible] = -np.inf
-    rows = np.arange(y.shape[0])
-    true_logits = logits[rows, y]
-    row_max = logits.max(axis=1)
-    logits -= row_max[:, None]
-    unnormalised = np.exp(logits, out=logits)
-    row_sum = unnormalised.sum(axis=1)
-    log_norm = row_max + np.log(row_sum)
-    nll = float(weights @ (log_norm - true_logits))
-    # The posterior is unnormalised / row_sum; dividing the n-vectors instead
-    # of the n x K array saves a pass.
-    mean_score = np.einsum("ij,ij->i", unnormalised, scores) / row_sum
-    grad_a = float(weights @ (mean_score - scores[rows, y]))
-    mean_proba = None if bias is None else (weights / row_sum) @ unnormalised
-    return nll, grad_a, mean_proba
-
-
-def _score_variance(inverse_temperature, bias, scores, impossible, weights):
-    """Weighted mean over rows of the posterior variance of the scores.
-
-    The curvature of the NLL in the inverse temperature, used to scale that
-    coordinate for the optimiser.
-    """
-    logits = inverse_temperature * scores
-    if bias is not None:
-        logits += bias
-    if impossible is not None:
-        logits[impossible] = -np.inf
-    logits -= logits.max(axis=1, keepdims=True)
-    proba = np.exp(logits, out=logits)
-    proba /= proba.sum(axis=1, keepdims=True)
-    mean = np.einsum("ij,ij->i", proba, scores)
-    second = np.einsum("ij,ij,ij->i", proba, scores, scores)
-    variance = float(weights @ np.maximum(second - mean**2, 0.0))
-    return variance if variance > 0 else 1.0
-
-
-def _minimise(objective, x0, scale, max_iter, what, *, warn=True):
-    """Minimise a convex objective of ``(a, ...)`` by L-BFGS-B, ``a`` bounded.
-
-    The optimiser works on ``x / scale``, a diagonal preconditioning by the
-    inverse square root of the curvature: without it, bias coordinates of
-    curvature ~1/K and a temperature of curvature ~Var(z) take hundreds of
-    iterations for K = 1000 instead of about ten. A ConvergenceWarning says
-    when it stops short or the temperature reaches a bound.
-    """
-    low, high = 1 / _MAX_TEMPERATURE, 1 / _MIN_TEMPERATURE
-
-    def scaled(u):
-        value, gradient = objective(u * scale)
-        return value, gradient * scale
-
-    bounds = [(low / scale[0], high / scale[0])] + [(None, None)] * (len(x0) - 1)
-    result = minimize(
-        scaled,
-        x0 / scale,
-        jac=True,
-        method="L-BFGS-B",
-        bounds=bounds,
-        options={"maxiter": max_iter, "gtol": 1e-8, "ftol": 1e-10},
-    )
-    x = result.x * scale
-    if warn and not result.success:
-        warnings.warn(
-            f"Fitting the {what} did not converge in {max_iter} iterations "
-            f"({result.message}); the last estimate is used.",
-            ConvergenceWarning,
-            stacklevel=3,
-        )
-    at_bound = x[0] <= low * (1 + 1e-9) or x[0] >= high * (1 - 1e-9)
-    if warn and at_bound:
-        why = (
-            "the held-out scores separate the classes, so the NLL keeps falling as "
-            "T -> 0"
-            if x[0] >= high * (1 - 1e-9)
-            else "the held-out scores carry almost no information about the labels"
-        )
-        warnings.warn(
-            f"The fitted temperature reached its bound {1 / x[0]:g}: {why}. "
-            "Calibrate on more (or out-of-fold) data.",
-            ConvergenceWarning,
-            stacklevel=3,
-        )
-    return x
-
-
-def _inverse_temperature(prepared, max_iter, *, warn=True):
-    """The NLL-optimal ``a = 1/T`` on prepared inputs (see :func:`_prepare`)."""
-    scores, impossible, y, weights = prepared
-
-    def objective(params):
-        nll, grad_a, _ = _nll_and_gradient(
-            params[0], None, scores, impossible, y, weights
-        )
-        return nll, np.array([grad_a])
-
-    curvature = _score_variance(1.0, None, scores, impossible, weights)
-    scale = np.array([1 / np.sqrt(curvature)])
-    x = _minimise(objective, np.array([1.0]), scale, max_iter, "temperature", warn=warn)
-    return float(x[0])
 
 
 def _fit_temperature(log_scores, y_encoded, sample_weight=None, *, max_iter=100):
@@ -262,10 +88,12 @@ def _fit_temperature(log_scores, y_encoded, sample_weight=None, *, max_iter=100)
     return 1.0 / _inverse_temperature(prepared, max_iter)
 
 
-def _fit_bcts(log_scores, y_encoded, sample_weight=None, *, max_iter=200):
+def _fit_bcts(log_scores, y_encoded, sample_weight=None, *, bias_scale=_BIAS_SCALE,
+              max_iter=200):  # fmt: skip
     """Bias-corrected temperature scaling: ``T`` and ``b`` of ``log_scores / T + b``.
 
-    Alexandari, Kundaje & Shrikumar (ICML 2020), fitted by weighted NLL.
+    Alexandari, Kundaje & Shrikumar (ICML 2020), fitted by weighted NLL, with
+    a Gaussian prior on the biases.
 
     Parameters
     ----------
@@ -277,7 +105,13 @@ def _fit_bcts(log_scores, y_encoded, sample_weight=None, *, max_iter=200):
         True classes as indices into the columns of ``log_scores``.
 
     sample_weight : array-like of shape (n_samples,), default=None
-        Sample weights: finite, non-negative, with a positive total.
+        Sample weights: finite, non-negative, with a positive total. They
+        count as repeated rows, against the prior too.
+
+    bias_scale : float or None, default=1.0
+        Standard deviation (nats) of the zero-mean Gaussian prior on each
+        bias: the fit is the maximum a posteriori one. ``None`` is the plain
+        maximum-likelihood BCTS.
 
     max_iter : int, default=200
         L-BFGS-B iterations at most; a ConvergenceWarning when it stops short.
@@ -297,18 +131,32 @@ def _fit_bcts(log_scores, y_encoded, sample_weight=None, *, max_iter=200):
 
     Notes
     -----
+    Why a prior: a class's bias is fitted to that class's held-out rows.
+    A tail class of two or three rows, scored out-of-fold by models that saw
+    one or two of them, gets a bias of several nats from the likelihood,
+    which the refitted model, trained on all of them, does not need. The
+    penalty ``sum(b**2) / (2 * bias_scale**2)`` is added to the *summed*
+    NLL, so it weighs against a class's evidence as ``1 / bias_scale**2``
+    against about ``n_k * p * (1 - p)``: classes of many rows keep their
+    maximum-likelihood bias, a class of one or two rows is shrunk towards 0.
+
+    At the optimum the gradient in ``b`` vanishes: with all classes present,
+    the weighted mean calibrated posterior of class ``k`` is its frequency
+    minus ``b_k / (bias_scale**2 * n)``, ``n`` the total weight; without a
+    prior, exactly its frequency. EM must start from that mean posterior to
+    return the calibration data's own prior on it
+    (:func:`._calibrated._fit_on_heldout` keeps it as ``class_priors``).
     The start is the temperature-scaling fit, with the biases that make the
-    mean posterior match the class frequencies at that temperature (one
-    step of iterative proportional fitting). At the optimum, all classes
-    present, the gradient in ``b`` vanishes: the weighted mean calibrated
-    posterior equals the weighted class frequencies, so EM on the
-    calibration data itself returns its own class prior.
+    mean posterior match the class frequencies at that temperature (one step
+    of iterative proportional fitting), shrunk as the prior would.
     """
     prepared = _prepare(log_scores, y_encoded, sample_weight)
-    scores, impossible, y, weights = prepared
+    scores, impossible, y, weights, total = prepared
     n_classes = scores.shape[1]
     frequency = np.bincount(y, weights=weights, minlength=n_classes)
     present = frequency > 0
+    # The penalty in units of the mean NLL the optimiser sees.
+    penalty = 0.0 if bias_scale is None else 1.0 / (bias_scale**2 * total)
 
     def full_bias(free):
         bias = np.zeros(n_classes)
@@ -316,13 +164,16 @@ def _fit_bcts(log_scores, y_encoded, sample_weight=None, *, max_iter=200):
         return bias
 
     def objective(params):
+        bias = full_bias(params[1:])
         nll, grad_a, mean_proba = _nll_and_gradient(
-            params[0], full_bias(params[1:]), scores, impossible, y, weights
+            params[0], bias, scores, impossible, y, weights
         )
         grad_b = (mean_proba - frequency)[present]
-        # Chain rule through the centring: the gradient loses its mean.
-        grad_free = grad_b - grad_b.mean()
-        return nll, np.concatenate([[grad_a], grad_free])
+        # Chain rule through the centring: the gradient loses its mean (the
+        # prior's part, penalty * bias, has none).
+        grad_free = grad_b - grad_b.mean() + penalty * bias[present]
+        value = nll + 0.5 * penalty * float(bias @ bias)
+        return value, np.concatenate([[grad_a], grad_free])
 
     inverse_temperature = _inverse_temperature(prepared, max_iter, warn=False)
     _, _, mean_proba = _nll_and_gradient(
@@ -333,13 +184,22 @@ def _fit_bcts(log_scores, y_encoded, sample_weight=None, *, max_iter=200):
         np.maximum(mean_proba[present], tiny)
     )
     start_bias -= start_bias.mean()
+    # The curvature in b_k is about the class frequency, plus the prior's.
+    curvature_b = frequency[present] + penalty
+    start_bias *= frequency[present] / curvature_b
     curvature = _score_variance(
         inverse_temperature, full_bias(start_bias), scores, impossible, weights
     )
     x0 = np.concatenate([[inverse_temperature], start_bias])
-    # The curvature in b_k is about the class frequency.
-    scale = 1 / np.sqrt(np.concatenate([[curvature], frequency[present]]))
-    x = _minimise(objective, x0, scale, max_iter, "bias-corrected temperature")
+    scale = 1 / np.sqrt(np.concatenate([[curvature], curvature_b]))
+    x = _minimise(
+        objective,
+        x0,
+        scale,
+        max_iter,
+        "bias-corrected temperature",
+        zeros=impossible is not None,
+    )
     return 1.0 / float(x[0]), full_bias(x[1:])
 
 

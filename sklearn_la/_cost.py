@@ -120,6 +120,17 @@ def _check_cost_matrix(cost_matrix, classes):
     else:
         values = cost_matrix
     try:
+        kind = np.asarray(values).dtype.kind
+    except ValueError:  # ragged rows: reported below
+        kind = "O"
+    if kind in "cUS":
+        # float64 would drop an imaginary part (with only a warning) or parse
+        # digits out of text: a cost matrix of either is a mistake.
+        raise TypeError(
+            f"`cost_matrix` must contain real numbers; got {_short_repr(cost_matrix)} "
+            f"of dtype {np.asarray(values).dtype}."
+        )
+    try:
         matrix = np.array(values, dtype=np.float64)
     except TypeError as exc:
         raise TypeError(

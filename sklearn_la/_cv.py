@@ -158,17 +158,17 @@ pandas Series or dict, default="uniform"
     calibration : {"temperature", "bcts"} or None, default=None
         Calibrate the base log-scores ``z`` before adjustment: temperature
         scaling (``z / T``) or bias-corrected temperature scaling (``z / T +
-        b``, Alexandari et al., ICML 2020), fitted by likelihood on the
-        out-of-fold scores of each ``weight_power``, pooled over the folds;
-        every ``tau`` is then scored on the calibrated out-of-fold scores, and
-        the chosen candidate's map is kept as ``calibration_`` and applied in
-        every prediction method and before EM (:meth:`estimate_target_priors`).
-        A temperature does not change argmax decisions once ``tau`` is tuned
+        b``, Alexandari et al., ICML 2020; a prior of one nat on each bias),
+        fitted on each member's pooled out-of-fold scores; every ``tau`` is
+        scored on the calibrated scores, and the chosen member's map is kept
+        as ``calibration_``, applied in every prediction method and before EM
+        (:meth:`estimate_target_priors`). A class of one training row has no
+        out-of-fold score from a model that saw it: the map is then the
+        identity, with a warning. A temperature changes no tuned argmax
         (``z / T - tau * log(pi)`` ranks classes as ``z - T * tau *
         log(pi)``), but it changes the probabilities, the cost rule and EM's
-        estimate. It keeps every candidate's out-of-fold scores until they
-        are calibrated: ``n_samples x n_classes x n_members`` floats
-        (without it none are kept).
+        estimate. It keeps the out-of-fold scores until they are calibrated:
+        ``n_samples x n_classes x n_members`` floats (without it none are).
 
     random_state : int, RandomState instance or None, default=None
         Seeds the default ``cv``'s shuffling and the row draws of

@@ -238,6 +238,7 @@ def _calibrated_folds(
         fold_scores,
         [members[i] for i, _ in jobs],
         [splits[k][1] for _, k in jobs],
+        [counts for _, (_, _, counts), _ in results],
         y,
         classes,
         method=method,

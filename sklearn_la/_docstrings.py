@@ -101,9 +101,11 @@ _ATTRIBUTES = {
         The fitted calibration map, ``None`` without ``calibration``: a
         frozen record with ``method``, ``temperature``, ``bias`` (per class,
         ``None`` for ``"temperature"``) and ``class_priors`` (the class
-        frequencies of the calibration data, the prior EM starts from). The
-        base log-scores ``z`` become ``z / temperature + bias`` before any
-        adjustment, in every prediction method and before EM.
+        frequencies of the calibration data, the prior EM starts from;
+        ``None`` for the identity map the CV estimator keeps when it cannot
+        calibrate, and EM then starts from ``priors_``). The base log-scores
+        ``z`` become ``z / temperature + bias`` before any adjustment, in
+        every prediction method and before EM.
 
     response_method_ : str
         Base method the scores come from.

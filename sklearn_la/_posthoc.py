@@ -82,7 +82,8 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
     calibration : {"temperature", "bcts"} or None, default=None
         Calibrate the base log-scores before adjustment: temperature scaling
         (``z / T``) or bias-corrected temperature scaling (``z / T + b``,
-        Alexandari et al., ICML 2020), fitted by likelihood on held-out data.
+        Alexandari et al., ICML 2020; a Gaussian prior of one nat on each
+        bias), fitted by likelihood on held-out data.
         Only with a :class:`~sklearn.frozen.FrozenEstimator` base, whose
         ``(X, y)`` given to :meth:`fit` are then that held-out data (every
         class must be in it); any other base raises a ValueError, since its

@@ -39,11 +39,26 @@ class _PredictionMixin:
             return -self.tau_ * np.log(self.priors_) + np.log(q)
 
     def _em_priors(self):
-        """The prior the (calibrated) base posteriors are posteriors under."""
+        """The prior the (calibrated) base posteriors are posteriors under.
+
+        BCTS pins the mean calibrated posterior to the calibration data's
+        class frequencies, so those are its prior. Otherwise the posteriors
+        are the base's, trained on rows weighted (or replicated) by
+        ``pi_y ** -weight_power``: a class's share of the training mass is
+        ``pi_y ** (1 - weight_power)``, normalised, and EM must start from
+        that, or it reads the rebalancing as a shift.
+        """
         calibration = self.calibration_
-        if calibration is None or calibration.class_priors is None:
-            return self.priors_
-        return calibration.class_priors
+        if calibration is not None and calibration.bias is not None:
+            if calibration.class_priors is not None:
+                return calibration.class_priors
+        prior = self.priors_
+        if calibration is not None and calibration.class_priors is not None:
+            prior = calibration.class_priors
+        if self.weight_power_ == 0:
+            return prior
+        trained = prior * self.priors_**-self.weight_power_
+        return trained / trained.sum()
 
     def _is_identity(self):
         """Whether the adjustment changes nothing (a constant offset, dropped)."""
@@ -111,8 +126,12 @@ class _PredictionMixin:
         assumes. ``target_priors="estimate"`` applies the same estimate to
         each batch it predicts; this method only returns it and stores
         nothing. It is only as good as the base model's calibration: with
-        ``calibration`` set it runs on the calibrated scores, starting from
-        the class frequencies of the calibration data.
+        ``calibration`` set it runs on the calibrated scores. EM starts from
+        the prior the posteriors are posteriors under: the class frequencies
+        of the calibration data for ``"bcts"``, else the training prior
+        ``priors_``, rebalanced as the fit was (``pi_y ** (1 -
+        weight_power_)``, normalised: a class-weighted or oversampled base
+        was trained on that mass).
 
         Parameters
         ----------

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+import pytest
 from _core import long_tailed
 from _reliability import Case
 from sklearn.frozen import FrozenEstimator
@@ -50,6 +51,17 @@ def _data_frame_is_read_by_label():
 
 def _frozen():
     return FrozenEstimator(LogisticRegression().fit(X, Y))
+
+
+def _one_row_class_is_left_uncalibrated():
+    # Every row of classes 0 and 1, and a single row of class 2.
+    rows = np.r_[np.flatnonzero(Y != 2), np.flatnonzero(Y == 2)[0]]
+    with pytest.warns(UserWarning, match="was not applied"):
+        fitted = LogitAdjustedClassifierCV(
+            LogisticRegression(), cv=2, taus=3, calibration="bcts"
+        ).fit(X[rows], Y[rows])
+    assert fitted.calibration_.temperature == 1.0
+    np.testing.assert_array_equal(fitted.calibration_.bias, 0.0)
 
 
 def _one_row_estimate():
@@ -131,6 +143,14 @@ CASES = [
         ).fit(X[Y != 2], Y[Y != 2]),
         ValueError,
         "`calibration` needs every class in the calibration data; class(es) [2]",
+    ),
+    Case(
+        "``calibration`` in the CV estimator with a class of one training row",
+        _one_row_class_is_left_uncalibrated,
+        None,
+        "a UserWarning; that class is scored out-of-fold only by models trained "
+        "without it, so the scores stay uncalibrated (``calibration_`` is the "
+        "identity map) and every output equals the uncalibrated fit's",
     ),
     Case(
         "an unknown ``calibration``",

@@ -90,14 +90,41 @@ def test_bcts_recovers_a_known_temperature_and_bias():
 
 
 def test_bcts_mean_posterior_matches_the_class_frequencies():
-    """At the optimum the gradient in ``b`` is ``mean posterior - frequency``."""
+    """At the optimum the gradient in ``b`` is ``mean posterior - frequency``
+    plus the prior's ``b / (bias_scale**2 * n)``: without a prior the mean
+    calibrated posterior is the class frequencies, with one it is short of
+    them by exactly that shrinkage."""
     logits, y = _draw(3000, 5, seed=2)
     scores = 3.0 * logits + np.array([0.0, 1.0, -1.0, 0.5, 2.0])
-    calibration = _fit_calibration(scores, y, "bcts")
-    proba = softmax(_apply_calibration(scores, calibration), axis=1)
-    np.testing.assert_allclose(
-        proba.mean(axis=0), np.bincount(y, minlength=5) / len(y), atol=1e-5
-    )
+    frequency = np.bincount(y, minlength=5) / len(y)
+    for bias_scale in (None, 1.0, 0.1):
+        temperature, bias = _fit_bcts(scores, y, bias_scale=bias_scale)
+        calibration = _Calibration("bcts", temperature, bias)
+        proba = softmax(_apply_calibration(scores, calibration), axis=1)
+        shrinkage = 0 if bias_scale is None else bias / (bias_scale**2 * len(y))
+        np.testing.assert_allclose(proba.mean(axis=0), frequency - shrinkage, atol=1e-6)
+    # The strong prior moved the biases: the check above is not vacuous.
+    assert np.abs(bias).max() > 0.1 and np.abs(shrinkage).max() > 1e-4
+
+
+def test_bcts_prior_shrinks_the_bias_of_a_tiny_class_only():
+    """A class with two held-out rows, scored 24 nats (12 at the fitted T = 2)
+    below the best class on every row, gets a bias of several nats from the
+    likelihood alone (its mean posterior must reach 2 / n); the prior shrinks
+    it, while a large class's bias (half a nat of under-scoring at T = 2) is
+    left as the likelihood puts it."""
+    logits, y = _draw(4000, 2, seed=12)
+    scores = 2.0 * logits
+    scores[:, 1] -= 1.0  # class 1 under-scored on every row
+    scores = np.column_stack([scores, scores.max(axis=1) - 24.0])
+    y = y.copy()
+    y[:2] = 2
+    _, free = _fit_bcts(scores, y, bias_scale=None)
+    _, shrunk = _fit_bcts(scores, y)
+    assert free[2] - free[0] > 3
+    assert shrunk[2] - shrunk[0] < 0.6 * (free[2] - free[0])
+    assert shrunk[1] - shrunk[0] == pytest.approx(free[1] - free[0], abs=0.05)
+    assert free[1] - free[0] == pytest.approx(0.5, abs=0.1)
 
 
 def test_a_per_row_constant_changes_nothing():
@@ -168,6 +195,16 @@ def test_stopping_short_warns():
     logits, y = _draw(500, 3, seed=9)
     with pytest.warns(ConvergenceWarning, match="did not converge in 1 iteration"):
         _fit_bcts(5.0 * logits + np.array([0.0, 3.0, -3.0]), y, max_iter=1)
+
+
+def test_the_upper_bound_with_exact_zeros_names_them_as_the_likely_cause():
+    """k-NN and trees give exact zeros; when, among the classes left, flat
+    scores fit best, the warning says so rather than blame the data."""
+    scores = np.tile([[0.0, -1.0, -np.inf], [-1.0, 0.0, -np.inf]], (200, 1))
+    # Right on half the rows and wrong on the other half, for both classes.
+    y = np.tile([0, 0, 1, 1], 100)
+    with pytest.warns(ConvergenceWarning, match="some classes probability exactly 0"):
+        assert _fit_temperature(scores, y) == pytest.approx(1000)
 
 
 def test_scores_that_point_away_from_the_labels_hit_the_temperature_bound():
@@ -321,7 +358,9 @@ def test_cv_calibrates_each_weight_power_on_its_out_of_fold_scores():
         LogisticRegression(), calibration="bcts", cv=3, weight_powers=[0.0, 1.0]
     ).fit(X, y)
     assert est.calibration_.method == "bcts"
-    np.testing.assert_allclose(est.calibration_.class_priors, est.priors_)
+    # EM's start, the mean calibrated out-of-fold posterior: the class
+    # frequencies up to the bias prior's shrinkage, b / n (about 5e-4 here).
+    np.testing.assert_allclose(est.calibration_.class_priors, est.priors_, atol=1e-3)
     # Without calibration nothing of the kind is kept.
     plain = LogitAdjustedClassifierCV(LogisticRegression(), cv=3).fit(X, y)
     assert plain.calibration_ is None

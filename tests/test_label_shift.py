@@ -6,10 +6,13 @@ import numpy as np
 import pytest
 from scipy import integrate, stats
 from scipy.special import softmax
+from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
+from sklearn.neighbors import KNeighborsClassifier
 
-from sklearn_la import LogitAdjustedClassifier
+from sklearn_la import LogitAdjustedClassifier, LogitAdjustedClassifierCV
+from sklearn_la._calibrated import _fit_on_heldout
 from sklearn_la._calibration import _apply_calibration, _Calibration, _fit_calibration
 from sklearn_la._label_shift import _em_target_priors, _estimate_target_priors
 from sklearn_la.datasets import make_paper_synthetic
@@ -166,14 +169,18 @@ def test_em_on_bcts_scores_recovers_a_shifted_prior_of_the_paper_synthetic(targe
 
 
 def test_bcts_scores_of_the_calibration_data_are_an_em_fixed_point():
-    """BCTS makes the mean calibrated posterior equal the class frequencies, so
-    EM on the calibration data returns them at once."""
+    """BCTS makes the mean calibrated posterior equal the class frequencies
+    (up to its bias prior's shrinkage), and EM starts from that mean
+    posterior, so EM on the calibration data returns it at once, within a
+    hair of the frequencies."""
     X, y = _sample([600, 300, 100], seed=3)
     scores = 2.0 * LogisticRegression().fit(X, y).predict_log_proba(X)
-    calibration = _fit_calibration(scores, y, "bcts")
-    frequencies = np.bincount(y) / len(y)
-    estimate = _estimate_target_priors(scores, frequencies, calibration=calibration)
-    np.testing.assert_allclose(estimate, frequencies, atol=1e-4)
+    calibration = _fit_on_heldout(scores, y, np.arange(3), "bcts")
+    estimate = _estimate_target_priors(
+        scores, calibration.class_priors, calibration=calibration
+    )
+    np.testing.assert_allclose(estimate, calibration.class_priors, atol=1e-7)
+    np.testing.assert_allclose(estimate, np.bincount(y) / len(y), atol=1e-3)
 
 
 def test_a_temperature_changes_the_em_estimate():
@@ -240,8 +247,6 @@ import copy  # noqa: E402
 import joblib  # noqa: E402
 from sklearn.frozen import FrozenEstimator  # noqa: E402
 
-from sklearn_la import LogitAdjustedClassifierCV  # noqa: E402
-
 
 @pytest.mark.parametrize("target", [0.3, 0.6])
 def test_estimator_em_with_bcts_recovers_a_shifted_prior_of_the_paper_synthetic(
@@ -284,6 +289,102 @@ def test_cv_with_bcts_estimates_a_shifted_prior():
     est = LogitAdjustedClassifierCV(LogisticRegression(), calibration="bcts", cv=3)
     estimate = est.fit(X, y).estimate_target_priors(X_test)
     assert estimate[1] == pytest.approx(0.4, abs=0.03)
+
+
+@pytest.mark.parametrize("method", ["temperature", "bcts"])
+def test_cv_leaves_scores_uncalibrated_when_a_class_has_no_out_of_fold_score(method):
+    """A class of one training row is scored out-of-fold only by a model that
+    never saw it: the map is then the identity, with a warning, and the fit
+    (probabilities, predictions, EM's estimate) equals the uncalibrated one.
+    With a second row of that class every row has such a score, and the map
+    is fitted."""
+    X, y = _sample([300, 150, 1], seed=4)
+    kwargs = dict(cv=3, weight_powers=[0.0], random_state=0)
+    with pytest.warns(UserWarning, match=r"was not applied: class\(es\) \[2\]"):
+        calibrated = LogitAdjustedClassifierCV(
+            LogisticRegression(), calibration=method, **kwargs
+        ).fit(X, y)
+    plain = LogitAdjustedClassifierCV(LogisticRegression(), **kwargs).fit(X, y)
+    assert calibrated.calibration_.temperature == 1.0
+    assert calibrated.calibration_.class_priors is None
+    if method == "bcts":
+        np.testing.assert_array_equal(calibrated.calibration_.bias, 0.0)
+    assert calibrated.best_tau_ == plain.best_tau_
+    # Equal up to the rounding of the calibrated path's extra log-softmax.
+    np.testing.assert_allclose(
+        calibrated.predict_proba(X), plain.predict_proba(X), rtol=1e-12, atol=1e-15
+    )
+    np.testing.assert_array_equal(calibrated.predict(X), plain.predict(X))
+    np.testing.assert_allclose(
+        calibrated.estimate_target_priors(X), plain.estimate_target_priors(X)
+    )
+
+    X, y = _sample([300, 150, 2], seed=4)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*was not applied")
+        fitted = LogitAdjustedClassifierCV(
+            LogisticRegression(), calibration=method, **kwargs
+        ).fit(X, y)
+    assert fitted.calibration_.temperature != 1.0
+
+
+@pytest.mark.parametrize("balance", ["weight", "resample"])
+@pytest.mark.parametrize("calibration", [None, "temperature"])
+def test_em_starts_from_the_prior_a_rebalanced_base_was_trained_under(
+    balance, calibration
+):
+    """A family member with ``weight_power=1`` has posteriors under a uniform
+    training mass: EM on unshifted test data must return about the test
+    frequencies, not read the rebalancing as a shift. Starting from the raw
+    training prior it returned about [0.52, 0.16, 0.32] for frequencies
+    [0.80, 0.15, 0.05]. The 0.05 allowed is the misfit of a class-weighted
+    logistic model's posteriors (about 0.02 on the rarest class here) and,
+    with a temperature, the gap between the mean calibrated posterior and
+    the class frequencies that only BCTS's biases close (about 0.04 here):
+    far below the raw start's error."""
+    X, y = make_classification(
+        n_samples=6000, n_classes=3, n_informative=5, class_sep=2.0,
+        weights=[0.8, 0.15, 0.05], random_state=0,
+    )  # fmt: skip
+    X_train, y_train, X_test, y_test = X[::2], y[::2], X[1::2], y[1::2]
+    model = LogitAdjustedClassifierCV(
+        LogisticRegression(max_iter=1000), weight_powers=[1.0], balances=balance,
+        cv=3, calibration=calibration, random_state=0,
+    ).fit(X_train, y_train)  # fmt: skip
+    frequencies = np.bincount(y_test) / len(y_test)
+    estimate = model.estimate_target_priors(X_test)
+    assert np.abs(estimate - frequencies).max() < 0.05
+    from_raw_prior = _estimate_target_priors(
+        model.estimator_.predict_log_proba(X_test),
+        model.priors_,
+        calibration=model.calibration_,
+    )
+    assert np.abs(from_raw_prior - frequencies).max() > 0.15
+
+
+def test_a_zero_probability_for_a_seen_class_does_not_skip_calibration():
+    """k-NN gives a rare class probability 0 where no neighbour has it, though
+    its folds were trained on it: those rows are left out of the fit (with
+    their own warning), the map is still fitted."""
+    X, y = _sample([300, 150, 6], seed=5)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fitted = LogitAdjustedClassifierCV(
+            KNeighborsClassifier(5), calibration="bcts", cv=3, weight_powers=[0.0]
+        ).fit(X, y)
+    messages = [str(w.message) for w in caught]
+    assert any("probability of exactly 0" in m for m in messages)
+    assert not any("was not applied" in m for m in messages)
+    assert fitted.calibration_.temperature != 1.0
+
+
+def test_a_class_of_zero_weight_is_still_refused_clearly():
+    X, y = _sample([300, 150, 20], seed=6)
+    weights = np.where(y == 2, 0.0, 1.0)
+    with pytest.raises(ValueError, match=r"class\(es\) \[2\] have no sample"):
+        LogitAdjustedClassifierCV(
+            LogisticRegression(), calibration="bcts", cv=3, priors=[0.6, 0.3, 0.1]
+        ).fit(X, y, sample_weight=weights)
 
 
 def _estimators():
