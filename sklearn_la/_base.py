@@ -30,6 +30,7 @@ from ._prediction import _PredictionMixin
 from ._validation import (
     _check_sample_weight,
     _check_targets,
+    _class_priors,
     _encode_labels,
     _NumberInterval,
     _train_priors,
@@ -116,6 +117,11 @@ class _BaseLogitAdjusted(
             _check_unambiguous_order(getattr(self, name), self.classes_, name=name)
         y_encoded = _encode_labels(y, self.classes_)
         self.class_counts_ = np.bincount(y_encoded, minlength=len(self.classes_))
+        # The (weighted) class mass the base saw before any family rebalancing;
+        # EM on a rebalanced member starts from it (see _em_priors).
+        self._train_frequencies = _class_priors(
+            y_encoded, len(self.classes_), prior_weight
+        )
         self.cost_matrix_ = (
             None
             if self.cost_matrix is None

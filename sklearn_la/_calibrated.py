@@ -13,14 +13,15 @@ training data. The two estimators get such scores differently:
   true: ``z / T - tau * log(pi)`` has the argmax of ``z - (T * tau) *
   log(pi)``, and the grid search finds ``T * tau`` either way. Keeping every
   candidate's out-of-fold scores until they are calibrated costs
-  ``n_samples x n_classes x n_candidates`` floats; without calibration none
+  ``n_samples x n_classes x n_members`` floats; without calibration none
   are kept beyond a fold's scoring.
 - :class:`~sklearn_la.LogitAdjustedClassifier` has no held-out data of its
   own, so it calibrates only a :class:`~sklearn.frozen.FrozenEstimator`
   base: the ``(X, y)`` given to ``fit`` are then held-out data.
 
-A class with a single training row has no out-of-fold score from a model
-that saw it: every fold model that scored its row lacked that class, so the
+A class with a single training row (or a custom ``cv`` that puts all of a
+class's rows in one test fold) has no out-of-fold score from a model that
+saw it: every fold model that scored its rows lacked that class, so the
 folds' models are not the refitted model's kind, and nothing says how that
 class's scores are calibrated. The CV estimator then leaves the scores
 uncalibrated (an identity map, with a warning) rather than fit a map to
@@ -79,7 +80,12 @@ def _fit_on_heldout(log_scores, y_encoded, classes, method, sample_weight=None):
         )
     calibration = _fit_calibration(log_scores, y_encoded, method, sample_weight)
     if calibration.bias is not None:
-        class_priors = _mean_posterior(log_scores, calibration, sample_weight)
+        mean = _mean_posterior(log_scores, calibration, sample_weight)
+        # A class the base gives probability 0 on every row (k-NN, trees)
+        # has a mean posterior of 0, which EM cannot start from; its
+        # frequency stands in (EM's estimate of it is 0 after one step).
+        mean = np.where(mean > 0, mean, class_priors)
+        class_priors = mean / mean.sum()
     return dataclasses.replace(calibration, class_priors=class_priors)
 
 

@@ -50,8 +50,10 @@ class _Calibration:
     ``classes_`` order whose entries for the classes of the calibration data
     average 0 (a constant added to every class changes no probability); a
     class absent from that data keeps bias 0. ``class_priors``, when set,
-    are the (weighted) class frequencies of the calibration data: the prior
-    the calibrated posteriors are posteriors under, which EM starts from.
+    are the prior the calibrated posteriors are posteriors under, which EM
+    starts from: the (weighted) class frequencies of the calibration data
+    for a temperature, their mean calibrated posterior for BCTS, ``None``
+    for the identity map (EM then starts from the estimator's own prior).
     """
 
     method: str

@@ -22,8 +22,8 @@ _MAX_TEMPERATURE = 1e3
 def _prepare(log_scores, y_encoded, sample_weight):
     """Validated inputs for the NLL: shifted scores, mask, labels, weights, total.
 
-    The weights are normalised to sum to 1; ``total`` is their sum before
-    (the number of rows kept, without weights).
+    The weights are normalised to sum to 1; ``total`` is the sum of the
+    kept rows' weights before that (their number, without weights).
 
     Rows whose true class has a log-score of ``-inf`` (probability exactly 0)
     have likelihood 0 under every temperature and bias, so they cannot

@@ -68,6 +68,15 @@ def _axis_positions(labels, classes, axis):
     return np.array([position[c] for c in class_list], dtype=np.intp)
 
 
+def _not_real(array):
+    """Whether an array holds complex numbers, text or dates, not real costs."""
+    if array.dtype.kind in "cUSmM":
+        return True
+    if array.dtype.kind == "O":
+        return any(isinstance(v, (str, bytes, complex)) for v in array.ravel())
+    return False
+
+
 def _check_cost_matrix(cost_matrix, classes):
     """A cost matrix in ``classes`` order, validated, as float64.
 
@@ -120,15 +129,15 @@ def _check_cost_matrix(cost_matrix, classes):
     else:
         values = cost_matrix
     try:
-        kind = np.asarray(values).dtype.kind
+        raw = np.asarray(values)
     except ValueError:  # ragged rows: reported below
-        kind = "O"
-    if kind in "cUS":
-        # float64 would drop an imaginary part (with only a warning) or parse
-        # digits out of text: a cost matrix of either is a mistake.
+        raw = None
+    if raw is not None and _not_real(raw):
+        # float64 would drop an imaginary part (with only a warning), parse
+        # digits out of text or count nanoseconds: each is a mistake.
         raise TypeError(
             f"`cost_matrix` must contain real numbers; got {_short_repr(cost_matrix)} "
-            f"of dtype {np.asarray(values).dtype}."
+            f"of dtype {raw.dtype}."
         )
     try:
         matrix = np.array(values, dtype=np.float64)

@@ -100,10 +100,11 @@ _ATTRIBUTES = {
     calibration_ : object or None
         The fitted calibration map, ``None`` without ``calibration``: a
         frozen record with ``method``, ``temperature``, ``bias`` (per class,
-        ``None`` for ``"temperature"``) and ``class_priors`` (the class
-        frequencies of the calibration data, the prior EM starts from;
-        ``None`` for the identity map the CV estimator keeps when it cannot
-        calibrate, and EM then starts from ``priors_``). The base log-scores
+        ``None`` for ``"temperature"``) and ``class_priors`` (the prior EM
+        starts from: the class frequencies of the calibration data for a
+        temperature, the mean calibrated posterior there for BCTS; ``None``
+        for the identity map the CV estimator keeps when it cannot
+        calibrate). The base log-scores
         ``z`` become ``z / temperature + bias`` before any adjustment, in
         every prediction method and before EM.
 

@@ -140,8 +140,8 @@ def _estimate_target_priors(log_scores, train_priors, *, calibration=None):
         prior).
 
     train_priors : ndarray of shape (n_classes,)
-        Training priors ``pi``; for calibrated scores, the class frequencies
-        of the data the calibration was fitted on.
+        The prior the (calibrated) posteriors are posteriors under
+        (``_PredictionMixin._em_priors``).
 
     calibration : _Calibration, default=None
         Fitted by :func:`sklearn_la._calibration._fit_calibration` on held-out

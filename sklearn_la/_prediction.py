@@ -41,23 +41,29 @@ class _PredictionMixin:
     def _em_priors(self):
         """The prior the (calibrated) base posteriors are posteriors under.
 
-        BCTS pins the mean calibrated posterior to the calibration data's
-        class frequencies, so those are its prior. Otherwise the posteriors
-        are the base's, trained on rows weighted (or replicated) by
-        ``pi_y ** -weight_power``: a class's share of the training mass is
-        ``pi_y ** (1 - weight_power)``, normalised, and EM must start from
-        that, or it reads the rebalancing as a shift.
+        With BCTS, the mean calibrated posterior of the calibration data
+        (``class_priors``). Otherwise the base's own: ``priors_`` at
+        ``weight_power_ = 0``; for a family member fitted on rows weighted (or
+        replicated) by ``priors_ ** -w``, the class mass it was trained on,
+        ``frequency * priors_ ** -w`` normalised, where ``frequency`` is the
+        training data's (the held-out data's for a temperature), or EM
+        reads the rebalancing as a shift.
         """
         calibration = self.calibration_
-        if calibration is not None and calibration.bias is not None:
-            if calibration.class_priors is not None:
-                return calibration.class_priors
-        prior = self.priors_
-        if calibration is not None and calibration.class_priors is not None:
-            prior = calibration.class_priors
-        if self.weight_power_ == 0:
-            return prior
-        trained = prior * self.priors_**-self.weight_power_
+        held_out = None if calibration is None else calibration.class_priors
+        if held_out is not None and calibration.bias is not None:
+            return held_out
+        weight_power = self.weight_power_
+        if held_out is None and weight_power == 0:
+            return self.priors_
+        frequency = self._train_frequencies if held_out is None else held_out
+        if np.any(frequency == 0):
+            # A class the base never saw: no rebalanced mass to start from.
+            frequency = self.priors_
+        if weight_power == 0:
+            return frequency
+        # exp(-w log pi) rather than pi ** -w: no overflow for tiny priors.
+        trained = frequency * np.exp(-weight_power * np.log(self.priors_))
         return trained / trained.sum()
 
     def _is_identity(self):
@@ -127,11 +133,11 @@ class _PredictionMixin:
         each batch it predicts; this method only returns it and stores
         nothing. It is only as good as the base model's calibration: with
         ``calibration`` set it runs on the calibrated scores. EM starts from
-        the prior the posteriors are posteriors under: the class frequencies
-        of the calibration data for ``"bcts"``, else the training prior
-        ``priors_``, rebalanced as the fit was (``pi_y ** (1 -
-        weight_power_)``, normalised: a class-weighted or oversampled base
-        was trained on that mass).
+        the prior the posteriors are posteriors under: for ``"bcts"`` their
+        mean over the calibration data; otherwise ``priors_``, or for a
+        member with ``weight_power_ = w > 0`` the class mass it was trained
+        on, the (training or held-out) class frequencies times ``priors_ **
+        -w``, normalised.
 
         Parameters
         ----------

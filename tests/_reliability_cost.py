@@ -56,12 +56,20 @@ def _frozen():
 def _one_row_class_is_left_uncalibrated():
     # Every row of classes 0 and 1, and a single row of class 2.
     rows = np.r_[np.flatnonzero(Y != 2), np.flatnonzero(Y == 2)[0]]
+    kwargs = dict(cv=2, taus=3, random_state=0)
     with pytest.warns(UserWarning, match="was not applied"):
         fitted = LogitAdjustedClassifierCV(
-            LogisticRegression(), cv=2, taus=3, calibration="bcts"
+            LogisticRegression(), calibration="bcts", **kwargs
         ).fit(X[rows], Y[rows])
+    plain = LogitAdjustedClassifierCV(LogisticRegression(), **kwargs)
+    plain.fit(X[rows], Y[rows])
     assert fitted.calibration_.temperature == 1.0
     np.testing.assert_array_equal(fitted.calibration_.bias, 0.0)
+    np.testing.assert_array_equal(fitted.predict(X), plain.predict(X))
+    np.testing.assert_allclose(fitted.predict_proba(X), plain.predict_proba(X))
+    np.testing.assert_allclose(
+        fitted.estimate_target_priors(X), plain.estimate_target_priors(X)
+    )
 
 
 def _one_row_estimate():

@@ -8,6 +8,7 @@ from scipy import integrate, stats
 from scipy.special import softmax
 from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier
 
@@ -245,7 +246,6 @@ def test_em_refuses_bad_inputs_clearly(log_scores, train_priors, match):
 import copy  # noqa: E402
 
 import joblib  # noqa: E402
-from sklearn.frozen import FrozenEstimator  # noqa: E402
 
 
 @pytest.mark.parametrize("target", [0.3, 0.6])
@@ -330,36 +330,77 @@ def test_cv_leaves_scores_uncalibrated_when_a_class_has_no_out_of_fold_score(met
 
 @pytest.mark.parametrize("balance", ["weight", "resample"])
 @pytest.mark.parametrize("calibration", [None, "temperature"])
+@pytest.mark.parametrize(
+    "weight_power, priors", [(1.0, "train"), (0.5, "train"), (0.5, [0.5, 0.3, 0.2])]
+)
 def test_em_starts_from_the_prior_a_rebalanced_base_was_trained_under(
-    balance, calibration
+    balance, calibration, weight_power, priors
 ):
-    """A family member with ``weight_power=1`` has posteriors under a uniform
-    training mass: EM on unshifted test data must return about the test
-    frequencies, not read the rebalancing as a shift. Starting from the raw
-    training prior it returned about [0.52, 0.16, 0.32] for frequencies
-    [0.80, 0.15, 0.05]. The 0.05 allowed is the misfit of a class-weighted
-    logistic model's posteriors (about 0.02 on the rarest class here) and,
-    with a temperature, the gap between the mean calibrated posterior and
-    the class frequencies that only BCTS's biases close (about 0.04 here):
-    far below the raw start's error."""
+    """A family member fitted on rows weighted by ``priors_ ** -w`` has
+    posteriors under the class frequencies times ``priors_ ** -w``: EM on
+    unshifted test data must return about the test frequencies, not read
+    the rebalancing as a shift. Starting from the raw prior it returned
+    about [0.52, 0.16, 0.32] for frequencies [0.80, 0.15, 0.05] at w = 1.
+    The 0.05 allowed is the misfit of a class-weighted logistic model's
+    posteriors (about 0.02 on the rarest class here) and, with a
+    temperature, the gap between the mean calibrated posterior and the class
+    frequencies that only BCTS's biases close (about 0.04 here); the raw
+    start misses by more than 0.06 and twice as much."""
     X, y = make_classification(
         n_samples=6000, n_classes=3, n_informative=5, class_sep=2.0,
         weights=[0.8, 0.15, 0.05], random_state=0,
     )  # fmt: skip
     X_train, y_train, X_test, y_test = X[::2], y[::2], X[1::2], y[1::2]
     model = LogitAdjustedClassifierCV(
-        LogisticRegression(max_iter=1000), weight_powers=[1.0], balances=balance,
-        cv=3, calibration=calibration, random_state=0,
+        LogisticRegression(max_iter=1000), weight_powers=[weight_power],
+        balances=balance, priors=priors, cv=3, calibration=calibration,
+        random_state=0,
     ).fit(X_train, y_train)  # fmt: skip
     frequencies = np.bincount(y_test) / len(y_test)
     estimate = model.estimate_target_priors(X_test)
-    assert np.abs(estimate - frequencies).max() < 0.05
+    error = np.abs(estimate - frequencies).max()
+    assert error < 0.05
     from_raw_prior = _estimate_target_priors(
         model.estimator_.predict_log_proba(X_test),
         model.priors_,
         calibration=model.calibration_,
     )
-    assert np.abs(from_raw_prior - frequencies).max() > 0.15
+    raw_error = np.abs(from_raw_prior - frequencies).max()
+    assert raw_error > 0.06 and raw_error > 2 * error
+
+
+def test_a_class_of_zero_mean_posterior_still_gets_an_estimate():
+    """k-NN gives a class probability 0 on every held-out row: its mean
+    calibrated posterior is 0, which EM cannot start from; its frequency
+    stands in, and the estimate gives it 0."""
+    rng = np.random.default_rng(0)
+    X_train = np.r_[rng.normal(0, 1, (50, 2)), rng.normal(4, 1, (50, 2)), [[20, 20]]]
+    y_train = np.r_[[0] * 50, [1] * 50, [2]]
+    knn = KNeighborsClassifier(3).fit(X_train, y_train)
+    X_held = np.r_[
+        rng.normal(0, 1, (40, 2)), rng.normal(4, 1, (40, 2)), rng.normal(0, 1, (3, 2))
+    ]
+    y_held = np.r_[[0] * 40, [1] * 40, [2] * 3]
+    with pytest.warns(UserWarning, match="probability of exactly 0"):
+        clf = LogitAdjustedClassifier(FrozenEstimator(knn), calibration="bcts").fit(
+            X_held, y_held
+        )
+    assert np.all(clf.calibration_.class_priors > 0)
+    estimate = clf.estimate_target_priors(X_held)
+    assert estimate[2] == 0.0
+    assert estimate.sum() == pytest.approx(1.0)
+
+
+def test_the_skipped_calibration_warning_points_at_the_callers_fit():
+    X, y = _sample([300, 150, 1], seed=4)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        LogitAdjustedClassifierCV(
+            LogisticRegression(), calibration="bcts", cv=3, weight_powers=[0.0]
+        ).fit(X, y)
+    skipped = [w for w in caught if "was not applied" in str(w.message)]
+    assert len(skipped) == 1
+    assert skipped[0].filename == __file__
 
 
 def test_a_zero_probability_for_a_seen_class_does_not_skip_calibration():
