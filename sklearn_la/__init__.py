@@ -5,8 +5,9 @@ sklearn-la implements Menon et al., "Long-tail learning via logit adjustment"
 
 - :class:`LogitAdjustedClassifier` adjusts any fitted probabilistic classifier
   post hoc, ``argmax_y log p(y|x) - tau * log(pi_y)``;
-- :class:`LogitAdjustedClassifierCV` tunes ``tau`` by cross-validation without
-  refitting the base model per value;
+- :class:`LogitAdjustedClassifierCV` tunes ``tau`` and the family member by
+  cross-validation without refitting the base model per ``tau``, racing the
+  members over the folds (about the cost of one cross-validation);
 - :class:`LogitAdjustedNet` (needs the ``torch`` extra) trains a neural net with
   the logit-adjusted loss through skorch.
 
@@ -32,15 +33,11 @@ Package layout, one concept per module (``sklearn_la/``)::
                         fitted state, routing, tags
     _prediction.py      the prediction methods read from the fitted state
     _posthoc.py         LogitAdjustedClassifier
-    _cv.py              LogitAdjustedClassifierCV
-    _cv_steps.py        the CV fit's steps around the search: inputs,
-                        splits, routing, the refit of the chosen member
-    _candidates.py      the taus and family members the CV searches
-    _cv_search.py       the CV loop: fit every member on every split,
-                        calibrate, score every tau; the scorer
-    _cv_folds.py        one CV fold: the worker and scoring every tau on it
-    _tau_scores.py      balanced accuracy of many taus at once
-    _selection.py       choosing the candidate; cv_results_
+    _cv.py              LogitAdjustedClassifierCV and its whole search: the
+                        candidates, the worker (one member on one split,
+                        every tau scored), the race, cv_results_
+    _selection.py       the selection rules (paired, best, one_se,
+                        consistent)
     datasets.py         make_long_tailed and the paper's synthetic data
     metrics/            _classification.py (balanced error, per-class and
                         group accuracy), _checks.py (their input checks),

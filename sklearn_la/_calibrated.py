@@ -34,7 +34,6 @@ its biases make equal to those frequencies up to their prior's shrinkage.
 """
 
 import dataclasses
-import warnings
 
 import numpy as np
 from sklearn.frozen import FrozenEstimator
@@ -145,22 +144,14 @@ def _calibrate_out_of_fold(fold_scores, candidates, tests, fold_counts, y, class
     -------
     calibrations : dict
         Candidate -> fitted :class:`._calibration._Calibration`; the identity
-        map for every candidate, with a warning, when a class was scored
-        only by folds trained without it (:func:`_classes_never_seen`).
+        map for every candidate when a class was scored only by folds
+        trained without it (:func:`_classes_never_seen`).
+
+    unseen : list
+        The labels of those classes (empty when the maps were fitted); the
+        caller warns, so that the warning points at the user's call.
     """
     unseen = _classes_never_seen(tests, fold_counts, y, classes, sample_weight)
-    if unseen.size:
-        labels = _plain_list(np.asarray(classes)[unseen])
-        warnings.warn(
-            f"`calibration={method!r}` was not applied: class(es) {labels!r} were "
-            "scored out-of-fold only by models trained without them (a class "
-            "needs at least 2 training rows, one on each side of a split), so the "
-            "out-of-fold scores cannot say how the refitted model's scores are "
-            "calibrated. The scores are used uncalibrated (`calibration_` is the "
-            "identity map).",
-            UserWarning,
-            stacklevel=6,
-        )
     calibrations = {}
     for candidate in dict.fromkeys(candidates):
         jobs = [k for k, c in enumerate(candidates) if c == candidate]
@@ -178,7 +169,7 @@ def _calibrate_out_of_fold(fold_scores, candidates, tests, fold_counts, y, class
         for k in jobs:
             fold_scores[k] = _apply_calibration(fold_scores[k], calibration, copy=False)
         calibrations[candidate] = calibration
-    return calibrations
+    return calibrations, _plain_list(np.asarray(classes)[unseen])
 
 
 def _classes_never_seen(tests, fold_counts, y, classes, sample_weight):

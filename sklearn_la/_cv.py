@@ -1,44 +1,112 @@
-"""Cross-validated post-hoc logit adjustment: tune tau without refitting."""
+"""Cross-validated post-hoc logit adjustment: the family searched by a race.
 
+:class:`LogitAdjustedClassifierCV` tunes the adjustment ``tau`` and the family
+member ``(weight_power, balance)`` of Menon et al. (2021), Theorem 1, by
+cross-validation. Post-hoc adjustment leaves the base model unchanged, so a
+member is fitted once per split and every ``tau`` is scored on its
+out-of-fold log-scores: the cost of the search is its fits, one per member
+and split. This module holds the whole search:
+
+- the candidates (:func:`_candidate_grid`): the tau grid and the members;
+- the worker (:func:`_fit_and_score`): one member fitted on one split's
+  training rows, every tau scored on its test rows. Module-level, with
+  keyword-only arguments and everything it needs passed in, so joblib can
+  ship it to other processes (as scikit-learn's ``_fit_and_score``);
+- the schedule (:func:`_rungs`) and the loop (:func:`_run_search`):
+  ``search="race"`` is successive halving over splits (Karnin, Koren &
+  Somekh, ICML 2013; scikit-learn's ``HalvingGridSearchCV`` spends samples,
+  this spends splits): every member on the first split, the best third on
+  three, the best two on five (a whole 5-fold partition), where the
+  selection rule decides. Members are ranked by the candidate the selection
+  rule picks among their own taus, so every rung compares what the last one
+  would choose. ``search="exhaustive"`` fits every member on every split;
+- scoring many taus at once (:func:`_score_taus`,
+  :func:`_balanced_accuracy_over_taus`) and ``cv_results_`` in
+  ``GridSearchCV``'s layout (:func:`_cv_results`).
+
+The selection rules themselves live in :mod:`._selection`.
+"""
+
+import time
+import warnings
 from numbers import Integral
 
-from sklearn.base import _fit_context
+import numpy as np
+from joblib import effective_n_jobs
+from sklearn import get_config
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context, clone
+from sklearn.exceptions import NotFittedError
+from sklearn.frozen import FrozenEstimator
+from sklearn.metrics import get_scorer as _sklearn_scorer
+from sklearn.model_selection import RepeatedStratifiedKFold, check_cv
+from sklearn.utils import Bunch, _safe_indexing, check_random_state
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metadata_routing import MethodMapping
+from sklearn.utils.parallel import Parallel, delayed
+from sklearn.utils.validation import _check_method_params, check_is_fitted
 
-from ._adjust import _score_method
-from ._base import _BaseLogitAdjusted
-from ._calibrated import _in_class_order
-from ._candidates import WEIGHT_POWERS
+from ._adjust import (
+    _base_log_scores,
+    _decision_from_scores,
+    _effective_offset,
+    _proba_from_scores,
+    _score_method,
+    _winners,
+)
+from ._base import _BaseLogitAdjusted, _is_option
+from ._calibrated import _calibrate_out_of_fold, _in_class_order
 from ._class_vectors import _by_label
-from ._cv_search import _cross_validate
-from ._cv_steps import _CVFitSteps
+from ._cost import _check_cost_matrix, _cost_decisions, _deployment_cost_scorer
 from ._docstrings import _fill_doc
-from ._family import BALANCES
-from ._selection import SELECTIONS, _summarise_cv
-from ._validation import _NumberInterval
+from ._family import BALANCES, _check_family_base, _fit_member
+from ._routing import _can_take_weights, _route_fit_params
+from ._selection import SELECTIONS, _nan_stats, _select_candidate
+from ._validation import (
+    _check_grid,
+    _class_priors,
+    _encode_labels,
+    _NumberInterval,
+    _plain_list,
+    _train_priors,
+)
+
+# The named candidate sets of ``weight_powers``.
+WEIGHT_POWERS = {"family": (0.0, 0.25, 0.5, 0.75, 1.0), "fast": (0.0, 0.5, 1.0)}
+SEARCHES = ("race", "exhaustive")
+# The race: splits scored by each rung (the last is one whole 5-fold
+# partition of the default cv), and the members kept for the last rung.
+_RACE_SPLITS = (1, 3, 5)
+_FINALISTS = 2
+# Elements of the (taus, rows, classes) block added at once: 8 MiB of float64,
+# so that scoring a large fold never needs more than about one n x K array.
+_CHUNK_ELEMENTS = 1 << 20
 
 
 @_fill_doc
-class LogitAdjustedClassifierCV(_CVFitSteps, _BaseLogitAdjusted):
+class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
     """Post-hoc logit adjustment tuned by cross-validation over the family.
 
     Searches the paper's consistent family (Menon et al., Theorem 1): base
     models fitted with class-balancing ``pi_y ** -w``, realised by weights or
     by resampling (``balance``), each adjusted post hoc by ``tau``. Post-hoc
     adjustment leaves the base model unchanged, so ``tau`` is tuned without
-    refitting: the base model is fitted once per fold and family member
-    ``(weight_power, balance)``, its out-of-fold log-scores are computed once,
-    every ``tau`` is scored on them, and the base model is refitted once on
-    all the data. With ``T`` values of tau this costs ``T`` times fewer fits
-    than ``GridSearchCV(LogitAdjustedClassifier(...))``.
+    refitting: a member ``(weight_power, balance)`` is fitted once per split,
+    every ``tau`` is scored on its out-of-fold log-scores, and the chosen
+    member is refitted once on all the data.
 
-    The defaults are the recommendation: 9 members (``w`` in ``(0, .25, .5,
-    .75, 1)`` by weights and by resampling; one member at ``w = 0``) x 23
-    taus, 5-fold stratified CV repeated twice, the ``"paired"`` rule. That is
-    9 x 10 + 1 = 91 fits of the base model, against 9 x 23 x 10 + 1 = 2071
-    for ``GridSearchCV`` over the same candidates (23 times fewer).
-    ``weight_powers="fast"`` with ``cv=5`` costs 5 x 5 + 1 = 26 fits.
+    The default is the recommendation, at about the cost of one
+    cross-validation: 9 members (``w`` in ``(0, .25, .5, .75, 1)`` by
+    weights and by resampling; one member at ``w = 0``) x 23 taus, raced
+    over the splits of a 5-fold stratified CV (``search="race"``): every
+    member on the first split, the best 3 on three splits, the best 2 on
+    all five, and the ``"paired"`` rule picks among the finalists'
+    candidates. That is 9 + 6 + 4 + 1 = 20 fits of the base model, where
+    fitting every member on every split of the default 5-fold CV repeated
+    twice (``search="exhaustive"``) costs 9 x 10 + 1 = 91 and
+    ``GridSearchCV`` over the same candidates 9 x 23 x 10 + 1 = 2071. On
+    ``benchmarks/results/bench_family.md`` the race picks candidates whose
+    held-out balanced accuracy is, on average, that of the exhaustive
+    search.
 
     After :meth:`fit` it predicts exactly as a :class:`LogitAdjustedClassifier`
     with ``tau=best_tau_``, ``weight_power=best_weight_power_``,
@@ -58,48 +126,62 @@ class LogitAdjustedClassifierCV(_CVFitSteps, _BaseLogitAdjusted):
         spaced in ``[0, 2]`` (``0.1`` apart by default) plus the consistent
         ``1 - w`` of every weight power (``0.25`` and ``0.75`` by default).
 
-    weight_powers : {"family", "fast"} or array-like of shape \
-(n_weight_powers,), default="family"
+    weight_powers : {"auto", "family", "fast"} or array-like of shape \
+(n_weight_powers,), default="auto"
         Candidate exponents ``w`` of the class-balancing ``pi_y ** -w`` (see
         :class:`LogitAdjustedClassifier`), each in ``[0, 1]``. ``"family"``
-        is ``(0, 0.25, 0.5, 0.75, 1)``, ``"fast"`` is ``(0, 0.5, 1)``; with a
-        :class:`~sklearn.frozen.FrozenEstimator` either means ``(0,)``, as a
-        frozen model cannot be refitted. ``[0]`` tunes ``tau`` alone. Each
-        value above 0 costs one fit per fold and balance.
+        is ``(0, 0.25, 0.5, 0.75, 1)``, ``"fast"`` is ``(0, 0.5, 1)``.
+        ``"auto"`` is ``"family"``, or ``(0,)`` for a
+        :class:`~sklearn.frozen.FrozenEstimator`, which cannot be refitted
+        (any ``w > 0`` with a frozen base is refused). ``[0]`` tunes ``tau``
+        alone.
 
-    balances : {"weight", "resample"} or list of them, \
-default=("weight", "resample")
+    balances : {"auto", "weight", "resample"} or list of them, default="auto"
         How the weights of ``w > 0`` are realised (see ``balance`` in
         :class:`LogitAdjustedClassifier`); each is a family member, so the
         search contains class weighting (``w = 1``, ``"weight"``) and random
         oversampling (``w = 1``, ``"resample"``), each with its consistent
-        ``tau = 0``. At ``w = 0`` both are the same fit, searched once (as
-        ``balance="weight"``). ``"weight"`` needs a base estimator whose
+        ``tau = 0``. At ``w = 0`` both are the same fit, searched once (under
+        the first of ``balances``). ``"weight"`` needs a base estimator whose
         ``fit`` takes ``sample_weight`` (and, with metadata routing, requests
-        it): where the base cannot receive weights, the ``"weight"`` members
-        are left out and resampling alone realises ``w > 0`` (an error if
-        ``balances="weight"``). In each fold only the training rows are
-        resampled, from a seed per split shared by all members.
+        it); asking for it with a base that cannot is refused. ``"auto"`` is
+        ``("weight", "resample")``, or ``("resample",)`` for such a base. In
+        each split only the training rows are resampled, from a seed per
+        split shared by all members.
+
+    search : {"race", "exhaustive"}, default="race"
+        How the members are spent fits on. ``"race"`` is successive halving
+        over the splits: every member is scored on the first split, the best
+        third (rounded up; skipped when that is 2 or fewer) on the first three,
+        and the best two on the first five, where ``selection`` chooses among
+        their candidates; a member is ranked by the candidate ``selection``
+        picks among its own taus, and ties keep the member listed first
+        (lower ``w``, ``"weight"`` first). With ``M`` members it costs ``M +
+        2 * ceil(M / 3) + 4`` fits plus the refit (``M + 8`` when ``ceil(M /
+        3) <= 2``; with two or fewer members, two or fewer times five), and
+        never uses more than the first five splits of ``cv``.
+        ``"exhaustive"`` scores every member on every split, as before this
+        option existed: with the default ``cv``, 10 fits per member.
 
     cv : int, cross-validation generator, iterable or None, default=None
         ``None`` is :class:`~sklearn.model_selection.RepeatedStratifiedKFold`
-        with 5 splits repeated twice, shuffled by ``random_state``: on
-        long-tailed data a single split's scores are noisy, and 10 splits
-        picked better candidates on held-out data than 5 (see
-        ``benchmarks/results/bench_family.md``). Otherwise as in
+        with 5 splits repeated twice, shuffled by ``random_state`` (the race
+        uses its first five splits, one 5-fold partition). Otherwise as in
         :func:`~sklearn.model_selection.check_cv`; an int means
         :class:`~sklearn.model_selection.StratifiedKFold`. A class with fewer
-        members than folds does not crash it (scikit-learn warns): it is
-        missing from some training folds, whose models then score it ``-inf``
-        (they cannot predict it), which is what such a model would do.
+        members than folds is handled on purpose (without scikit-learn's
+        warning about it): it is missing from some training folds, whose
+        models then score it ``-inf`` (they cannot predict it), which is
+        what such a model would do; a training fold of a single class
+        predicts that class without a fit.
 
     scoring : str, callable or None, default=None
         Score to maximise: a scikit-learn scorer name, one of
         :func:`sklearn_la.metrics.get_scorer`'s long-tail names (e.g.
         ``"worst_class_accuracy"``, ``"few_shot_accuracy"``), or a callable
-        ``scorer(estimator, X, y)`` such as
-        :func:`sklearn_la.metrics.make_cost_scorer`'s. The estimator handed to
-        the scorer replays cached scores and ignores ``X``; with a
+        ``scorer(estimator, X, y)`` returning one number, such as
+        :func:`sklearn_la.metrics.make_cost_scorer`'s. The estimator handed
+        to the scorer replays cached scores and ignores ``X``; with a
         ``cost_matrix`` its ``predict`` follows the cost rule. ``None`` is
         ``"balanced_accuracy"``, or with a ``cost_matrix`` the negative
         expected cost at the deployment prior ``q`` (``target_priors``):
@@ -119,34 +201,39 @@ default=("weight", "resample")
         ``benchmarks/results/bench_family.md``.
 
     refit : bool, default=True
-        Refit the base model on all data with the chosen ``weight_power``.
-        With ``False`` only the CV results are kept and the prediction methods
-        are unavailable (as with ``GridSearchCV(refit=False)``).
+        Refit the base model on all data as the chosen member. With
+        ``False`` only the CV results are kept and the prediction methods
+        refuse to run (as with ``GridSearchCV(refit=False)``).
 
     n_jobs : int, default=None
-        Folds fitted in parallel through joblib; ``None`` means 1 unless in a
-        :obj:`joblib.parallel_backend` context (a Dask or Ray backend
-        distributes the folds over a cluster). Each fold's out-of-fold scores
-        are scored as soon as its fit returns and then dropped, so the memory
-        the tuner adds to the base model's is a few one-fold
-        ``n_test x n_classes`` arrays, whatever the number of folds,
-        weight powers and taus.
+        Fits of one rung run in parallel through joblib; ``None`` means 1
+        unless in a :obj:`joblib.parallel_backend` context (a Dask or Ray
+        backend distributes them over a cluster). Each split's out-of-fold
+        scores are scored where they are computed and dropped, so the memory
+        the tuner adds to the base model's is a few one-split
+        ``n_test x n_classes`` arrays, whatever the number of splits,
+        members and taus.
 
     verbose : int, default=0
-        With ``verbose >= 1``, print one line per fitted fold and weight power
-        as it returns (its fit time and the time to score every tau), and a
-        last line with the chosen candidate. Silent by default.
+        With ``verbose >= 1``, print the plan (fits per rung), a line per fit
+        as it returns (``k/N`` fits done, its fit and scoring time, and an
+        estimate of the time left from the fit times of the members still
+        racing), the members dropped at each rung with their scores, and the
+        chosen candidate. Silent by default.
 
     {priors}
 
-        In each fold the training priors ``"train"`` are those of the fold.
+        In each split the training priors ``"train"`` are those of the
+        split's training rows.
 
     target_priors : {"uniform", "train"}, array-like of shape (n_classes,), \
 pandas Series or dict, default="uniform"
         Deployment priors ``q``, as in :class:`LogitAdjustedClassifier`.
-        ``"estimate"`` is refused at :meth:`fit`, since ``q`` is only known at
-        prediction time; :meth:`estimate_target_priors` still works on the
-        fitted estimator.
+        ``"estimate"`` is not an option here, since ``q`` is only known at
+        prediction time: tune with a known prior, then use
+        :meth:`estimate_target_priors`, or
+        ``LogitAdjustedClassifier(target_priors="estimate", ...)`` with the
+        chosen parameters.
 
     {response_method}
 
@@ -159,22 +246,28 @@ pandas Series or dict, default="uniform"
         Calibrate the base log-scores ``z`` before adjustment: temperature
         scaling (``z / T``) or bias-corrected temperature scaling (``z / T +
         b``, Alexandari et al., ICML 2020; a prior of one nat on each bias),
-        fitted on each member's pooled out-of-fold scores; every ``tau`` is
-        scored on the calibrated scores, and the chosen member's map is kept
-        as ``calibration_``, applied in every prediction method and before EM
-        (:meth:`estimate_target_priors`). A class of one training row has no
-        out-of-fold score from a model that saw it: the map is then the
-        identity, with a warning. A temperature changes no tuned argmax
-        (``z / T - tau * log(pi)`` ranks classes as ``z - T * tau *
-        log(pi)``), but it changes the probabilities, the cost rule and EM's
-        estimate. It keeps the out-of-fold scores until they are calibrated:
-        ``n_samples x n_classes x n_members`` floats (without it none are).
+        fitted on each member's pooled out-of-fold scores (in a race, each
+        finalist's, on its five splits: earlier rungs rank the members on
+        uncalibrated scores); every ``tau`` is scored on the calibrated
+        scores, and the chosen member's
+        map is kept as ``calibration_``, applied in every prediction method
+        and before EM (:meth:`estimate_target_priors`). A class of one
+        training row has no out-of-fold score from a model that saw it: the
+        map is then the identity, with a warning. A temperature changes no
+        tuned argmax (``z / T - tau * log(pi)`` ranks classes as ``z - T *
+        tau * log(pi)``), but it changes the probabilities, the cost rule and
+        EM's estimate. It keeps the out-of-fold scores of the members still
+        racing until they are calibrated: up to ``n_samples x n_classes``
+        floats per member and repeat of the splits (without it none are).
 
-    random_state : int, RandomState instance or None, default=None
+    random_state : int, RandomState instance or None, default=0
         Seeds the default ``cv``'s shuffling and the row draws of
         ``"resample"`` members (one seed per split, and the refit's draws as
-        :class:`LogitAdjustedClassifier` with this ``random_state``). Pass an
-        int for reproducible results. The base model has its own.
+        :class:`LogitAdjustedClassifier` with this ``random_state``). The
+        default, a fixed seed as in LightGBM and XGBoost, makes two fits of
+        the same data give the same answer; pass another int to draw other
+        splits, or ``None`` for numpy's global generator. The base model has
+        its own.
 
     Attributes
     ----------
@@ -188,16 +281,31 @@ pandas Series or dict, default="uniform"
         Chosen ``balance``, ``"weight"`` or ``"resample"``; also ``balance_``.
 
     best_score_ : float
-        Mean CV score of the chosen candidate.
+        Mean CV score of the chosen candidate, over the splits it was scored
+        on.
 
     best_index_ : int
         Index of the chosen candidate in ``cv_results_``.
 
     cv_results_ : dict of ndarrays
-        ``param_weight_power``, ``param_balance``, ``param_tau``, ``params``,
-        ``split{k}_test_score``, ``mean_test_score``, ``std_test_score`` and
-        ``rank_test_score``, one entry per (weight_power, balance, tau)
-        candidate, ordered member-major, tau-minor.
+        In ``GridSearchCV``'s layout, one entry per (weight_power, balance,
+        tau) candidate, ordered member-major, tau-minor:
+        ``param_weight_power``, ``param_balance``, ``param_tau``,
+        ``params``, ``split{k}_test_score`` (NaN for a split the candidate's
+        member was not scored on: a member dropped from the race has scores
+        only for the splits it ran), ``mean_test_score`` and
+        ``std_test_score`` (over the splits scored), ``rank_test_score``
+        (candidates of the last rung first, then those dropped at the rung
+        before, and so on; within a rung by mean score, equal scores sharing
+        the lowest rank as in ``GridSearchCV``; NaN last), ``n_splits`` (the
+        splits scored), ``iter`` (the last rung the candidate ran in, from
+        0), and ``mean_fit_time``, ``std_fit_time``, ``mean_score_time``,
+        ``std_score_time`` (seconds per split: the member's fit and
+        out-of-fold scores, and scoring one tau).
+
+    n_fits_ : int
+        Fits of the base model made by :meth:`fit`, the refit included (a
+        training fold of a single class is not fitted, and not counted).
 
     estimator_ : estimator instance
         The base estimator refitted on all the data (only with
@@ -225,9 +333,11 @@ pandas Series or dict, default="uniform"
     >>> from sklearn_la import LogitAdjustedClassifierCV
     >>> X, y = make_classification(n_samples=1000, n_classes=3, n_informative=4,
     ...                            weights=[0.8, 0.15, 0.05], random_state=0)
-    >>> clf = LogitAdjustedClassifierCV(LogisticRegression(), random_state=0)
-    >>> clf.fit(X, y).cv_results_["param_tau"].shape  # 9 members x 23 taus
+    >>> clf = LogitAdjustedClassifierCV(LogisticRegression()).fit(X, y)
+    >>> clf.cv_results_["param_tau"].shape  # 9 members x 23 taus
     (207,)
+    >>> clf.n_fits_  # 9 + 6 + 4 raced, 1 refit
+    20
     >>> clf.best_balance_ in ("weight", "resample")
     True
     >>> bool(clf.best_tau_ == clf.tau_)
@@ -238,19 +348,20 @@ pandas Series or dict, default="uniform"
 
     >>> costs = [[0, 1, 1], [1, 0, 1], [10, 10, 0]]
     >>> clf = LogitAdjustedClassifierCV(LogisticRegression(), cv=3,
-    ...                                 cost_matrix=costs, calibration="bcts",
-    ...                                 random_state=0).fit(X, y)
+    ...                                 cost_matrix=costs, calibration="bcts"
+    ...                                 ).fit(X, y)
     >>> clf.cost_matrix_[2]
     array([10., 10.,  0.])
-    >>> clf.estimate_target_priors(X).round(2)  # class frequencies .795 .154 .051
-    array([0.8 , 0.16, 0.05])
+    >>> clf.estimate_target_priors(X).round(1)  # class frequencies .795 .154 .051
+    array([0.8, 0.1, 0.1])
     """
 
     _parameter_constraints: dict = {
         **_BaseLogitAdjusted._parameter_constraints,
         "taus": [_NumberInterval(Integral, 1, None, closed="left"), "array-like"],
-        "weight_powers": [StrOptions(set(WEIGHT_POWERS)), "array-like"],
-        "balances": [StrOptions(set(BALANCES)), "array-like"],
+        "weight_powers": [StrOptions({"auto", *WEIGHT_POWERS}), "array-like"],
+        "balances": [StrOptions({"auto", *BALANCES}), "array-like"],
+        "search": [StrOptions(set(SEARCHES))],
         "cv": ["cv_object"],
         "scoring": [str, callable, None],
         "selection": [StrOptions(set(SELECTIONS))],
@@ -258,6 +369,8 @@ pandas Series or dict, default="uniform"
         "n_jobs": [Integral, None],
         "verbose": ["verbose"],
         "random_state": ["random_state"],
+        # q is only known at prediction time: no "estimate" here.
+        "target_priors": [StrOptions({"uniform", "train"}), "array-like", dict],
     }
     _parameter_constraints.pop("weight_power")
 
@@ -266,8 +379,9 @@ pandas Series or dict, default="uniform"
         estimator,
         *,
         taus=21,
-        weight_powers="family",
-        balances=("weight", "resample"),
+        weight_powers="auto",
+        balances="auto",
+        search="race",
         cv=None,
         scoring=None,
         selection="paired",
@@ -279,12 +393,13 @@ pandas Series or dict, default="uniform"
         response_method="auto",
         cost_matrix=None,
         calibration=None,
-        random_state=None,
+        random_state=0,
     ):
         self.estimator = estimator
         self.taus = taus
         self.weight_powers = weight_powers
         self.balances = balances
+        self.search = search
         self.cv = cv
         self.scoring = scoring
         self.selection = selection
@@ -302,12 +417,23 @@ pandas Series or dict, default="uniform"
         # cv_results_ alone (refit=False) does not make it able to predict.
         return hasattr(self, "estimator_")
 
+    def _check_is_fitted(self):
+        if hasattr(self, "cv_results_") and not hasattr(self, "estimator_"):
+            raise NotFittedError(
+                f"This {type(self).__name__} was fitted with refit=False: it holds "
+                "cv_results_ and the best_* attributes, but no refitted model to "
+                "predict with. Fit it with refit=True, or fit "
+                "LogitAdjustedClassifier(estimator, tau=best_tau_, "
+                "weight_power=best_weight_power_, balance=best_balance_)."
+            )
+        check_is_fitted(self)
+
     @_fit_context(
         # The base estimator's parameters are validated by its own fit.
         prefer_skip_nested_validation=False
     )
     def fit(self, X, y, sample_weight=None, **fit_params):
-        """Cross-validate ``tau`` (and ``weight_power``), then refit once.
+        """Race (or search) the family's candidates, then refit once.
 
         Parameters
         ----------
@@ -322,20 +448,52 @@ pandas Series or dict, default="uniform"
             (see :meth:`LogitAdjustedClassifier.fit` for routing).
 
         **fit_params : dict
-            Passed to the base estimator's ``fit`` (and, with metadata routing
-            enabled, to the CV splitter, e.g. ``groups``).
+            Passed to the base estimator's ``fit``; ``groups`` goes to the CV
+            splitter (as in ``GridSearchCV``). With metadata routing enabled,
+            each goes where it is requested.
 
         Returns
         -------
         self : object
             Fitted estimator.
         """
-        X, y, taus, members, routing, classes, splits = self._prepare_search(
-            X, y, sample_weight, fit_params
+        X, y, sample_weight = self._check_fit_inputs(X, y, sample_weight)
+        frozen = isinstance(self.estimator, FrozenEstimator)
+        fit_params = dict(fit_params)
+        split_params = {}
+        if not get_config()["enable_metadata_routing"] and "groups" in fit_params:
+            # As GridSearchCV: without routing, groups are the splitter's.
+            split_params = {"groups": fit_params.pop("groups")}
+        taus, members = _candidate_grid(
+            taus=self.taus,
+            weight_powers=(0.0,)
+            if _is_option(self.weight_powers, "auto") and frozen
+            else self.weight_powers,  # fmt: skip
+            balances=self._balances(),
         )
+        _check_family_base(self.estimator, [w for w, _ in members])
+        routing = _route_fit_params(
+            self,
+            n_samples=len(y),
+            sample_weight=sample_weight,
+            fit_params=fit_params,
+            needs_weights=any(w > 0 and b == "weight" for w, b in members),
+        )
+        if frozen:
+            # A frozen model is the same in every split: it is scored once,
+            # on all the data given, in its own class order.
+            classes = np.asarray(self.estimator.classes_)
+            everything = np.arange(len(y))
+            splits = [(everything, everything)]
+        else:
+            classes = np.unique(y)
+            splits = self._splits(X, y, split_params or routing.split_params)
         priors = _by_label(self.priors, classes, name="priors")
         target = _by_label(self.target_priors, classes, name="target_priors")
-        scores, calibrations = _cross_validate(
+        cost = None
+        if self.cost_matrix is not None:
+            cost = _check_cost_matrix(self.cost_matrix, classes)
+        search = _run_search(
             self.estimator,
             X,
             y,
@@ -343,42 +501,110 @@ pandas Series or dict, default="uniform"
             splits=splits,
             taus=taus,
             members=members,
+            rungs=_rungs(len(members), len(splits), self.search),
             routing=routing,
-            priors=priors,
-            target=target,
+            priors=None
+            if _is_option(priors, "train")
+            else _class_vector(priors, classes),
+            target=_class_vector(target, classes),
             response_method=_score_method(self.estimator, self.response_method_),
             calibration=self.calibration,
-            cost_matrix=self.cost_matrix,
+            cost_matrix=cost,
             scoring=self.scoring,
+            selection=self.selection,
             n_jobs=self.n_jobs,
             verbose=self.verbose,
             random_state=self.random_state,
+            refit=self.refit,
         )
-        summary = _summarise_cv(
-            scores, taus, members, selection=self.selection, scoring=self.scoring
-        )
-        self.cv_results_ = summary.cv_results
-        for name in ("index", "tau", "weight_power", "balance", "score"):
-            setattr(self, f"best_{name}_", summary[f"best_{name}"])
+        if search.unseen:
+            # Said once, here, so that it points at the user's call of fit.
+            warnings.warn(
+                f"`calibration={self.calibration!r}` was not applied: class(es) "
+                f"{search.unseen!r} were scored out-of-fold only by models trained "
+                "without them (a class needs at least 2 training rows, one on each "
+                "side of a split), so the out-of-fold scores cannot say how the "
+                "refitted model's scores are calibrated. The scores are used "
+                "uncalibrated (`calibration_` is the identity map).",
+                UserWarning,
+                stacklevel=3,
+            )
+        self.cv_results_ = search.cv_results
+        best = search.best_index
+        self.best_index_ = best
+        self.best_tau_ = float(self.cv_results_["param_tau"][best])
+        self.best_weight_power_ = float(self.cv_results_["param_weight_power"][best])
+        self.best_balance_ = str(self.cv_results_["param_balance"][best])
+        self.best_score_ = float(self.cv_results_["mean_test_score"][best])
+        self.n_fits_ = search.n_fits
         if self.verbose > 0:
-            self._report_choice()
+            print(
+                f"[{type(self).__name__}] chose weight_power="
+                f"{self.best_weight_power_:g}, balance={self.best_balance_}, "
+                f"tau={self.best_tau_:g} (mean "
+                f"{_scoring_name(self.scoring, self.cost_matrix)} "
+                f"{self.best_score_:.4f} over {self.cv_results_['n_splits'][best]} "
+                f"split(s)); refitting"
+            )
         if not self.refit:
             return self
         self.tau_ = self.best_tau_
         self.weight_power_ = self.best_weight_power_
         self.balance_ = self.best_balance_
-        self.estimator_ = self._refit(X, y, classes, routing, priors)
+        y_encoded = _encode_labels(y, classes)
+        if _is_option(priors, "train"):
+            pi = _train_priors(y_encoded, classes, routing.prior_weight)
+        else:
+            pi = _class_vector(priors, classes)
+        self.estimator_ = _fit_on_rows(
+            clone(self.estimator),
+            X,
+            y,
+            None,
+            y_encoded=y_encoded,
+            priors=pi,
+            member=(self.weight_power_, self.balance_),
+            routing=routing,
+            random_state=check_random_state(self.random_state),
+        )
+        self.n_fits_ += int(not frozen)
+        calibration = search.calibrations.get((self.weight_power_, self.balance_))
+        if calibration is not None:
+            calibration = _in_class_order(
+                calibration, classes, self.estimator_.classes_
+            )
         return self._finish_fit(
             y,
             routing.prior_weight,
             priors=priors,
             target_priors=target,
-            calibration=_in_class_order(
-                calibrations.get((self.best_weight_power_, self.best_balance_)),
-                classes,
-                self.estimator_.classes_,
-            ),
+            calibration=calibration,
         )
+
+    def _balances(self):
+        """``balances``, with ``"auto"`` resolved for this base."""
+        if not _is_option(self.balances, "auto"):
+            return self.balances
+        return BALANCES if _can_take_weights(self) else ("resample",)
+
+    def _splits(self, X, y, split_params):
+        """The (train, test) splits of ``cv``."""
+        with warnings.catch_warnings():
+            # A class with fewer members than folds is handled on purpose
+            # (see ``cv``): scikit-learn's warning about it asks nothing of
+            # the user.
+            warnings.filterwarnings(
+                "ignore", message="The least populated class in y has only"
+            )
+            return list(self._splitter(y).split(X, y, **split_params))
+
+    def _splitter(self, y=None):
+        """``cv`` as a splitter; ``None`` is 5-fold stratified, repeated twice."""
+        if self.cv is None:
+            return RepeatedStratifiedKFold(
+                n_splits=5, n_repeats=2, random_state=self.random_state
+            )
+        return check_cv(self.cv, y, classifier=True)
 
     def get_metadata_routing(self):
         """Get metadata routing of this object.
@@ -398,3 +624,839 @@ pandas Series or dict, default="uniform"
                 method_mapping=MethodMapping().add(caller="fit", callee="split"),
             )
         )
+
+
+# -- the candidates --------------------------------------------------------
+
+
+def _candidate_grid(*, taus, weight_powers, balances):
+    """The taus and the family members ``(weight_power, balance)``."""
+    if isinstance(weight_powers, str):
+        weight_powers = np.array(WEIGHT_POWERS["family" if weight_powers == "auto"
+                                                else weight_powers])  # fmt: skip
+    else:
+        weight_powers = _check_grid(weight_powers, "weight_powers", low=0, high=1)
+    if isinstance(taus, Integral):
+        grid = np.linspace(0.0, 2.0, taus) if taus > 1 else np.ones(1)
+        # The consistent tau of every weight power is a candidate too; rounded
+        # so that grid values print as typed (0.3, not 0.30000000000000004).
+        taus = np.unique(np.round(np.append(grid, 1.0 - weight_powers), 12))
+    else:
+        taus = _check_grid(taus, "taus")
+    balances = [balances] if isinstance(balances, str) else list(balances)
+    balances = list(dict.fromkeys(balances))
+    for balance in balances:
+        if balance not in BALANCES:
+            raise ValueError(
+                f"`balances` entries must be in {BALANCES}; got {balance!r}."
+            )
+    if not balances:
+        raise ValueError("`balances` must hold at least one of 'weight', 'resample'.")
+    # At w = 0 there is nothing to balance: one member, whatever the route.
+    members = [
+        (float(w), b)
+        for w in dict.fromkeys(weight_powers.tolist())
+        for b in (balances[:1] if w == 0 else balances)
+    ]
+    return taus, members
+
+
+def _class_vector(values, classes):
+    """A parameter keyed by label as a vector in ``classes`` order; an
+    option such as ``"train"`` stays a string."""
+    if isinstance(values, str):
+        return values
+    return np.array([values[c] for c in _plain_list(classes)])
+
+
+# -- the schedule and the loop ----------------------------------------------
+
+
+def _rungs(n_members, n_splits, search):
+    """``(members kept, splits scored)`` for each rung of the search.
+
+    ``"exhaustive"``: one rung, every member on every split. ``"race"``:
+    every member on the first split, the best third (rounded up, when more
+    than :data:`_FINALISTS`) on the first three, and the :data:`_FINALISTS`
+    best on the first five; rungs that would add no split are left out.
+    """
+    if search == "exhaustive" or n_splits == 1:
+        return [(n_members, n_splits)]
+    last = min(n_splits, _RACE_SPLITS[-1])
+    if n_members <= _FINALISTS:
+        return [(n_members, last)]
+    rungs = [(n_members, _RACE_SPLITS[0])]
+    third = -(-n_members // 3)
+    if third > _FINALISTS and min(n_splits, _RACE_SPLITS[1]) < last:
+        rungs.append((third, _RACE_SPLITS[1]))
+    if last > rungs[-1][1]:
+        rungs.append((_FINALISTS, last))
+    return rungs
+
+
+def _run_search(
+    estimator,
+    X,
+    y,
+    *,
+    classes,
+    splits,
+    taus,
+    members,
+    rungs,
+    routing,
+    priors,
+    target,
+    response_method,
+    calibration,
+    cost_matrix,
+    scoring,
+    selection,
+    n_jobs,
+    verbose,
+    random_state,
+    refit,
+):
+    """Run the rungs; return ``cv_results``, ``best_index`` and what fit needs.
+
+    Every member is fitted on the same resampling seed per split, so members
+    are compared on common draws, and a member's scores on a split do not
+    depend on the schedule: the exhaustive search and every rung of a race
+    score a (member, split) pair identically.
+
+    Returns
+    -------
+    search : Bunch
+        ``cv_results``, ``best_index``, ``n_fits``, ``calibrations`` (member
+        -> the map fitted on its out-of-fold scores; empty without
+        calibration) and ``unseen`` (labels that made calibration fall back
+        to the identity map).
+    """
+    n_members, n_splits, n_taus = len(members), len(splits), len(taus)
+    seeds = check_random_state(random_state).randint(
+        np.iinfo(np.int32).max, size=n_splits
+    )
+    scorer = _get_scorer(scoring, cost=cost_matrix, classes=classes, target=target)
+    scores = np.full((n_members, n_splits, n_taus), np.nan)
+    fit_times = np.full((n_members, n_splits), np.nan)
+    score_times = np.full((n_members, n_splits), np.nan)
+    reached = np.zeros(n_members, dtype=int)
+    # Out-of-fold log-scores kept for calibration: (member, split) -> fold.
+    folds = {}
+    calibrations, unseen = {}, []
+    progress = _Progress(rungs, members, verbose=verbose, refit=refit, n_jobs=n_jobs)
+    alive = list(range(n_members))
+    done = 0
+    n_fits = 0
+    for rung, (keep, upto) in enumerate(rungs):
+        if len(alive) > keep:
+            means = _member_scores(scores[:, :done], alive, taus, members, selection)
+            # Ties keep the member listed first (a stable sort).
+            order = np.argsort(-np.array([means[i] for i in alive]), kind="stable")
+            kept = sorted(alive[j] for j in order[:keep])
+            dropped = [i for i in alive if i not in kept]
+            alive = kept
+            progress.dropped(
+                [members[i] for i in dropped],
+                {members[i]: means[i] for i in means},
+                done,
+            )
+            for i in dropped:
+                for k in range(done):
+                    folds.pop((i, k), None)
+        reached[alive] = rung
+        jobs = [(i, k) for i in alive for k in range(done, upto)]
+        results = _streaming_parallel(n_jobs)(
+            delayed(_fit_and_score)(
+                job,
+                estimator=clone(estimator),
+                X=X,
+                y=y,
+                train=splits[k][0],
+                test=splits[k][1],
+                classes=classes,
+                member=members[i],
+                priors=priors,
+                routing=routing,
+                seed=seeds[k],
+                response_method=response_method,
+                taus=taus,
+                target=target,
+                cost_matrix=cost_matrix,
+                scorer=scorer,
+                keep_log_scores=bool(calibration),
+            )
+            for job, (i, k) in enumerate(jobs)
+        )
+        for job, fold in results:
+            i, k = jobs[job]
+            fit_times[i, k] = fold.fit_time
+            score_times[i, k] = fold.score_time
+            scores[i, k] = fold.scores
+            n_fits += fold.fitted
+            if calibration:
+                folds[(i, k)] = fold
+            progress.fitted(members[i], k, fold)
+        done = upto
+    if calibration:
+        # On the finalists' pooled out-of-fold scores (a whole partition in
+        # a race); earlier rungs ranked the members uncalibrated.
+        calibrations, unseen = _calibrate_members(
+            [(i, k, folds[(i, k)]) for i in alive for k in range(done)],
+            scores,
+            score_times,
+            members=members,
+            splits=splits,
+            y=y,
+            classes=classes,
+            routing=routing,
+            method=calibration,
+            taus=taus,
+            target=target,
+            cost_matrix=cost_matrix,
+            scorer=scorer,
+        )
+    finalists = np.flatnonzero(np.isin(np.arange(n_members), alive))
+    cv_results = _cv_results(
+        scores, fit_times, score_times, reached, taus, members, scoring=scoring
+    )
+    candidates = (finalists[:, None] * n_taus + np.arange(n_taus)).ravel()
+    per_split = scores[finalists][:, :done].transpose(0, 2, 1).reshape(-1, done)
+    best = _select_candidate(
+        per_split,
+        cv_results["param_tau"][candidates],
+        cv_results["param_weight_power"][candidates],
+        selection,
+    )
+    return Bunch(
+        cv_results=cv_results,
+        best_index=int(candidates[best]),
+        n_fits=n_fits,
+        calibrations=calibrations,
+        unseen=unseen,
+    )
+
+
+def _member_scores(scores, alive, taus, members, selection):
+    """Each racing member's score: the mean, over the splits run so far, of
+    the candidate ``selection`` picks among its own taus (``-inf`` if NaN)."""
+    means = {}
+    for i in alive:
+        per_split = scores[i].T
+        weight_powers = np.full(len(taus), members[i][0])
+        pick = _select_candidate(per_split, taus, weight_powers, selection)
+        mean, _ = _nan_stats(per_split[pick : pick + 1])
+        means[i] = -np.inf if np.isnan(mean[0]) else float(mean[0])
+    return means
+
+
+def _calibrate_members(folds, scores, score_times, *, members, splits, y, classes,
+                       routing, method, taus, target, cost_matrix, scorer):  # fmt: skip
+    """Fit each member's map on its pooled out-of-fold scores, and score
+    every tau again on the calibrated scores of each of its splits.
+
+    ``folds`` lists ``(member index, split index, fold)``; ``scores`` and
+    ``score_times`` are updated in place. Returns the maps by member and the
+    labels that made them fall back to the identity (:mod:`._calibrated`).
+    """
+    calibrated = [fold.log_scores.copy() for _, _, fold in folds]
+    maps, unseen = _calibrate_out_of_fold(
+        calibrated,
+        [members[i] for i, _, _ in folds],
+        [splits[k][1] for _, k, _ in folds],
+        [fold.counts for _, _, fold in folds],
+        y,
+        classes,
+        method=method,
+        sample_weight=routing.prior_weight,
+    )
+    for (i, k, fold), log_scores in zip(folds, calibrated):
+        start = time.perf_counter()
+        scores[i, k] = _score_taus(
+            scorer=scorer,
+            log_scores=log_scores,
+            priors=fold.priors,
+            counts=fold.counts,
+            taus=taus,
+            y_test=_safe_indexing(y, splits[k][1]),
+            classes=classes,
+            target=target,
+            cost_matrix=cost_matrix,
+        )
+        score_times[i, k] = (time.perf_counter() - start) / len(taus)
+    return maps, unseen
+
+
+class _Progress:
+    """What ``verbose >= 1`` prints: the plan, each fit, the members dropped."""
+
+    def __init__(self, rungs, members, *, verbose, refit, n_jobs):
+        self.members = members
+        self.verbose = verbose
+        self.planned = _planned_fits(rungs) + int(refit)
+        self.done = 0
+        self.seconds = {}
+        self.alive = list(members)
+        self.workers = max(1, effective_n_jobs(n_jobs))
+        if verbose > 0:
+            steps = ", ".join(
+                f"{'all' if rung == 0 else 'the best'} {keep} on {upto} split(s)"
+                for rung, (keep, upto) in enumerate(rungs)
+            )
+            print(
+                f"[LogitAdjustedClassifierCV] {len(members)} member(s): {steps}; "
+                f"{self.planned} fits planned"
+                + (", the refit included" if refit else "")
+            )
+
+    def fitted(self, member, split, fold):
+        self.done += int(fold.fitted)
+        self.seconds.setdefault(member, []).append(fold.fit_time)
+        if self.verbose <= 0:
+            return
+        scored = f"scored {1e3 * fold.score_time:.2f} ms per tau"
+        print(
+            f"[LogitAdjustedClassifierCV] {self.done}/{self.planned} fits: "
+            f"{_member_name(member)} on split {split + 1}: fit "
+            f"{fold.fit_time:.2f} s, {scored}; about {self._seconds_left():.1f} s "
+            "left"
+        )
+
+    def dropped(self, dropped, means, n_splits):
+        self.alive = [m for m in self.alive if m not in dropped]
+        if self.verbose <= 0 or not dropped:
+            return
+        gone = ", ".join(f"{_member_name(m)} ({means[m]:.4f})" for m in dropped)
+        racing = ", ".join(f"{_member_name(m)} ({means[m]:.4f})" for m in self.alive)
+        print(
+            f"[LogitAdjustedClassifierCV] after {n_splits} split(s), dropped "
+            f"{gone}; still racing: {racing}"
+        )
+
+    def _seconds_left(self):
+        """The fits left, each at the mean fit time so far of the members
+        still racing (resampled members fit on more rows), over the workers."""
+        times = [np.mean(self.seconds[m]) for m in self.alive if m in self.seconds]
+        if not times:
+            return 0.0
+        return (self.planned - self.done) * float(np.mean(times)) / self.workers
+
+
+def _planned_fits(rungs):
+    """Fits of a schedule: each rung's members on its new splits."""
+    fits, done = 0, 0
+    for keep, upto in rungs:
+        fits += keep * (upto - done)
+        done = upto
+    return fits
+
+
+def _member_name(member):
+    weight_power, balance = member
+    return f"w={weight_power:g} {balance}" if weight_power > 0 else "w=0"
+
+
+def _streaming_parallel(n_jobs):
+    """A joblib ``Parallel`` that yields each fit's result as it finishes.
+
+    Results carry their job index, so their order does not matter. A backend
+    that cannot stream (Ray's, for one) refuses ``return_as`` when the
+    ``Parallel`` is built: it then returns the list, and the splits' scores
+    are held until every fit of the rung has returned.
+    """
+    try:
+        return Parallel(n_jobs=n_jobs, return_as="generator_unordered")
+    except ValueError as exc:
+        if "does not support return_as" not in str(exc):
+            raise
+        return Parallel(n_jobs=n_jobs)
+
+
+# -- the worker --------------------------------------------------------------
+
+
+def _fit_and_score(
+    job,
+    *,
+    estimator,
+    X,
+    y,
+    train,
+    test,
+    classes,
+    member,
+    priors,
+    routing,
+    seed,
+    response_method,
+    taus,
+    target,
+    cost_matrix,
+    scorer,
+    keep_log_scores,
+):
+    """Fit one member on one split's training rows; score every tau on its test rows.
+
+    Parameters
+    ----------
+    job : int
+        Returned unchanged: results are consumed as they finish.
+
+    estimator : estimator instance
+        An unfitted clone (or a frozen model).
+
+    X, y : array-like
+        All the data, indexed by ``train`` and ``test``.
+
+    train, test : ndarray of int
+        The split's rows.
+
+    classes : ndarray of shape (n_classes,)
+        The full class set, the columns of the scores.
+
+    member : (float, str)
+        ``(weight_power, balance)``.
+
+    priors : ndarray of shape (n_classes,) or None
+        The priors in ``classes`` order; None means the split's training
+        label frequencies (weighted by ``routing.prior_weight``).
+
+    routing : Bunch
+        What :func:`._routing._route_fit_params` routed, for all rows.
+
+    seed : int
+        Seed of the split's resampling draws (``numpy.random.RandomState``).
+
+    response_method : str
+        The base method scores are read from.
+
+    taus : ndarray of shape (n_taus,)
+        Candidate adjustment strengths.
+
+    target : {"uniform", "train"} or ndarray of shape (n_classes,)
+        Deployment priors; ``"train"`` means the split's training priors.
+
+    cost_matrix : ndarray of shape (n_classes, n_classes) or None
+        Validated costs: predictions then follow the cost rule.
+
+    scorer : callable or "balanced_accuracy"
+        How a tau is scored (:func:`_score_taus`).
+
+    keep_log_scores : bool
+        Return the out-of-fold log-scores too, to be calibrated.
+
+    Returns
+    -------
+    job : int
+
+    fold : Bunch
+        ``scores`` (n_taus,); ``log_scores`` (n_test, n_classes) with
+        ``keep_log_scores`` (else None): base log-scores, a class absent from the
+        training rows (or of zero weight there) ``-inf`` (never predicted);
+        ``priors`` and ``counts`` of the training rows per class;
+        ``fitted`` (False for a training set of a single class, which
+        predicts that class without a fit); ``fit_time`` and ``score_time``
+        (per tau) in seconds.
+    """
+    start = time.perf_counter()
+    y_train = _encode_labels(_safe_indexing(y, train), classes)
+    counts = np.bincount(y_train, minlength=len(classes))
+    weights = None if routing.prior_weight is None else routing.prior_weight[train]
+    fold_priors = priors
+    if fold_priors is None:
+        fold_priors = _class_priors(y_train, len(classes), weights)
+    frozen = isinstance(estimator, FrozenEstimator)
+    # Nothing to learn from a single class: what any classifier fitted on
+    # these rows would predict, without the fit (most refuse one class).
+    fitted = frozen or np.count_nonzero((fold_priors > 0) & (counts > 0)) > 1
+    if fitted:
+        model = _fit_on_rows(
+            estimator,
+            X,
+            y,
+            train,
+            y_encoded=y_train,
+            priors=fold_priors,
+            member=member,
+            routing=routing,
+            random_state=np.random.RandomState(seed),
+        )
+        fold_scores, _ = _base_log_scores(
+            model, _safe_indexing(X, test), response_method
+        )
+        columns = _encode_labels(np.asarray(model.classes_), classes)
+        if len(columns) < len(classes) or np.any(columns != np.arange(len(classes))):
+            # Only a split that lacks a class (or a base whose classes_ are
+            # in another order) pays for a second n_test x K array.
+            log_scores = np.full((len(test), len(classes)), -np.inf)
+            log_scores[:, columns] = fold_scores
+        else:
+            log_scores = fold_scores
+        # A class whose training rows all weigh 0 was not learnt either: like
+        # an absent class it cannot be predicted, rather than be adjusted by
+        # log(0).
+        log_scores[:, fold_priors == 0] = -np.inf
+    else:
+        learnt = (fold_priors > 0) & (counts > 0)
+        log_scores = np.where(learnt, 0.0, -np.inf)[None, :].repeat(len(test), 0)
+    fold = Bunch(
+        scores=None,
+        log_scores=log_scores,
+        priors=fold_priors,
+        counts=counts,
+        fitted=fitted and not frozen,
+        fit_time=time.perf_counter() - start,
+        score_time=np.nan,
+    )
+    start = time.perf_counter()
+    fold.scores = _score_taus(
+        scorer=scorer,
+        log_scores=log_scores,
+        priors=fold.priors,
+        counts=fold.counts,
+        taus=taus,
+        y_test=_safe_indexing(y, test),
+        classes=classes,
+        target=target,
+        cost_matrix=cost_matrix,
+    )
+    fold.score_time = (time.perf_counter() - start) / len(taus)
+    if not keep_log_scores:
+        fold.log_scores = None  # scored: dropped before the next split arrives
+    return job, fold
+
+
+def _fit_on_rows(estimator, X, y, rows, *, y_encoded, priors, member, routing,
+                 random_state):  # fmt: skip
+    """Fit ``estimator`` as the family ``member`` on ``rows`` (None: all rows).
+
+    The one place the search fits a base model: the worker's splits and the
+    refit. ``y_encoded`` (the labels of ``rows``) indexes ``priors``.
+    """
+    fit_params = routing.fit_params
+    sample_weight = routing.sample_weight
+    if rows is not None:
+        fit_params = _check_method_params(X, fit_params, indices=rows)
+        sample_weight = None if sample_weight is None else sample_weight[rows]
+        X, y = _safe_indexing(X, rows), _safe_indexing(y, rows)
+    return _fit_member(
+        estimator,
+        X,
+        y,
+        y_encoded=y_encoded,
+        priors=priors,
+        weight_power=member[0],
+        balance=member[1],
+        random_state=random_state,
+        fit_params=fit_params,
+        weight_key=routing.weight_key,
+        sample_weight=sample_weight,
+    )
+
+
+# -- scoring every tau at once -----------------------------------------------
+
+
+class _FoldPredictions(ClassifierMixin, BaseEstimator):
+    """A fitted-classifier stand-in that replays precomputed adjusted scores.
+
+    Scorers call ``predict``/``predict_proba``/``decision_function`` on an
+    estimator; handing them this object lets every scikit-learn scorer (names
+    and callables alike) score one tau on cached out-of-fold scores without
+    any model being refitted or even re-evaluated. ``X`` is ignored. Its
+    outputs derive from the canonical scores exactly as the fitted
+    estimator's do (see :mod:`._adjust`), so they agree with each other.
+    ``decisions``, when given, are the cost rule's (:mod:`._cost`): then
+    ``predict`` returns them and the other methods stay the adjusted
+    posterior, as the fitted estimator's do.
+    """
+
+    def __init__(self, classes, class_counts, log_scores, winners, decisions=None):
+        self.classes_ = classes
+        self.class_counts_ = class_counts
+        self.log_scores = log_scores
+        self.winners = winners
+        self.decisions = decisions
+
+    def __sklearn_is_fitted__(self):
+        return True
+
+    def predict(self, X):
+        if self.decisions is not None:
+            return self.classes_[self.decisions]
+        return self.classes_[self.winners]
+
+    def predict_proba(self, X):
+        return _proba_from_scores(self.log_scores.copy(), self.winners)
+
+    def predict_log_proba(self, X):
+        return _proba_from_scores(self.log_scores.copy(), self.winners, log=True)
+
+    def decision_function(self, X):
+        return _decision_from_scores(self.log_scores)
+
+
+def _score_taus(
+    *,
+    scorer,
+    log_scores,
+    priors,
+    counts,
+    taus,
+    y_test,
+    classes,
+    target,
+    cost_matrix=None,
+):
+    """Score every tau on one split's out-of-fold log-scores.
+
+    Parameters
+    ----------
+    scorer : callable or "balanced_accuracy"
+        ``scorer(estimator, X, y)``; the string ``"balanced_accuracy"`` takes
+        the vectorised path of :func:`_balanced_accuracy_over_taus`, which
+        gives the same numbers as scikit-learn's scorer of that name, for all
+        taus at once.
+
+    log_scores : ndarray of shape (n_test, n_classes)
+        The split's base log-scores.
+
+    priors : ndarray of shape (n_classes,)
+        The split's training priors (0 for a class absent from it).
+
+    counts : ndarray of shape (n_classes,)
+        The split's training samples per class.
+
+    taus : ndarray of shape (n_taus,)
+        Candidate adjustment strengths.
+
+    y_test : ndarray of shape (n_test,)
+        True labels of the split's test rows.
+
+    classes : ndarray of shape (n_classes,)
+        Class labels, the columns of ``log_scores``.
+
+    target : {"uniform", "train"} or ndarray of shape (n_classes,)
+        Deployment priors; ``"train"`` means the split's training priors.
+
+    cost_matrix : ndarray of shape (n_classes, n_classes), default=None
+        Validated costs: predictions then follow the cost rule.
+
+    Returns
+    -------
+    scores : ndarray of shape (n_taus,)
+    """
+    # Classes absent from the split have -inf scores; any finite placeholder
+    # prior keeps their offset finite.
+    pi = np.where(priors > 0, priors, 1.0)
+    if isinstance(target, str):
+        target = np.full(len(classes), 1 / len(classes)) if target == "uniform" else pi
+    if _is_balanced_accuracy(scorer) and cost_matrix is None:
+        if np.all(np.isin(y_test, classes)):
+            offsets = np.stack(
+                [_effective_offset(pi, tau, target, name="taus") for tau in taus]
+            )
+            return _balanced_accuracy_over_taus(
+                log_scores,
+                offsets,
+                _encode_labels(y_test, classes),
+                np.argsort(classes, kind="stable"),
+            )
+        # A frozen base may not know every label of y: sklearn's own scorer
+        # counts those rows as misclassified.
+        scorer = _sklearn_scorer("balanced_accuracy")
+    placeholder = np.zeros((log_scores.shape[0], 1))
+    out = np.empty(len(taus))
+    with warnings.catch_warnings():
+        # A test fold of long-tailed data often lacks a rare class that the
+        # model still predicts; that is expected, not a problem.
+        warnings.filterwarnings(
+            "ignore", message="y_pred contains classes not in y_true"
+        )
+        for t, tau in enumerate(taus):
+            adjusted = log_scores + _effective_offset(pi, tau, target, name="taus")
+            winners = _winners(adjusted, "out-of-fold scores")
+            stand_in = _FoldPredictions(
+                classes,
+                counts,
+                adjusted,
+                winners,
+                _cost_decisions(adjusted, cost_matrix),
+            )
+            out[t] = _check_score(scorer(stand_in, placeholder, y_test), scorer)
+    return out
+
+
+def _check_score(value, scorer):
+    """A scorer's result as a float, or a clear error naming ``scoring``."""
+    if not isinstance(value, (str, bytes)):
+        number = np.asarray(value)
+        if number.ndim == 0 and number.dtype.kind in "iuf":
+            return float(number)
+    name = getattr(scorer, "__name__", type(scorer).__name__)
+    shape = f" of shape {np.shape(value)}" if np.ndim(value) else ""
+    raise TypeError(
+        f"`scoring` must return a single real number for each candidate; the "
+        f"scorer {name!r} returned {type(value).__name__}{shape}: {value!r:.200}. "
+        "Make it return one float (for several metrics, tune on one of them)."
+    )
+
+
+def _is_balanced_accuracy(scorer):
+    """Whether ``scorer`` names scikit-learn's balanced accuracy (by name only)."""
+    return isinstance(scorer, str) and scorer == "balanced_accuracy"
+
+
+def _balanced_accuracy_over_taus(log_scores, offsets, y_true, label_order):
+    """``balanced_accuracy_score(y_true, argmax(log_scores + offsets[t]))`` per t.
+
+    Scoring a tau through a scikit-learn scorer costs its label checks and
+    confusion matrix per tau, which dominates a search with hundreds of taus
+    on small splits; for ``scoring="balanced_accuracy"`` (the default) this
+    computes the same numbers directly: per-tau argmax (ties to the first
+    class, as :func:`numpy.argmax` and the estimators' ``predict``), then
+    per-class recall by :func:`numpy.bincount`, averaged over the classes
+    present in ``y_true`` as :func:`sklearn.metrics.balanced_accuracy_score`
+    does.
+
+    Parameters
+    ----------
+    log_scores : ndarray of shape (n_samples, n_classes)
+        Cached base log-scores (``-inf`` allowed).
+
+    offsets : ndarray of shape (n_taus, n_classes)
+        Per-tau offsets added to every row.
+
+    y_true : ndarray of shape (n_samples,) of int
+        True labels encoded as column indices of ``log_scores``.
+
+    label_order : ndarray of shape (n_classes,) of int
+        The columns in sorted label order: scikit-learn averages the
+        per-class recalls in that order, and a float sum depends on it.
+
+    Returns
+    -------
+    scores : ndarray of shape (n_taus,)
+        Bitwise equal to scikit-learn's balanced accuracy of each tau's
+        predictions, without its warning for predicted classes absent from
+        ``y_true`` (they are left out of the mean, as there).
+    """
+    n_samples, n_classes = log_scores.shape
+    n_taus = offsets.shape[0]
+    true_counts = np.bincount(y_true, minlength=n_classes)[label_order]
+    present = true_counts > 0
+    chunk = max(1, min(n_taus, _CHUNK_ELEMENTS // max(1, n_samples * n_classes)))
+    predicted = np.empty((n_taus, n_samples), dtype=np.intp)
+    for start in range(0, n_taus, chunk):
+        stop = min(start + chunk, n_taus)
+        adjusted = log_scores[None, :, :] + offsets[start:stop, None, :]
+        predicted[start:stop] = np.argmax(adjusted, axis=2)
+    scores = np.empty(n_taus)
+    for t in range(n_taus):
+        hits = y_true[predicted[t] == y_true]
+        correct = np.bincount(hits, minlength=n_classes)[label_order]
+        # int / int, then the mean of a 1-D array: sklearn's own operations.
+        scores[t] = np.mean(correct[present] / true_counts[present])
+    return scores
+
+
+def _scoring_name(scoring, cost_matrix):
+    if callable(scoring):
+        return getattr(scoring, "__name__", "score")
+    if scoring is None:
+        if cost_matrix is None:
+            return "balanced_accuracy"
+        return "score (negated expected cost)"
+    return scoring
+
+
+def _get_scorer(scoring, *, cost, classes, target):
+    """The scorer; by default balanced accuracy, or with a cost matrix the
+    expected cost at the deployment prior (see ``scoring``)."""
+    if scoring is None and cost is not None:
+        return _deployment_cost_scorer(cost, classes, target)
+    if callable(scoring):
+        return scoring
+    name = scoring or "balanced_accuracy"
+    if name == "balanced_accuracy" and cost is None:
+        # By name: _score_taus computes it for every tau at once.
+        return name
+    from .metrics import get_scorer
+
+    return get_scorer(name)
+
+
+# -- cv_results_ ------------------------------------------------------------
+
+
+def _cv_results(scores, fit_times, score_times, reached, taus, members, *, scoring):
+    """``cv_results_`` in ``GridSearchCV``'s layout, with the race's columns.
+
+    Parameters
+    ----------
+    scores : ndarray of shape (n_members, n_splits, n_taus)
+        Test score of every candidate on every split; NaN where its member
+        was not scored.
+
+    fit_times, score_times : ndarray of shape (n_members, n_splits)
+        Seconds per split: the member's fit (and out-of-fold scores), and
+        scoring one tau; NaN where not run.
+
+    reached : ndarray of shape (n_members,)
+        The last rung each member ran in.
+
+    taus : ndarray of shape (n_taus,)
+
+    members : list of (float, str)
+
+    scoring : str or callable
+        The scoring parameter, for messages.
+    """
+    n_members, n_splits, n_taus = scores.shape
+    per_split = scores.transpose(0, 2, 1).reshape(n_members * n_taus, n_splits)
+    scored = ~np.isnan(fit_times)
+    mean, std = _nan_stats(np.where(scored.repeat(n_taus, 0), per_split, np.nan))
+    if np.all(np.isnan(mean)):
+        raise ValueError(
+            f"scoring={scoring!r} returned NaN for every candidate, so nothing "
+            "can be selected (e.g. a few-shot scorer on data with no few-shot "
+            "class). Choose another scoring or other group thresholds."
+        )
+    cand_w = np.repeat(np.array([w for w, _ in members], dtype=float), n_taus)
+    cand_balance = np.repeat(np.array([b for _, b in members], dtype=object), n_taus)
+    cand_tau = np.tile(taus, n_members)
+    cand_iter = np.repeat(reached, n_taus)
+    results = {
+        "param_weight_power": cand_w,
+        "param_balance": cand_balance,
+        "param_tau": cand_tau,
+        "params": [
+            {"weight_power": float(w), "balance": str(b), "tau": float(t)}
+            for w, b, t in zip(cand_w, cand_balance, cand_tau)
+        ],
+    }
+    for k in range(n_splits):
+        results[f"split{k}_test_score"] = per_split[:, k]
+    results["mean_test_score"] = mean
+    results["std_test_score"] = std
+    results["rank_test_score"] = _rank(mean, cand_iter)
+    results["n_splits"] = np.repeat(scored.sum(axis=1), n_taus)
+    results["iter"] = cand_iter
+    for name, times in (("fit", fit_times), ("score", score_times)):
+        time_mean, time_std = _nan_stats(times)
+        results[f"mean_{name}_time"] = np.repeat(time_mean, n_taus)
+        results[f"std_{name}_time"] = np.repeat(time_std, n_taus)
+    return results
+
+
+def _rank(mean, rung):
+    """Ranks by the last rung reached, then by mean score; equal scores share
+    the lowest rank (``method="min"``, as ``GridSearchCV``); NaN ranks last."""
+    ranked = np.where(np.isnan(mean), -np.inf, mean)
+    order = np.lexsort((-ranked, -rung))
+    rank = np.empty(len(mean), dtype=np.int32)
+    key = list(zip(-rung[order], -ranked[order]))
+    for position, index in enumerate(order):
+        same = position > 0 and key[position] == key[position - 1]
+        rank[index] = rank[order[position - 1]] if same else position + 1
+    return rank

@@ -30,6 +30,9 @@ from ._label_shift import _estimate_target_priors
 class _PredictionMixin:
     """Prediction from the fitted state of a post-hoc estimator."""
 
+    def _check_is_fitted(self):
+        check_is_fitted(self)
+
     def _offset_for(self, log_scores):
         """The offset to apply to this batch (estimating ``q`` if asked)."""
         if self._log_offset is not None:
@@ -78,7 +81,7 @@ class _PredictionMixin:
         ``winners`` its row-wise argmax (checked finite), ``proba`` the base
         model's ``predict_proba`` output when the scores were read from it.
         """
-        check_is_fitted(self)
+        self._check_is_fitted()
         if self._shifted_model is not None:
             # Log-linear fast path: the intercept already holds the offset.
             scores, proba = _base_log_scores(
@@ -106,7 +109,7 @@ class _PredictionMixin:
         is not null (a null one returns the base probabilities as they are);
         its argmax is the canonical one, so the methods still agree.
         """
-        check_is_fitted(self)
+        self._check_is_fitted()
         method = _score_method(self.estimator_, self.response_method_)
         if (
             method != "predict_proba"
@@ -176,7 +179,7 @@ class _PredictionMixin:
         >>> clf.estimate_target_priors(X_new).round(1)
         array([0.5, 0.5])
         """
-        check_is_fitted(self)
+        self._check_is_fitted()
         method = _score_method(self.estimator_, self.response_method_)
         log_scores, _ = _base_log_scores(self.estimator_, X, method)
         _winners(log_scores, method)
@@ -209,7 +212,7 @@ class _PredictionMixin:
             the :meth:`predict_proba` output (ties to the first class), and
             no longer their argmax.
         """
-        check_is_fitted(self)
+        self._check_is_fitted()
         if self.cost_matrix_ is not None:
             scores, winners, _ = self._scores(X)
             decisions = _cost_decisions(scores, self.cost_matrix_)

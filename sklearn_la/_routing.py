@@ -108,6 +108,24 @@ def _process(meta, n_samples, sample_weight, fit_params, needs_weights):
     )
 
 
+def _can_take_weights(meta):
+    """Whether ``meta``'s base can be fitted with sample weights, as routed.
+
+    With metadata routing, when it requests them; without, when its ``fit``
+    (a pipeline's last step's) takes ``sample_weight``. A frozen base is
+    never fitted.
+    """
+    if isinstance(meta.estimator, FrozenEstimator):
+        return False
+    if get_config()["enable_metadata_routing"]:
+        return _routed_weight_key(meta.estimator) is not None
+    try:
+        _sample_weight_key(meta.estimator)
+    except TypeError:
+        return False
+    return True
+
+
 def _caller_weight_name(estimator):
     """The name a caller passes ``estimator``'s fit weights under, or None.
 

@@ -309,7 +309,7 @@ CASES = [
         f'``target_priors="estimate"`` ({CV})',
         lambda: _fit(cv=True, target_priors="estimate"),
         ValueError,
-        "target_priors='estimate' is not supported by LogitAdjustedClassifierCV",
+        "The 'target_priors' parameter of LogitAdjustedClassifierCV must be",
     ),
     Case(
         "``y`` with a label the ``FrozenEstimator`` does not know",

@@ -8,6 +8,7 @@ import pytest
 from _core import ReorderedClassifier
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import make_classification
+from sklearn.ensemble import RandomForestClassifier
 from sklearn.exceptions import NotFittedError
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
@@ -17,6 +18,7 @@ from sklearn.naive_bayes import GaussianNB
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
+from sklearn.utils import Bunch
 
 from sklearn_la import LogitAdjustedClassifier, LogitAdjustedClassifierCV
 from sklearn_la.metrics import make_group_scorer
@@ -48,6 +50,7 @@ def test_same_scores_and_best_tau_as_grid_search(base):
         taus=TAUS,
         weight_powers=[0.0, 0.5, 1.0],
         balances="weight",
+        search="exhaustive",
         cv=cv,
         selection="best",
         scoring="balanced_accuracy",
@@ -68,8 +71,8 @@ def test_same_scores_and_best_tau_as_grid_search(base):
     assert fast.best_score_ == pytest.approx(grid.best_score_)
 
 
-def test_default_searches_the_family_on_repeated_folds():
-    clf = LogitAdjustedClassifierCV(GaussianNB(), random_state=0).fit(X, Y)
+def test_default_races_the_family_over_repeated_folds():
+    clf = LogitAdjustedClassifierCV(GaussianNB()).fit(X, Y)
     results = clf.cv_results_
     members = set(zip(results["param_weight_power"], results["param_balance"]))
     # w = 0 is the same fit whatever the balance: one member.
@@ -79,7 +82,14 @@ def test_default_searches_the_family_on_repeated_folds():
     # 21 taus in [0, 2] plus the consistent 0.25 and 0.75.
     assert len(np.unique(results["param_tau"])) == 23
     assert sum(k.startswith("split") for k in results) == 10
-    assert clf.selection == "paired"
+    assert (clf.selection, clf.search, clf.random_state) == ("paired", "race", 0)
+    # 9 members on split 0, the best 3 on splits 0-2, the best 2 on 0-4.
+    per_member = results["n_splits"][:: len(np.unique(results["param_tau"]))]
+    assert sorted(per_member.tolist()) == [1] * 6 + [3] + [5] * 2
+    assert clf.n_fits_ == 9 + 3 * 2 + 2 * 2 + 1
+    # The splits of the second repeat are never used by the race.
+    for k in range(5, 10):
+        assert np.all(np.isnan(results[f"split{k}_test_score"]))
 
 
 @pytest.mark.parametrize("balance", ["weight", "resample"])
@@ -120,22 +130,44 @@ class _CountingClassifier(ClassifierMixin, BaseEstimator):
         return self.model_.predict_proba(X)
 
 
-def test_base_is_fitted_once_per_fold_and_weight_power_plus_refit():
+def test_exhaustive_fits_once_per_fold_and_member_plus_refit():
     _FIT_SIZES.clear()
-    LogitAdjustedClassifierCV(
+    clf = LogitAdjustedClassifierCV(
         _CountingClassifier(),
         taus=21,
         weight_powers=[0.0, 0.5],
         balances="weight",
+        search="exhaustive",
         cv=4,
     ).fit(X, Y)
-    assert len(_FIT_SIZES) == 2 * 4 + 1
+    assert len(_FIT_SIZES) == 2 * 4 + 1 == clf.n_fits_
     assert _FIT_SIZES[-1] == len(Y)
+
+
+@pytest.mark.parametrize(
+    "kwargs, n_fits",
+    [
+        ({}, 20),
+        ({"weight_powers": "fast"}, 5 + 2 * 4 + 1),
+        ({"weight_powers": [0.0]}, 5 + 1),
+        ({"cv": 3}, 9 + 2 * 2 + 1),
+        ({"search": "exhaustive"}, 91),
+        ({"search": "exhaustive", "refit": False}, 90),
+    ],
+)
+def test_fits_counted_by_the_base_equal_n_fits(kwargs, n_fits):
+    _FIT_SIZES.clear()
+    clf = LogitAdjustedClassifierCV(_CountingClassifier(), **kwargs).fit(X, Y)
+    assert len(_FIT_SIZES) == clf.n_fits_ == n_fits
 
 
 def test_weight_power_grid_is_searched_jointly_with_tau():
     clf = LogitAdjustedClassifierCV(
-        LogisticRegression(max_iter=1000), taus=TAUS, weight_powers=[0, 0.5, 1], cv=3
+        LogisticRegression(max_iter=1000),
+        taus=TAUS,
+        weight_powers=[0, 0.5, 1],
+        search="exhaustive",
+        cv=3,
     ).fit(X, Y)
     results = clf.cv_results_
     assert len(results["params"]) == 5 * len(TAUS)
@@ -151,12 +183,14 @@ def test_weight_power_grid_is_searched_jointly_with_tau():
     assert sorted(results["rank_test_score"]) == list(range(1, 5 * len(TAUS) + 1))
 
 
-def test_rare_class_fewer_members_than_folds_does_not_crash():
+@pytest.mark.filterwarnings("error")
+def test_rare_class_fewer_members_than_folds_does_not_crash_nor_warn():
+    # Handled on purpose, so scikit-learn's "least populated class" warning
+    # is not passed on.
     y = Y.copy()
     y[np.flatnonzero(y == 2)[2:]] = 1  # class 2 keeps two members
-    with pytest.warns(UserWarning, match="least populated class"):
-        clf = LogitAdjustedClassifierCV(LogisticRegression(max_iter=1000), cv=5)
-        clf.fit(X, y)
+    clf = LogitAdjustedClassifierCV(LogisticRegression(max_iter=1000), cv=5)
+    clf.fit(X, y)
     assert np.all(np.isfinite(clf.cv_results_["mean_test_score"]))
     np.testing.assert_array_equal(clf.classes_, [0, 1, 2])
     assert clf.predict_proba(X).shape == (len(y), 3)
@@ -170,8 +204,7 @@ def test_scores_of_folds_without_a_class_use_minus_inf_for_it():
     clf = LogitAdjustedClassifierCV(
         LogisticRegression(max_iter=1000), cv=3, taus=[0.0, 5.0]
     )
-    with pytest.warns(UserWarning, match="least populated class"):
-        clf.fit(X, y)
+    clf.fit(X, y)
     assert np.all(np.isfinite(clf.cv_results_["mean_test_score"]))
 
 
@@ -231,11 +264,17 @@ def test_parallel_folds_give_identical_results():
     )
 
 
-def test_refit_false_keeps_results_but_cannot_predict():
+@pytest.mark.parametrize(
+    "method",
+    ["predict", "predict_proba", "decision_function", "estimate_target_priors"],
+)
+def test_refit_false_keeps_results_and_says_why_it_cannot_predict(method):
     clf = LogitAdjustedClassifierCV(GaussianNB(), cv=3, refit=False).fit(X, Y)
     assert "mean_test_score" in clf.cv_results_
-    with pytest.raises(NotFittedError):
-        clf.predict(X)
+    with pytest.raises(NotFittedError, match="fitted with refit=False"):
+        getattr(clf, method)(X)
+    with pytest.raises(NotFittedError, match="is not fitted yet"):
+        getattr(LogitAdjustedClassifierCV(GaussianNB()), method)(X)
 
 
 def test_frozen_base_is_scored_on_the_given_data_without_refit():
@@ -284,7 +323,8 @@ def test_string_labels():
             {"weight_powers": [0.0, 2.0]},
             r"`weight_powers` entries must lie in \[0, 1\]",
         ),
-        ({"target_priors": "estimate"}, "target_priors='estimate' is not supported"),
+        ({"target_priors": "estimate"}, "'target_priors' parameter"),
+        ({"search": "halving"}, "'search' parameter"),
         ({"selection": "median"}, "'selection' parameter"),
         ({"balances": ["weight", "bootstrap"]}, "`balances` entries must be in"),
         ({"balances": []}, "`balances` must hold at least one"),
@@ -301,7 +341,7 @@ def test_repeated_splitter_scores_every_split():
 
     cv = RepeatedStratifiedKFold(n_splits=3, n_repeats=2, random_state=0)
     clf = LogitAdjustedClassifierCV(
-        GaussianNB(), taus=TAUS, cv=cv, selection="best"
+        GaussianNB(), taus=TAUS, cv=cv, selection="best", search="exhaustive"
     ).fit(X, Y)
     splits = [k for k in clf.cv_results_ if k.startswith("split")]
     assert len(splits) == 6
@@ -387,6 +427,7 @@ def test_each_fold_is_scored_before_the_next_is_fitted():
         taus=[1.0],
         weight_powers=[0, 1],
         balances="weight",
+        search="exhaustive",
         cv=3,
         scoring=scorer,
         refit=False,
@@ -408,60 +449,6 @@ def test_balanced_accuracy_by_name_equals_the_sklearn_scorer_object():
         np.testing.assert_array_equal(
             by_name.cv_results_[key], by_object.cv_results_[key]
         )
-
-
-def test_verbose_prints_each_fold_as_it_returns_and_the_choice(capsys):
-    LogitAdjustedClassifierCV(GaussianNB(), taus=TAUS, cv=3).fit(X, Y)
-    assert capsys.readouterr().out == ""
-    clf = LogitAdjustedClassifierCV(
-        GaussianNB(),
-        taus=TAUS,
-        weight_powers=[0, 0.5],
-        balances="weight",
-        cv=3,
-        verbose=1,
-    ).fit(X, Y)
-    lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 2 * 3 + 1
-    assert lines[0].startswith("[CV 1/3] weight_power=0, balance=weight; fit ")
-    assert f"scored {len(TAUS)} taus" in lines[0]
-    assert lines[3].startswith("[CV 1/3] weight_power=0.5, balance=weight; fit ")
-    assert lines[-1] == (
-        f"[LogitAdjustedClassifierCV] chose weight_power={clf.best_weight_power_:g}, "
-        f"balance=weight, tau={clf.best_tau_:g} "
-        f"(mean balanced_accuracy {clf.best_score_:.4f})"
-    )
-
-
-def test_fold_with_every_class_returns_the_base_scores_without_a_copy():
-    from sklearn_la._cv_folds import _fit_fold
-
-    class Recording(GaussianNB):
-        def predict_log_proba(self, X):
-            self.returned_ = super().predict_log_proba(X)
-            return self.returned_
-
-    train, test = np.arange(600), np.arange(600, 900)
-    base = Recording()
-    common = dict(
-        estimator=base,
-        X=X,
-        y=Y,
-        train=train,
-        test=test,
-        classes=np.unique(Y),
-        fit_params={},
-        weight_key=None,
-        sample_weight=None,
-        prior_weight=None,
-        priors="train",
-        weight_power=0.0,
-        balance="weight",
-        seed=0,
-        response_method="predict_log_proba",
-    )
-    log_scores, _, _ = _fit_fold(**common)
-    assert log_scores is base.returned_
 
 
 @pytest.mark.parametrize(
@@ -498,3 +485,429 @@ def test_calibration_follows_a_base_with_unsorted_classes(calibration):
         plain.estimate_target_priors(X)[order],
         rtol=1e-6,
     )
+
+
+# -- the race ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "n_members, n_splits, search, rungs",
+    [
+        (9, 10, "race", [(9, 1), (3, 3), (2, 5)]),
+        (9, 5, "race", [(9, 1), (3, 3), (2, 5)]),
+        (9, 3, "race", [(9, 1), (2, 3)]),
+        (5, 10, "race", [(5, 1), (2, 5)]),
+        (7, 10, "race", [(7, 1), (3, 3), (2, 5)]),
+        (19, 10, "race", [(19, 1), (7, 3), (2, 5)]),
+        (2, 10, "race", [(2, 5)]),
+        (1, 10, "race", [(1, 5)]),
+        (9, 1, "race", [(9, 1)]),
+        (9, 10, "exhaustive", [(9, 10)]),
+    ],
+)
+def test_race_schedule(n_members, n_splits, search, rungs):
+    from sklearn_la._cv import _planned_fits, _rungs
+
+    assert _rungs(n_members, n_splits, search) == rungs
+    if search == "race" and n_members > 2 and n_splits >= 5:
+        third = -(-n_members // 3)
+        extra = 2 * third + 4 if third > 2 else 8
+        assert _planned_fits(rungs) == n_members + extra
+
+
+def _per_split(clf):
+    results = clf.cv_results_
+    n = sum(k.startswith("split") for k in results)
+    return np.column_stack([results[f"split{k}_test_score"] for k in range(n)])
+
+
+@pytest.mark.parametrize("calibration", [None, "temperature"])
+def test_race_scores_each_member_and_split_as_the_exhaustive_search(calibration):
+    # Same splits, same resampling seed per split: a (member, split) pair the
+    # race ran scores what the exhaustive search scores there (calibrated
+    # finalists aside: their maps see five splits, not ten).
+    kwargs = dict(cv=5, random_state=3, calibration=calibration)
+    race = LogitAdjustedClassifierCV(GaussianNB(), **kwargs).fit(X, Y)
+    full = LogitAdjustedClassifierCV(GaussianNB(), search="exhaustive", **kwargs)
+    full.fit(X, Y)
+    ran = ~np.isnan(_per_split(race))
+    assert ran.any(axis=1).all() and not ran.all()
+    finalists = race.cv_results_["iter"] == race.cv_results_["iter"].max()
+    if calibration is None:
+        np.testing.assert_array_equal(_per_split(race)[ran], _per_split(full)[ran])
+    else:
+        # Members dropped before the last rung were ranked uncalibrated.
+        plain = LogitAdjustedClassifierCV(
+            GaussianNB(), search="exhaustive", cv=5, random_state=3
+        ).fit(X, Y)
+        early = ran & ~finalists[:, None]
+        assert early.any()
+        np.testing.assert_array_equal(_per_split(race)[early], _per_split(plain)[early])
+
+
+def test_race_keeps_the_best_members_and_the_rule_picks_among_the_finalists():
+    from sklearn_la._selection import _select_candidate
+
+    clf = LogitAdjustedClassifierCV(LogisticRegression(max_iter=1000)).fit(X, Y)
+    results = clf.cv_results_
+    n_taus = len(np.unique(results["param_tau"]))
+    per_split = _per_split(clf)
+    rungs = results["iter"][::n_taus]
+    # Each rung keeps the members whose own pick scored best on the splits
+    # run so far.
+    for rung, n_done in ((1, 1), (2, 3)):
+        picks = []
+        for m in range(len(rungs)):
+            rows = slice(m * n_taus, (m + 1) * n_taus)
+            if rungs[m] < rung - 1:
+                picks.append(-np.inf)
+                continue
+            block = per_split[rows, :n_done]
+            j = _select_candidate(
+                block, results["param_tau"][rows], results["param_weight_power"][rows],
+                "paired",
+            )  # fmt: skip
+            picks.append(block[j].mean())
+        kept = np.flatnonzero(rungs >= rung)
+        assert np.min(np.array(picks)[kept]) >= np.max(np.delete(np.array(picks), kept))
+    finalists = np.flatnonzero(results["iter"] == 2)
+    chosen = _select_candidate(
+        per_split[finalists][:, :5],
+        results["param_tau"][finalists],
+        results["param_weight_power"][finalists],
+        "paired",
+    )
+    assert clf.best_index_ == finalists[chosen]
+    np.testing.assert_allclose(clf.best_score_, per_split[clf.best_index_, :5].mean())
+
+
+def test_cv_results_mark_what_each_candidate_ran():
+    clf = LogitAdjustedClassifierCV(GaussianNB(), cv=5).fit(X, Y)
+    results = clf.cv_results_
+    per_split = _per_split(clf)
+    np.testing.assert_array_equal(
+        results["n_splits"], np.sum(~np.isnan(per_split), axis=1)
+    )
+    np.testing.assert_allclose(
+        results["mean_test_score"], np.nanmean(per_split, axis=1)
+    )
+    # Candidates of a later rung rank before those dropped earlier.
+    order = np.argsort(results["rank_test_score"], kind="stable")
+    assert np.all(np.diff(results["iter"][order]) <= 0)
+    assert np.all(results["mean_fit_time"] > 0)
+    assert set(results) >= {"std_fit_time", "mean_score_time", "std_score_time"}
+
+
+def test_the_same_answer_twice_by_default():
+    # The folds and the resampling draws are seeded by default; the base
+    # model has its own seed.
+    first = LogitAdjustedClassifierCV(
+        RandomForestClassifier(n_estimators=5, random_state=0)
+    )
+    second = clone(first)
+    first.fit(X, Y)
+    second.fit(X, Y)
+    for name in ("best_index_", "best_tau_", "best_weight_power_", "best_balance_"):
+        assert getattr(first, name) == getattr(second, name)
+    np.testing.assert_array_equal(first.predict(X), second.predict(X))
+
+
+def test_verbose_shows_the_plan_the_progress_the_drops_and_the_choice(capsys):
+    LogitAdjustedClassifierCV(GaussianNB(), taus=TAUS, cv=3).fit(X, Y)
+    assert capsys.readouterr().out == ""
+    clf = LogitAdjustedClassifierCV(GaussianNB(), taus=TAUS, verbose=1).fit(X, Y)
+    lines = capsys.readouterr().out.splitlines()
+    tag = "[LogitAdjustedClassifierCV] "
+    assert lines[0] == (
+        tag + "9 member(s): all 9 on 1 split(s), the best 3 on 3 split(s), the best "
+        "2 on 5 split(s); 20 fits planned, the refit included"
+    )
+    progress = [line for line in lines if " fits: " in line]
+    assert [line.split(" fits: ")[0] for line in progress] == [
+        f"{tag}{k}/20" for k in range(1, 20)
+    ]
+    assert all(line.endswith(" s left") for line in progress)
+    drops = [line for line in lines if "dropped" in line]
+    assert [line.split(",")[0] for line in drops] == [
+        tag + "after 1 split(s)",
+        tag + "after 3 split(s)",
+    ]
+    assert lines[-1].startswith(
+        f"{tag}chose weight_power={clf.best_weight_power_:g}, "
+        f"balance={clf.best_balance_}, tau={clf.best_tau_:g} (mean balanced_accuracy "
+    )
+
+
+# -- parameters that would edit the grid silently ----------------------------
+
+
+class _NoWeights(ClassifierMixin, BaseEstimator):
+    """A classifier whose fit takes no sample_weight."""
+
+    def fit(self, X, y):
+        self.model_ = GaussianNB().fit(X, y)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict_proba(self, X):
+        return self.model_.predict_proba(X)
+
+
+def test_auto_balances_resample_only_for_a_base_without_weights():
+    clf = LogitAdjustedClassifierCV(_NoWeights(), cv=3).fit(X, Y)
+    assert set(clf.cv_results_["param_balance"]) == {"resample"}
+    assert len(set(clf.cv_results_["param_weight_power"])) == 5
+    with pytest.raises(TypeError, match="does not accept sample_weight"):
+        LogitAdjustedClassifierCV(_NoWeights(), balances="weight", cv=3).fit(X, Y)
+    with pytest.raises(TypeError, match="does not accept sample_weight"):
+        LogitAdjustedClassifierCV(
+            _NoWeights(), balances=("weight", "resample"), cv=3
+        ).fit(X, Y)
+
+
+def test_auto_weight_powers_is_tau_only_for_a_frozen_base():
+    frozen = FrozenEstimator(GaussianNB().fit(X, Y))
+    clf = LogitAdjustedClassifierCV(frozen).fit(X, Y)
+    assert set(clf.cv_results_["param_weight_power"]) == {0.0}
+    assert clf.n_fits_ == 0
+    with pytest.raises(ValueError, match="FrozenEstimator"):
+        LogitAdjustedClassifierCV(frozen, weight_powers="family").fit(X, Y)
+
+
+# -- what the CV must survive (issue: no silent wrong answer) ------------------
+
+
+def test_binary_problem_with_one_minority_row_is_tuned():
+    # The fold that tests the minority row trains on one class: it predicts
+    # that class, without a fit that LogisticRegression would refuse.
+    y = np.zeros(60, dtype=int)
+    y[7] = 1
+    X_small = np.random.default_rng(0).standard_normal((60, 2))
+    _FIT_SIZES.clear()
+    clf = LogitAdjustedClassifierCV(_CountingClassifier(), cv=5).fit(X_small, y)
+    assert clf.n_fits_ == len(_FIT_SIZES)
+    clf = LogitAdjustedClassifierCV(LogisticRegression(), cv=5).fit(X_small, y)
+    assert set(clf.predict(X_small)) <= {0, 1}
+    assert np.isfinite(clf.best_score_)
+
+
+@pytest.mark.parametrize("routing", [False, True])
+def test_groups_reach_the_splitter_with_or_without_routing(routing):
+    from sklearn import config_context
+    from sklearn.model_selection import GroupKFold
+
+    groups = np.arange(len(Y)) % 6
+    with config_context(enable_metadata_routing=routing):
+        clf = LogitAdjustedClassifierCV(
+            GaussianNB(), cv=GroupKFold(3), weight_powers=[0.0], refit=False
+        )
+        if routing:
+            clf.estimator.set_fit_request(sample_weight=False)
+        clf.fit(X, Y, groups=groups)
+    assert clf.cv_results_["n_splits"][0] == 3
+
+
+@pytest.mark.parametrize(
+    "returned", [np.array([0.5, 0.5]), "0.5", [0.5], 1 + 2j, True, None]
+)
+def test_a_scorer_that_returns_no_single_number_is_refused_by_name(returned):
+    def scorer(estimator, X, y):
+        return returned
+
+    clf = LogitAdjustedClassifierCV(GaussianNB(), cv=3, scoring=scorer)
+    with pytest.raises(TypeError, match="`scoring` must return a single real number"):
+        clf.fit(X, Y)
+
+
+def test_equal_scores_share_the_lowest_rank():
+    # Each member's taus above ~1.5 predict alike on this data: equal means
+    # must rank alike, as in GridSearchCV (rankdata method="min").
+    clf = LogitAdjustedClassifierCV(
+        GaussianNB(), taus=np.linspace(0, 20, 41), search="exhaustive", cv=3
+    ).fit(X, Y)
+    results = clf.cv_results_
+    for rung in np.unique(results["iter"]):
+        same = results["iter"] == rung
+        means = results["mean_test_score"][same]
+        ranks = results["rank_test_score"][same]
+        for value in np.unique(means):
+            assert len(set(ranks[means == value])) == 1
+    assert len(np.unique(results["mean_test_score"])) < len(results["params"])
+
+
+# -- the worker and scoring every tau -----------------------------------------
+
+
+def _worker(**overrides):
+    from sklearn_la._cv import _fit_and_score
+
+    routing = Bunch(fit_params={}, weight_key=None, sample_weight=None,
+                    prior_weight=None)  # fmt: skip
+    kwargs = dict(
+        estimator=GaussianNB(),
+        X=X,
+        y=Y,
+        train=np.arange(600),
+        test=np.arange(600, 900),
+        classes=np.unique(Y),
+        member=(0.0, "weight"),
+        priors=None,
+        routing=routing,
+        seed=0,
+        response_method="predict_log_proba",
+        taus=TAUS,
+        target="uniform",
+        cost_matrix=None,
+        scorer="balanced_accuracy",
+        keep_log_scores=True,
+    )
+    kwargs.update(overrides)
+    return _fit_and_score(7, **kwargs)
+
+
+def test_worker_returns_its_job_the_base_scores_without_a_copy_and_every_tau():
+    class Recording(GaussianNB):
+        def predict_log_proba(self, X):
+            self.returned_ = super().predict_log_proba(X)
+            return self.returned_
+
+    base = Recording()
+    job, fold = _worker(estimator=base)
+    assert job == 7 and fold.fitted
+    assert fold.log_scores is base.returned_
+    manual = [
+        balanced_accuracy_score(
+            Y[600:], np.argmax(base.returned_ - t * np.log(fold.priors), axis=1)
+        )
+        for t in TAUS
+    ]
+    np.testing.assert_allclose(fold.scores, manual)
+    _, dropped = _worker(estimator=GaussianNB(), keep_log_scores=False)
+    assert dropped.log_scores is None
+    np.testing.assert_array_equal(dropped.scores, fold.scores)
+
+
+@pytest.mark.filterwarnings("ignore:divide by zero:RuntimeWarning")
+def test_a_class_of_zero_weight_in_a_training_split_is_never_predicted_there():
+    weights = np.ones(len(Y))
+    weights[Y == 2] = 0.0
+    weights[np.flatnonzero(Y == 2)[:3]] = 1.0  # the full data keeps class 2
+    routing = Bunch(fit_params={}, weight_key="sample_weight",
+                    sample_weight=weights, prior_weight=weights)  # fmt: skip
+    _, fold = _worker(
+        routing=routing,
+        train=np.flatnonzero((Y != 2) | (weights == 0)),
+        test=np.arange(20),
+        response_method="predict_proba",
+    )
+    assert fold.priors[2] == 0
+    assert np.all(fold.log_scores[:, 2] == -np.inf)
+
+
+def _replay(clf, X):
+    """A _FoldPredictions of ``clf``'s canonical scores on ``X``."""
+    from sklearn_la._adjust import _winners
+    from sklearn_la._cv import _FoldPredictions
+
+    scores = clf._scores(X)[0]
+    return _FoldPredictions(
+        clf.classes_, clf.class_counts_, scores, _winners(scores, "predict_proba")
+    )
+
+
+@pytest.mark.parametrize("y", [Y, (Y > 0).astype(int)], ids=["multiclass", "binary"])
+def test_replayed_scores_give_the_fitted_estimators_outputs(y):
+    clf = LogitAdjustedClassifier(GaussianNB()).fit(X, y)
+    replay = _replay(clf, X)
+    np.testing.assert_array_equal(replay.predict(X), clf.predict(X))
+    np.testing.assert_allclose(replay.predict_proba(X), clf.predict_proba(X))
+    np.testing.assert_allclose(replay.predict_log_proba(X), clf.predict_log_proba(X))
+    np.testing.assert_allclose(replay.decision_function(X), clf.decision_function(X))
+
+
+@pytest.mark.parametrize("scoring", ["roc_auc", "average_precision", "neg_log_loss"])
+def test_a_replayed_impossible_class_still_scores(scoring):
+    from sklearn.metrics import get_scorer
+
+    y = (Y > 0).astype(int)
+    clf = LogitAdjustedClassifier(DecisionTreeClassifier(random_state=0)).fit(X, y)
+    replay = _replay(clf, X)
+    assert np.isneginf(replay.log_scores).any()
+    assert np.isfinite(get_scorer(scoring)(replay, X, y))
+    # scoring reads the cached scores, never changes them
+    assert np.isneginf(replay.log_scores).any()
+
+
+GRID = np.round(np.linspace(0, 2, 201), 12)
+
+
+def _fold(seed, n_test, n_classes, labels):
+    """Integer log-scores (many exact ties), a -inf column, a missing class."""
+    rng = np.random.default_rng(seed)
+    log_scores = rng.integers(-3, 1, size=(n_test, n_classes)).astype(float)
+    log_scores[:, 1] = -np.inf  # a class absent from the training fold
+    priors = rng.dirichlet(np.ones(n_classes))
+    priors[1] = 0.0
+    priors /= priors.sum()
+    # Leave the last class out of y_test: predicted but never true.
+    y_test = labels[rng.integers(0, n_classes - 1, size=n_test)]
+    counts = rng.integers(1, 50, size=n_classes)
+    return log_scores, priors, counts, y_test
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize(
+    "labels",
+    [np.arange(7), np.array([5, 0, 3, 6, 1, 4, 2]), np.array(list("gcadbfe"))],
+    ids=["sorted", "unsorted-int", "unsorted-str"],
+)
+@pytest.mark.parametrize("target", ["uniform", "train", "array"])
+def test_vectorised_balanced_accuracy_equals_the_general_path(seed, labels, target):
+    import warnings
+
+    from sklearn.metrics import get_scorer
+
+    from sklearn_la._cv import _score_taus
+
+    log_scores, priors, counts, y_test = _fold(seed, 60, len(labels), labels)
+    if target == "array":
+        target = np.random.default_rng(seed).dirichlet(np.ones(len(labels)))
+    common = dict(
+        log_scores=log_scores,
+        priors=priors,
+        counts=counts,
+        taus=GRID,
+        y_test=y_test,
+        classes=labels,
+        target=target,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the fast path is warning-free
+        fast = _score_taus(scorer="balanced_accuracy", **common)
+    general = _score_taus(scorer=get_scorer("balanced_accuracy"), **common)
+    np.testing.assert_array_equal(fast, general)
+
+
+def test_vectorised_ties_go_to_the_first_class_among_the_maxima():
+    from sklearn_la._cv import _balanced_accuracy_over_taus
+
+    log_scores = np.zeros((4, 3))
+    offsets = np.zeros((1, 3))
+    y_true = np.array([0, 1, 2, 0])
+    # Every row predicts class 0: recall 1 for class 0, 0 for the others.
+    score = _balanced_accuracy_over_taus(log_scores, offsets, y_true, np.arange(3))
+    assert score.tolist() == [1 / 3]
+
+
+def test_large_splits_are_scored_in_chunks_with_the_same_result(monkeypatch):
+    from sklearn_la import _cv
+
+    log_scores, priors, counts, y_test = _fold(0, 300, 7, np.arange(7))
+    offsets = -GRID[:, None] * np.log(np.where(priors > 0, priors, 1.0))
+    y_true = y_test.astype(np.int64)
+    whole = _cv._balanced_accuracy_over_taus(log_scores, offsets, y_true, np.arange(7))
+    monkeypatch.setattr(_cv, "_CHUNK_ELEMENTS", 1)
+    chunked = _cv._balanced_accuracy_over_taus(
+        log_scores, offsets, y_true, np.arange(7)
+    )
+    np.testing.assert_array_equal(whole, chunked)
