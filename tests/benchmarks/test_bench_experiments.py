@@ -48,3 +48,14 @@ def test_a_full_run_covers_the_data_sets_of_its_page(name):
     sections = re.findall(r"^## (.+)$", page, flags=re.MULTILINE)
     known = (*_data.DATASETS, _data.FASHION)
     assert [s for s in sections if s in known] == list(module.DATASETS)
+
+
+def test_tabular_cells_give_the_same_numbers_on_a_rerun():
+    pytest.importorskip("imblearn")
+    from experiments import tabular
+
+    first, again = (
+        tabular.run_cell("digits-LT", "LR", 0, True, extras=False) for _ in range(2)
+    )
+    for method, result in first["res"].items():
+        assert result["bacc"] == again["res"][method]["bacc"], method
