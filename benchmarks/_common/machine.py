@@ -48,6 +48,25 @@ def load_average():
         return float("nan")
 
 
+def load_line(before):
+    """The load sentence of a page: the 1-minute load before and after a run.
+
+    Parameters
+    ----------
+    before : float
+        :func:`load_average` when the run started.
+
+    Returns
+    -------
+    str
+    """
+    return (
+        f"load average (1 min) before / after: {before:.2f} / {load_average():.2f} "
+        "(this run accounts for about 1; more means other processes shared the "
+        "CPUs, which inflates the times)"
+    )
+
+
 def machine_info(*extra_dists):
     """One line: platform, cores, Python and the scikit-learn stack.
 
@@ -65,6 +84,19 @@ def machine_info(*extra_dists):
         f"{platform.platform()}, {platform.processor() or platform.machine()}, "
         f"{os.cpu_count()} CPU cores; Python {platform.python_version()}, "
         + versions("numpy", "scipy", "scikit-learn", "joblib", *extra_dists)
+    )
+
+
+def torch_info(device="cpu"):
+    """torch's version, threads and device: what a torch benchmark's machine
+    line adds to :func:`machine_info`."""
+    import torch
+
+    gpu = _gpu(device)
+    return (
+        f"torch {torch.__version__}, {torch.get_num_threads()} intra-op / "
+        f"{torch.get_num_interop_threads()} inter-op threads, device {device}"
+        + (f" ({gpu})" if gpu else "")
     )
 
 

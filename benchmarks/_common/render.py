@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 
 @dataclass
 class Page:
@@ -66,6 +68,42 @@ def table(head: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     lines += ["|" + "|".join(_cell(c) for c in row) + "|" for row in rows]
     return "\n".join(lines)
+
+
+def mean_std(values, *, scale=100.0, digits=1, ddof=0, empty="–"):
+    """``"mean ± std"`` of ``values`` times ``scale``, None and NaN left out.
+
+    Parameters
+    ----------
+    values : iterable of float or None
+        One value per seed or trial.
+    scale : float, default=100.0
+        Factor applied first (100: fractions shown in %).
+    digits : int, default=1
+        Decimals of both numbers.
+    ddof : int, default=0
+        Delta degrees of freedom of the standard deviation; the deviation of
+        ``ddof`` values or fewer is written 0.
+    empty : str, default="–"
+        The cell when no value is left (an empty group).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> mean_std([0.5, 0.7, None])
+    '60.0 ± 10.0'
+    >>> mean_std([float("nan")], empty="—")
+    '—'
+    """
+    kept = np.array([v for v in values if v is not None], dtype=float)
+    kept = scale * kept[~np.isnan(kept)]
+    if kept.size == 0:
+        return empty
+    std = kept.std(ddof=ddof) if kept.size > ddof else 0.0
+    return f"{kept.mean():.{digits}f} ± {std:.{digits}f}"
 
 
 def render_page(title: str, command: str, body: str) -> str:

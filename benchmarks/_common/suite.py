@@ -33,7 +33,6 @@ BENCHMARKS = (
     "experiments.tabular",
     "experiments.neural",
     "experiments.family",
-    "experiments.selection",
     "experiments.label_shift",
     "speed.posthoc",
     "speed.tuning",
@@ -48,12 +47,11 @@ def _name(module):
 
 
 def groups():
-    """Group name -> benchmark names (``performance`` is the old name of speed)."""
-    kinds = {
+    """Group name -> benchmark names."""
+    return {
         kind: tuple(_name(m) for m in BENCHMARKS if m.startswith(kind + "."))
         for kind in ("experiments", "speed")
     }
-    return {**kinds, "performance": kinds["speed"]}
 
 
 def load(module):
@@ -185,9 +183,6 @@ def _parser():
     )
     parser.add_argument("-h", "--help", action="store_true", help="show this help")
     parser.add_argument(
-        "--only", default=None, metavar="NAME[,NAME]", help="the same, comma-separated"
-    )
-    parser.add_argument(
         "--quick",
         action="store_true",
         help="every benchmark at its --quick size (under 3 minutes in all); writes "
@@ -221,16 +216,11 @@ def _parser():
 
 
 def _select(args, parser):
-    """Modules named by the positional names and ``--only``, in suite order."""
-    wanted = list(args.names)
-    if args.only is not None:
-        if not args.only.strip(" ,"):
-            parser.error("--only: no benchmark named")
-        wanted += [n.strip() for n in args.only.split(",") if n.strip()]
-    if not wanted:
+    """Modules named on the command line, in suite order."""
+    if not args.names:
         return list(BENCHMARKS)
     chosen, known = set(), groups()
-    for name in wanted:
+    for name in args.names:
         if name in known:
             chosen.update(known[name])
         elif name in map(_name, BENCHMARKS):
@@ -276,7 +266,7 @@ def main(argv=None):
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
     modules = _select(args, parser)
-    single = len(modules) == 1 and (args.names or args.only)
+    single = len(modules) == 1 and args.names
     if args.help:
         target = runner.build_parser(load(modules[0])) if single else parser
         target.print_help()

@@ -1,4 +1,4 @@
-"""What the family and tabular experiments share: their grid, models and peers.
+"""What the family and tabular experiments share: base models and peers.
 
 Both run every (data set, base model, seed) cell of a grid, with the same
 base models and resampling peers.
@@ -14,10 +14,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from _data import DATASETS
-
 MODELS = ("LR", "RF", "HGB")
-QUICK_DATASETS = ("digits-LT", "ecoli")
 
 
 def silence_expected_warnings():
@@ -106,27 +103,3 @@ def models_line(quick, source=""):
         + (f" ({source})" if source else "")
         + "."
     )
-
-
-def grid_options(parser):
-    """Add the grid's flags: ``--datasets``, ``--models``, ``--n-jobs``."""
-    parser.add_argument(
-        "--datasets",
-        nargs="+",
-        default=None,
-        choices=DATASETS,
-        help="default: all; " + " and ".join(QUICK_DATASETS) + " with --quick",
-    )
-    parser.add_argument("--models", nargs="+", default=None, choices=MODELS)
-    parser.add_argument(
-        "--n-jobs",
-        type=int,
-        default=2,
-        help="cells run in parallel processes (default 2)",
-    )
-
-
-def grid(config):
-    """The data sets and models of a run, as its flags give them."""
-    datasets = config.datasets or (QUICK_DATASETS if config.quick else DATASETS)
-    return datasets, config.models or MODELS

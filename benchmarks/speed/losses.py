@@ -1,8 +1,6 @@
 """Overhead of logit adjustment in torch: the loss modules, and the skorch estimator.
 
-Every ratio is measured in one process. Every round times all sides back to
-back (in rotating order), and a ratio is the median over rounds of the
-per-round ratio, so that load from other processes affects all sides alike.
+Every ratio is paired, in one process (:mod:`_common.timing`).
 
 1. Loss modules, forward + backward on logits of batch 256 with K in {10,
    100, 1000, 8142} classes (8142: iNaturalist 2018), float32, plus a
@@ -26,14 +24,9 @@ run takes a few minutes, ``--quick`` a few seconds.
 import ctypes
 import ctypes.util
 import datetime
-import os
-import platform
 import statistics
-import time
 
 import numpy as np
-import sklearn
-import skorch
 import torch
 from skorch import NeuralNetClassifier
 from torch import nn
@@ -51,9 +44,10 @@ from sklearn_la.nn import (
     TabularMLP,
 )
 
-from _common.machine import load_average
+from _common.machine import load_average, load_line, machine_info, torch_info
 from _common.render import Page, table
 from _common.runner import Benchmark
+from _common.timing import paired_ratio, paired_rounds, verdict
 
 LOSS_TARGET = 1.05  # each shifted cross-entropy module vs the floor
 FIT_TARGET = 1.03  # LogitAdjustedNet.fit vs NeuralNetClassifier.fit
@@ -69,28 +63,6 @@ PAIRWISE_MAX_K = 1000
 def _long_tailed_priors(n_classes, ratio=100.0):
     """Exponential profile: class k has frequency proportional to ratio^(-k/(K-1))."""
     return ratio ** (-np.arange(n_classes) / (n_classes - 1))
-
-
-def _timed_rounds(functions, repeats, inner):
-    """Seconds per call of each function, one sample per round.
-
-    Every round times each function once, in a rotating order, so that the
-    samples of one round saw the same machine load and can be paired.
-    """
-    for function in functions.values():  # warm-up: allocator, dispatcher caches
-        for _ in range(inner * 5):
-            function()
-    samples = {name: [] for name in functions}
-    items = list(functions.items())
-    for round_ in range(repeats):
-        # Rotate the order, so that every side is timed in every slot.
-        shift = round_ % len(items)
-        for name, function in items[shift:] + items[:shift]:
-            start = time.perf_counter()
-            for _ in range(inner):
-                function()
-            samples[name].append((time.perf_counter() - start) / inner)
-    return samples
 
 
 class _BareShiftedCrossEntropy(nn.Module):
@@ -160,10 +132,12 @@ def bench_losses(configs, batch_size, repeats, inner):
             loss.backward()
 
         n_rounds, n_inner = _rounds_for(n_classes, repeats, inner)
-        times = _timed_rounds(
+        times = paired_rounds(
             {name: (lambda c=c: step(c)) for name, c in criteria.items()},
             n_rounds,
-            n_inner,
+            inner=n_inner,
+            # The allocator's and the dispatcher's caches warm up first.
+            warmup=5 * n_inner,
         )
         precision = "bfloat16 autocast" if autocast else "float32"
         rows.append(
@@ -206,14 +180,14 @@ def bench_fit(n_samples, n_features, n_classes, max_epochs, repeats):
         torch.manual_seed(0)
         LogitAdjustedNet(TabularMLP, loss=loss, **module, **common).fit(X, y)
 
-    times = _timed_rounds(
+    times = paired_rounds(
         {
             "skorch": skorch_fit,
             "logit_adjusted": lambda: la_fit("logit_adjusted"),
             "cross_entropy": lambda: la_fit("cross_entropy"),
         },
         repeats,
-        inner=1,
+        warmup=5,
     )
     label = f"fit, {n_samples}x{n_features}, K={n_classes}, {max_epochs} epochs"
     return [
@@ -269,15 +243,6 @@ def _format_time(seconds):
     return f"{seconds:.2f} s"
 
 
-def _paired_ratio(ours, baseline):
-    """Median of per-round ratios: robust to load that drifts over the run."""
-    return statistics.median(o / b for o, b in zip(ours, baseline, strict=True))
-
-
-def _verdict(ratio, target):
-    return "yes" if ratio <= target else "**no**"
-
-
 def _loss_table(rows):
     """The target table: each shifted cross-entropy module against the floor."""
     head = ["logits", "CrossEntropyLoss", "floor `F.cross_entropy(x + s, y)`",
@@ -291,15 +256,15 @@ def _loss_table(rows):
             row["label"],
             _format_time(statistics.median(times["cross_entropy"])),
             _format_time(statistics.median(times["floor"])),
-            f"{_paired_ratio(times['floor'], times['cross_entropy']):.3f}",
+            f"{paired_ratio(times['floor'], times['cross_entropy']):.3f}",
         ]
         for name in SHIFTED:
-            ratio = _paired_ratio(times[name], times["floor"])
+            ratio = paired_ratio(times[name], times["floor"])
             row.setdefault("ratios", {})[name] = ratio
             cell += [
                 _format_time(statistics.median(times[name])),
                 f"{ratio:.3f}",
-                _verdict(ratio, LOSS_TARGET),
+                verdict(ratio, LOSS_TARGET),
             ]
         cells.append(cell)
     return table(head, cells)
@@ -314,7 +279,7 @@ def _others_table(rows):
         cells.append(
             [row["label"]]
             + [
-                f"{_paired_ratio(times[n], times['cross_entropy']):.2f}"
+                f"{paired_ratio(times[n], times['cross_entropy']):.2f}"
                 if n in times
                 else f"n/a (K > {PAIRWISE_MAX_K})"
                 for n in OTHERS
@@ -328,7 +293,7 @@ def _fit_table(rows):
             f"<= {FIT_TARGET}"]  # fmt: skip
     cells = []
     for row in rows:
-        ratio = _paired_ratio(row["ours"], row["baseline"])
+        ratio = paired_ratio(row["ours"], row["baseline"])
         row["ratio"] = ratio
         cells.append(
             (
@@ -336,34 +301,26 @@ def _fit_table(rows):
                 _format_time(statistics.median(row["baseline"])),
                 _format_time(statistics.median(row["ours"])),
                 f"{ratio:.3f}",
-                _verdict(ratio, FIT_TARGET),
+                verdict(ratio, FIT_TARGET),
             )
         )
     return table(head, cells)
 
 
-def _environment(config):
+def _environment(load_before, repeats, allocator):
     now = datetime.datetime.now(datetime.timezone.utc)
+    loss_repeats, loss_inner, fit_repeats = repeats
     return "\n".join(
         [
             f"- date: {now:%Y-%m-%d %H:%M UTC}",
-            f"- machine: {platform.platform()}, {platform.machine()}, "
-            f"{os.cpu_count()} logical CPUs, "
-            f"torch threads: {torch.get_num_threads()}",
-            f"- versions: Python {platform.python_version()}, "
-            f"torch {torch.__version__}, "
-            f"skorch {skorch.__version__}, scikit-learn {sklearn.__version__}, "
-            f"numpy {np.__version__}",
-            "- load average (1 min) before / after: "
-            f"{config.load_before:.2f} / {load_average():.2f} "
-            "(this run accounts for about 1; more means other processes shared "
-            "the CPUs)",
-            f"- repeats: {config.loss_repeats} rounds x {config.loss_inner} calls per "
-            "loss measurement at K <= 100, fewer at larger K (about the same time "
-            f"per row), {config.fit_repeats} fits per estimator",
+            f"- machine: {machine_info('skorch')}; {torch_info()}",
+            f"- {load_line(load_before)}",
+            f"- repeats: {loss_repeats} rounds x {loss_inner} calls per loss "
+            "measurement at K <= 100, fewer at larger K (about the same time per "
+            f"row), {fit_repeats} fits per estimator",
             "- device: CPU only. No GPU was available to this run; the GPU table is "
             "left for a machine that has one (`--device` is not taken yet).",
-            f"- {config.allocator}",
+            f"- {allocator}",
         ]
     )
 
@@ -384,24 +341,23 @@ def run(config):
     if config.default_malloc or config.quick:
         # A smoke run (also the one run.py --tiny makes inside pytest) leaves
         # the process's allocator as it found it.
-        config.allocator = "allocator: default"
+        allocator = "allocator: default"
     else:
-        config.allocator = _pin_glibc_malloc()
-    config.loss_repeats, config.loss_inner, config.fit_repeats = (
-        (10, 2, 1) if config.quick else (300, 20, 15)
-    )
+        allocator = _pin_glibc_malloc()
+    repeats = (10, 2, 1) if config.quick else (300, 20, 15)
+    loss_repeats, loss_inner, fit_repeats = repeats
     torch.set_num_threads(config.threads)
-    config.load_before = load_average()
+    load_before = load_average()
 
     grid = (10, 100) if config.tiny else (10, 100, 1000, 8142)
     configs = [(k, torch.float32) for k in grid] + [(grid[-1], torch.bfloat16)]
-    losses = bench_losses(configs, 256, config.loss_repeats, config.loss_inner)
+    losses = bench_losses(configs, 256, loss_repeats, loss_inner)
     fits = bench_fit(
         n_samples=500 if config.quick else 4000,
         n_features=32,
         n_classes=10,
         max_epochs=1 if config.quick else 5,
-        repeats=config.fit_repeats,
+        repeats=fit_repeats,
     )
     body = "\n".join(
         [
@@ -432,7 +388,7 @@ def run(config):
             "",
             _fit_table(fits),
             "",
-            _environment(config),
+            _environment(load_before, repeats, allocator),
         ]
     )
     return Page(body, result={"losses": losses, "fits": fits})

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import statistics
 import time
-import tracemalloc
 import warnings
 
 import numpy as np
@@ -46,9 +45,10 @@ from sklearn.naive_bayes import GaussianNB
 
 from sklearn_la import LogitAdjustedClassifier, LogitAdjustedClassifierCV
 
-from _common.machine import load_average, machine_info
+from _common.machine import load_average, load_line, machine_info
 from _common.render import Page, table
 from _common.runner import Benchmark
+from _common.timing import paired_ratio, paired_rounds, peak, verdict
 from _data import load_digits_lt
 
 N_FEATURES = 20
@@ -56,13 +56,6 @@ WEIGHT_POWERS = (0.0, 0.25, 0.5, 0.75, 1.0)
 TAUS_TARGET = 1.10
 WRAPPER_TARGET = 1.05
 MiB = 2**20
-
-
-def MEMORY_BASE():  # noqa: N802 - a constant that builds a fresh estimator
-    # Fits and predicts at the cost of writing its n x K output, so that the
-    # 200,000 x 1000 run fits a 2-core machine's time; what is measured is the
-    # tuner around it, which handles its scores as any model's.
-    return DummyClassifier(strategy="prior")
 
 
 def _long_tailed(n_rows, n_classes, seed=0, ratio=100.0):
@@ -81,40 +74,25 @@ def _long_tailed(n_rows, n_classes, seed=0, ratio=100.0):
     return X[order], y[order]
 
 
-def _peak(func):
-    """Peak bytes traced while ``func()`` runs, above what was held before."""
-    tracemalloc.start()
-    try:
-        before, _ = tracemalloc.get_traced_memory()
-        tracemalloc.reset_peak()
-        start = time.perf_counter()
-        func()
-        seconds = time.perf_counter() - start
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    return peak - before, seconds
-
-
 def bench_memory(n_rows, n_classes):
     X, y = _long_tailed(n_rows, n_classes)
     split = list(StratifiedKFold(5, shuffle=True, random_state=0).split(X, y))
     train, test = split[0]
 
     def one_fold():
-        MEMORY_BASE().fit(X[train], y[train]).predict_proba(X[test])
+        DummyClassifier(strategy="prior").fit(X[train], y[train]).predict_proba(X[test])
 
     def tuner():
         LogitAdjustedClassifierCV(
-            MEMORY_BASE(),
+            DummyClassifier(strategy="prior"),
             weight_powers=WEIGHT_POWERS,
             balances="weight",
             cv=split,
             refit=False,
         ).fit(X, y)
 
-    base_peak, _ = _peak(one_fold)
-    tuner_peak, seconds = _peak(tuner)
+    base_peak, _ = peak(one_fold)
+    tuner_peak, seconds = peak(tuner)
     fold_array = len(test) * n_classes * 8
     old_design = len(y) * n_classes * len(WEIGHT_POWERS) * 8
     return {
@@ -127,23 +105,6 @@ def bench_memory(n_rows, n_classes):
         "ratio_to_old": tuner_peak / old_design,
         "seconds": seconds,
     }
-
-
-def _paired_ratio(ours, baseline):
-    return statistics.median(o / b for o, b in zip(ours, baseline, strict=True))
-
-
-def _rounds(functions, repeats):
-    """Seconds of each function per round, in rotating order (paired samples)."""
-    samples = {name: [] for name in functions}
-    items = list(functions.items())
-    for round_ in range(repeats):
-        shift = round_ % len(items)
-        for name, function in items[shift:] + items[:shift]:
-            start = time.perf_counter()
-            function()
-            samples[name].append(time.perf_counter() - start)
-    return samples
 
 
 def bench_taus(n_trees, repeats):
@@ -160,7 +121,7 @@ def bench_taus(n_trees, repeats):
 
     sklearn_scorer = get_scorer("balanced_accuracy")
     fit(21)()  # warm-up
-    times = _rounds(
+    times = paired_rounds(
         {
             "21": fit(21),
             "201": fit(201),
@@ -176,8 +137,8 @@ def bench_taus(n_trees, repeats):
         "t21": statistics.median(times["21"]),
         "t201": statistics.median(times["201"]),
         "t201_general": statistics.median(times["201 (general path)"]),
-        "ratio": _paired_ratio(times["201"], times["21"]),
-        "ratio_general": _paired_ratio(times["201 (general path)"], times["21"]),
+        "ratio": paired_ratio(times["201"], times["21"]),
+        "ratio_general": paired_ratio(times["201 (general path)"], times["21"]),
         "same_scores": bool(same),
         "n_trees": n_trees,
     }
@@ -208,8 +169,8 @@ def bench_wrapper(n_rows, n_classes, repeats):
         }
         for call in calls.values():
             call()  # warm-up
-        times = _rounds(calls, repeats)
-        peaks = {label: _peak(call)[0] for label, call in calls.items()}
+        times = paired_rounds(calls, repeats)
+        peaks = {label: peak(call)[0] for label, call in calls.items()}
         n_by_k = len(X_test) * n_classes * 8
         for label in list(calls)[1:]:
             rows.append(
@@ -218,16 +179,12 @@ def bench_wrapper(n_rows, n_classes, repeats):
                     "method": label,
                     "t_base": statistics.median(times["base predict_proba"]),
                     "t": statistics.median(times[label]),
-                    "ratio": _paired_ratio(times[label], times["base predict_proba"]),
+                    "ratio": paired_ratio(times[label], times["base predict_proba"]),
                     "extra_arrays": (peaks[label] - peaks["base predict_proba"])
                     / n_by_k,
                 }
             )
     return rows, len(X_test)
-
-
-def _verdict(ok):
-    return "yes" if ok else "**no**"
 
 
 def _memory_table(rows):
@@ -263,7 +220,7 @@ def _taus_table(r):
                 f"{r['t21']:.2f} s",
                 f"{r['t201']:.2f} s",
                 f"{r['ratio']:.3f}",
-                _verdict(r["ratio"] <= TAUS_TARGET),
+                verdict(r["ratio"], TAUS_TARGET),
                 f"{r['t201_general']:.2f} s",
                 f"{r['ratio_general']:.2f}",
                 "yes (bitwise)" if r["same_scores"] else "**NO**",
@@ -285,7 +242,7 @@ def _wrapper_table(rows):
                 f"{r['t_base'] * 1e3:.0f} ms",
                 f"{r['t'] * 1e3:.0f} ms",
                 f"{r['ratio']:.3f}",
-                _verdict(r["ratio"] <= WRAPPER_TARGET) if target else "(info)",
+                verdict(r["ratio"], WRAPPER_TARGET) if target else "(info)",
                 f"{r['extra_arrays']:.2f}",
             )
         )
@@ -360,12 +317,10 @@ def run(config):
             "",
             _wrapper_table(wrapper),
             "",
-            f"- Machine: {machine_info('sklearn-la')}",
-            f"- Load average (1 min) before / after: {load_before:.2f} / "
-            f"{load_average():.2f} (this run accounts for about 1 on a machine "
-            "shared with other processes)",
+            f"- machine: {machine_info('sklearn-la')}",
+            f"- {load_line(load_before)}",
             "- CPU only: no GPU in this run.",
-            f"- Run time: {total:.0f} s.",
+            f"- run time: {total:.0f} s.",
         ]
     )
     return Page(body, result={"memory": memory, "taus": taus, "wrapper": wrapper})

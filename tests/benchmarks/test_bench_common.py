@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from _common import collect, render, runner, suite
+from _common import collect, machine, render, runner, suite, timing
 
 pytestmark = pytest.mark.benchmark
 
@@ -38,6 +38,42 @@ def test_docstring_examples_run(module):
 def test_table_writes_an_empty_cell_as_one_space():
     text = render.table(["a", "b", "c"], [["**x**", "", 1.5]])
     assert text.splitlines() == ["| a | b | c |", "|---|---|---|", "| **x** | | 1.5 |"]
+
+
+def test_mean_std_leaves_out_missing_values_and_names_an_empty_cell():
+    assert render.mean_std([0.25, None, float("nan"), 0.75]) == "50.0 ± 25.0"
+    assert render.mean_std([1.5, 2.5], scale=1, digits=2) == "2.00 ± 0.50"
+    # With ddof=1 a single value has no spread: 0, not NaN.
+    assert render.mean_std([0.1], digits=2, ddof=1) == "10.00 ± 0.00"
+    assert render.mean_std([0.1, 0.3], ddof=1) == "20.0 ± 14.1"
+    assert render.mean_std([None], empty="—") == "—"
+
+
+def test_paired_rounds_rotate_the_order_and_give_one_sample_per_round():
+    calls = []
+    samples = timing.paired_rounds(
+        {"a": lambda: calls.append("a"), "b": lambda: calls.append("b")},
+        3,
+        inner=2,
+        warmup=1,
+    )
+    # Warm-up, then rounds 0, 1, 2: each side twice, in a rotating order.
+    assert "".join(calls) == "ab" + "aabb" + "bbaa" + "aabb"
+    assert {name: len(s) for name, s in samples.items()} == {"a": 3, "b": 3}
+    assert timing.paired_ratio([2.0, 9.0, 3.0], [1.0, 3.0, 1.0]) == 3.0
+    assert [timing.verdict(r, 1.05) for r in (1.05, 1.06)] == ["yes", "**no**"]
+
+
+def test_peak_counts_what_the_call_allocates():
+    size, seconds = timing.peak(lambda: bytearray(2**20))
+    assert 2**20 <= size < 2**21 and seconds >= 0
+
+
+def test_machine_lines_name_the_versions_and_the_load():
+    assert "scikit-learn " in machine.machine_info("sklearn-la")
+    assert machine.machine_info("no-such-dist").endswith("no-such-dist not installed")
+    line = machine.load_line(1.5)
+    assert line.startswith("load average (1 min) before / after: 1.50 / ")
 
 
 def test_page_starts_with_its_title_and_the_command_that_reproduces_it():

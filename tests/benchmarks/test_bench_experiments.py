@@ -4,8 +4,12 @@ Each experiment also runs through the suite in ``test_bench_suite.py``; these
 tests check what a table says.
 """
 
+import importlib
+import re
+
 import pytest
 
+import _data
 from _common import runner
 
 pytestmark = pytest.mark.benchmark
@@ -33,3 +37,25 @@ def test_synthetic_posthoc_la_beats_erm_on_the_population():
     summary = runner.run(synthetic.BENCHMARK, ["--tiny", "--no-write"]).result
     # Population balanced error: post-hoc LA (tau=1) is near Bayes, ERM is not.
     assert summary["posthoc_1"][1].mean() < 0.5 * summary["erm"][1].mean()
+
+
+@pytest.mark.parametrize("name", ["tabular", "neural"])
+def test_a_full_run_covers_the_data_sets_of_its_page(name):
+    if name == "neural":
+        pytest.importorskip("skorch")
+    module = importlib.import_module(f"experiments.{name}")
+    page = (runner.RESULTS / module.BENCHMARK.md).read_text(encoding="utf-8")
+    sections = re.findall(r"^## (.+)$", page, flags=re.MULTILINE)
+    known = (*_data.DATASETS, _data.FASHION)
+    assert [s for s in sections if s in known] == list(module.DATASETS)
+
+
+def test_tabular_cells_give_the_same_numbers_on_a_rerun():
+    pytest.importorskip("imblearn")
+    from experiments import tabular
+
+    first, again = (
+        tabular.run_cell("digits-LT", "LR", 0, True, extras=False) for _ in range(2)
+    )
+    for method, result in first["res"].items():
+        assert result["bacc"] == again["res"][method]["bacc"], method

