@@ -16,23 +16,22 @@ lazily, so ``import sklearn_la`` works without torch installed.
 
 Package layout, one concept per module (``sklearn_la/``)::
 
-    _validation.py      targets, label encoding, sample weights, priors
-                        and grids: the only copies
-    _class_vectors.py   per-class vectors (priors, counts) aligned by label
+    _validation.py      every input check: targets, labels, sample weights,
+                        priors and per-class vectors aligned by label, cost
+                        matrices, grids
     _adjust.py          the numpy maths: base log-scores, offsets, the four
                         adjusted outputs, the log-linear intercept shift
     _family.py          the consistent family: weights pi^-w or resampling
+    _calibration.py     calibration, whole: temperature and bias-corrected
+                        temperature scaling, their likelihood, and the
+                        held-out scores they are fitted on
     _label_shift.py     EM estimate of a shifted deployment prior
-    _calibration.py     temperature and bias-corrected temperature scaling
-    _calibration_nll.py the calibration likelihood, its gradient and optimiser
-    _calibrated.py      which held-out scores the estimators calibrate on
-    _cost.py            cost matrices and the expected-cost decision
+    _cost.py            the expected-cost decision and scorer
     _routing.py         fit's metadata routed once to the base and splitter
     _docstrings.py      parameter text shared by several classes
-    _base.py            the post-hoc meta-estimator base: parameters,
-                        fitted state, routing, tags
-    _prediction.py      the prediction methods read from the fitted state
-    _posthoc.py         LogitAdjustedClassifier
+    _posthoc.py         LogitAdjustedClassifier and the base both post-hoc
+                        estimators share: parameters, the end of fit, the
+                        prediction methods, routing, tags
     _cv.py              LogitAdjustedClassifierCV and its whole search: the
                         candidates, the worker (one member on one split,
                         every tau scored), the race, cv_results_

@@ -53,18 +53,20 @@ from ._adjust import (
     _score_method,
     _winners,
 )
-from ._base import _BaseLogitAdjusted, _is_option
-from ._calibrated import _calibrate_out_of_fold, _in_class_order
-from ._class_vectors import _by_label
-from ._cost import _check_cost_matrix, _cost_decisions, _deployment_cost_scorer
+from ._calibration import _calibrate_out_of_fold, _in_class_order
+from ._cost import _cost_decisions, _deployment_cost_scorer
 from ._docstrings import _fill_doc
 from ._family import BALANCES, _check_family_base, _fit_member
+from ._posthoc import _BaseLogitAdjusted
 from ._routing import _can_take_weights, _route_fit_params
 from ._selection import SELECTIONS, _nan_stats, _select_candidate
 from ._validation import (
+    _by_label,
+    _check_cost_matrix,
     _check_grid,
     _class_priors,
     _encode_labels,
+    _is_option,
     _NumberInterval,
     _plain_list,
     _train_priors,
@@ -750,12 +752,9 @@ def _run_search(
     n_fits = 0
     for rung, (keep, upto) in enumerate(rungs):
         if len(alive) > keep:
-            means = _member_scores(scores[:, :done], alive, taus, members, selection)
-            # Ties keep the member listed first (a stable sort).
-            order = np.argsort(-np.array([means[i] for i in alive]), kind="stable")
-            kept = sorted(alive[j] for j in order[:keep])
-            dropped = [i for i in alive if i not in kept]
-            alive = kept
+            alive, dropped, means = _survivors(
+                scores[:, :done], alive, keep, taus, members, selection
+            )
             progress.dropped(
                 [members[i] for i in dropped],
                 {members[i]: means[i] for i in means},
@@ -837,9 +836,14 @@ def _run_search(
     )
 
 
-def _member_scores(scores, alive, taus, members, selection):
-    """Each racing member's score: the mean, over the splits run so far, of
-    the candidate ``selection`` picks among its own taus (``-inf`` if NaN)."""
+def _survivors(scores, alive, keep, taus, members, selection):
+    """The ``keep`` best racing members, those dropped, and every score.
+
+    A member's score is the mean, over the splits run so far (``scores`` of
+    shape (n_members, n_splits_run, n_taus)), of the candidate ``selection``
+    picks among its own taus (``-inf`` if NaN). Ties keep the member listed
+    first (a stable sort); both lists come back in member order.
+    """
     means = {}
     for i in alive:
         per_split = scores[i].T
@@ -847,7 +851,9 @@ def _member_scores(scores, alive, taus, members, selection):
         pick = _select_candidate(per_split, taus, weight_powers, selection)
         mean, _ = _nan_stats(per_split[pick : pick + 1])
         means[i] = -np.inf if np.isnan(mean[0]) else float(mean[0])
-    return means
+    order = np.argsort(-np.array([means[i] for i in alive]), kind="stable")
+    kept = sorted(alive[j] for j in order[:keep])
+    return kept, [i for i in alive if i not in kept], means
 
 
 def _calibrate_members(folds, scores, score_times, *, members, splits, y, classes,
@@ -857,7 +863,7 @@ def _calibrate_members(folds, scores, score_times, *, members, splits, y, classe
 
     ``folds`` lists ``(member index, split index, fold)``; ``scores`` and
     ``score_times`` are updated in place. Returns the maps by member and the
-    labels that made them fall back to the identity (:mod:`._calibrated`).
+    labels that made them fall back to the identity (:mod:`._calibration`).
     """
     calibrated = [fold.log_scores.copy() for _, _, fold in folds]
     maps, unseen = _calibrate_out_of_fold(

@@ -141,7 +141,7 @@ def _estimate_target_priors(log_scores, train_priors, *, calibration=None):
 
     train_priors : ndarray of shape (n_classes,)
         The prior the (calibrated) posteriors are posteriors under
-        (``_PredictionMixin._em_priors``).
+        (``_BaseLogitAdjusted._em_priors`` in :mod:`._posthoc`).
 
     calibration : _Calibration, default=None
         Fitted by :func:`sklearn_la._calibration._fit_calibration` on held-out

@@ -8,8 +8,16 @@ package ends in a NaN, an ``inf`` or a crash deep inside numpy.
 Per-class vectors (priors, target priors, class counts) follow one rule: an
 array is read in ``classes_`` order, while a pandas Series or a mapping keyed
 by label is aligned by label, never read by position (:func:`_is_keyed`
-tells them apart). Their checks and alignment live in
-:mod:`._class_vectors`.
+tells them apart). A user's array ``priors`` or ``target_priors`` is read in
+sorted-label order, which is ``classes_`` for every scikit-learn classifier;
+with a base whose ``classes_`` are not sorted it is ambiguous and refused
+(:func:`_check_unambiguous_order`). A cost matrix is a per-class matrix: an
+array in ``classes_`` order, or a pandas DataFrame aligned by label on both
+axes (:func:`_check_cost_matrix`).
+
+Types are checked declaratively by the estimators' ``_parameter_constraints``
+(``"array-like"``, ``StrOptions``); what this module checks is what those
+cannot: values, lengths against the data, alignment with the classes.
 """
 
 from collections.abc import Mapping
@@ -19,6 +27,11 @@ import numpy as np
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_consistent_length, column_or_1d
+
+
+def _is_option(value, option):
+    """``value == option`` for a parameter that may also be an array."""
+    return isinstance(value, str) and value == option
 
 
 def _plain(value):
@@ -266,3 +279,314 @@ def _check_grid(values, name, *, low=None, high=None):
             f"`{name}` entries must lie in [{low}, {high}]; got {arr.tolist()!r}."
         )
     return arr
+
+
+# -- per-class vectors ----------------------------------------------------
+
+
+def _check_class_vector(values, classes, *, name, positive=True):
+    """A per-class vector in ``classes`` order, as float64.
+
+    Parameters
+    ----------
+    values : array-like of shape (n_classes,), pandas Series or mapping
+        An array is read in ``classes`` order; a Series or mapping is aligned
+        by label and must hold exactly the labels of ``classes``.
+
+    classes : ndarray of shape (n_classes,)
+        Class labels, in the order of the result.
+
+    name : str
+        Argument name used in messages.
+
+    positive : bool, default=True
+        Require strictly positive entries (priors enter ``log``); otherwise
+        non-negative ones (counts).
+
+    Returns
+    -------
+    vector : ndarray of shape (n_classes,)
+    """
+    classes = np.asarray(classes)
+    if _is_keyed(values):
+        values = _align_by_label(values, classes, name)
+    if isinstance(values, (str, bytes)) or np.ndim(values) != 1:
+        raise ValueError(
+            f"`{name}` must be a 1-D array-like of length n_classes={len(classes)} "
+            f"(classes {_plain_list(classes)!r}), a pandas Series or a mapping "
+            f"keyed by label; got {values!r}."
+        )
+    try:
+        arr = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"`{name}` must contain numbers; got {values!r}.") from exc
+    if arr.shape[0] != len(classes):
+        raise ValueError(
+            f"`{name}` has length {arr.shape[0]}, expected n_classes={len(classes)} "
+            f"(classes {_plain_list(classes)!r})."
+        )
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"`{name}` must be finite; got {arr.tolist()!r}.")
+    if positive and np.any(arr <= 0):
+        raise ValueError(
+            f"`{name}` must be strictly positive (log(0) is undefined); got "
+            f"{arr.tolist()!r}."
+        )
+    if not positive and np.any(arr < 0):
+        raise ValueError(f"`{name}` must be non-negative; got {arr.tolist()!r}.")
+    return arr
+
+
+def _align_by_label(values, classes, name):
+    """The entries of a Series or mapping, ordered as ``classes``."""
+    items = [(_plain(key), value) for key, value in values.items()]
+    keys = [key for key, _ in items]
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"`{name}` has duplicate labels: {keys!r}.")
+    lookup = dict(items)
+    class_list = _plain_list(classes)
+    missing = [c for c in class_list if c not in lookup]
+    extra = [k for k in keys if k not in set(class_list)]
+    if missing or extra:
+        raise ValueError(
+            f"`{name}` is keyed by label, so its labels must be exactly the classes "
+            f"{class_list!r}; missing {missing!r}, unknown {extra!r}."
+        )
+    return [lookup[c] for c in class_list]
+
+
+def _normalise(vector):
+    """``vector / vector.sum()`` without overflow (``[1e308, 1e308]`` included).
+
+    The sum is used directly when it is finite, so a vector that already sums
+    to one comes back unchanged (a saved ``priors_`` reloads bit for bit);
+    only an overflowing sum is computed on the vector scaled by its maximum.
+    """
+    with np.errstate(over="ignore"):
+        total = vector.sum()
+    if np.isfinite(total):
+        return vector / total
+    scaled = vector / vector.max()
+    return scaled / scaled.sum()
+
+
+def _check_priors(priors, classes, *, name="priors"):
+    """Validate a user-given prior vector and normalise it to sum to one.
+
+    Entries must be finite and strictly positive: a zero prior makes
+    ``log(pi)`` infinite. Vectors that do not sum to one (class counts, for
+    instance) are rescaled, so ``[90, 10]`` and ``[0.9, 0.1]`` mean the same.
+    A pandas Series or a mapping is aligned by label (see
+    :func:`_check_class_vector`). Priors so uneven that the smallest
+    underflows to 0 after normalising are refused.
+    """
+    priors = _normalise(_check_class_vector(priors, classes, name=name))
+    if np.any(priors <= 0):
+        raise ValueError(
+            f"`{name}` is too uneven to use: after normalising, some entries "
+            f"underflow to 0 ({priors.tolist()!r})."
+        )
+    return priors
+
+
+def _check_unambiguous_order(values, classes, *, name):
+    """Refuse an array per-class parameter when ``classes`` are not sorted.
+
+    An array is read in sorted-label order (``np.unique(y)``), the order in
+    which post-hoc estimators need the priors before the base model exists.
+    A base whose ``classes_`` come in another order makes "the order of the
+    classes" ambiguous; reading either way would silently give some users
+    the wrong prior, so only a pandas Series or a mapping keyed by label is
+    accepted then. Strings and keyed values pass.
+    """
+    if isinstance(values, str) or _is_keyed(values):
+        return
+    classes = np.asarray(classes)
+    if np.array_equal(classes, np.sort(classes)):
+        return
+    class_list = _plain_list(classes)
+    raise ValueError(
+        f"`{name}` is an array, but the base estimator's classes_ "
+        f"{class_list!r} are not sorted, so its order is ambiguous. Pass a "
+        "pandas Series or a dict keyed by label instead ({label: prior})."
+    )
+
+
+def _by_label(values, classes, *, name):
+    """A per-class parameter keyed by label, so that it survives a reordering.
+
+    Post-hoc estimators sometimes need the priors before the base model (and
+    so ``classes_``) exists: for the class-balancing weights and in every CV
+    fold. There an array is read in the order of ``classes`` (the sorted
+    labels, which is ``classes_`` for every scikit-learn classifier) and
+    turned into a mapping, so the adjustment after the fit reads the same
+    value for each label whatever order the base model gives its classes.
+    Strings (``"train"``, ``"uniform"``...) are returned unchanged.
+    """
+    if isinstance(values, str):
+        return values
+    vector = _check_priors(values, classes, name=name)
+    return dict(zip(_plain_list(classes), vector))
+
+
+# -- cost matrices --------------------------------------------------------
+
+
+def _is_data_frame(value):
+    """A pandas DataFrame, recognised by duck typing (pandas stays optional)."""
+    return (
+        type(value).__name__ == "DataFrame"
+        and hasattr(value, "index")
+        and hasattr(value, "columns")
+    )
+
+
+def _short_repr(value, limit=200):
+    """``repr`` of a possibly huge value, cut so that a message stays readable."""
+    if isinstance(value, np.ndarray):
+        text = np.array2string(value, threshold=16, edgeitems=2, separator=", ")
+    else:
+        text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _axis_positions(labels, classes, axis):
+    """Position in ``labels`` of each class: a DataFrame axis read by label."""
+    labels = [_plain(label) for label in labels]
+    if len(set(labels)) != len(labels):
+        raise ValueError(
+            f"`cost_matrix` has duplicate labels in its {axis}: {labels!r}; each "
+            "class must appear once."
+        )
+    class_list = _plain_list(classes)
+    known = set(class_list)
+    missing = [c for c in class_list if c not in set(labels)]
+    extra = [label for label in labels if label not in known]
+    if missing or extra:
+        raise ValueError(
+            f"`cost_matrix` is a DataFrame, so it is read by label: its {axis} must "
+            f"hold exactly the classes {class_list!r}; missing {missing!r}, unknown "
+            f"{extra!r}."
+        )
+    position = {label: i for i, label in enumerate(labels)}
+    return np.array([position[c] for c in class_list], dtype=np.intp)
+
+
+def _not_real(array):
+    """Whether an array holds complex numbers, text or dates, not real costs."""
+    if array.dtype.kind in "cUSmM":
+        return True
+    if array.dtype.kind == "O":
+        return any(isinstance(v, (str, bytes, complex)) for v in array.ravel())
+    return False
+
+
+def _check_cost_matrix(cost_matrix, classes):
+    """A cost matrix in ``classes`` order, validated, as float64.
+
+    Parameters
+    ----------
+    cost_matrix : array-like of shape (n_classes, n_classes) or DataFrame
+        ``cost_matrix[i, j]`` is the cost of predicting class ``j`` when the
+        true class is ``i``. An array is read in ``classes`` order; a pandas
+        DataFrame is aligned by label, its index (true classes) and its
+        columns (predicted classes) each holding exactly the labels of
+        ``classes``, in any order.
+
+    classes : array-like of shape (n_classes,)
+        Class labels, in the order of the result (``classes_``).
+
+    Returns
+    -------
+    cost_matrix : ndarray of shape (n_classes, n_classes)
+        A new array: finite, non-negative, with at least one row that is not
+        constant (for two classes or more).
+
+    Raises
+    ------
+    TypeError
+        If ``cost_matrix`` is a string, a mapping or a Series, or holds
+        entries that are not numbers.
+    ValueError
+        If it is not a square matrix over ``classes``, holds NaN, infinite or
+        negative entries, or does not distinguish any prediction.
+    """
+    classes = np.asarray(classes)
+    n_classes = classes.shape[0]
+    expected = (
+        f"a {n_classes} x {n_classes} array of costs (rows: true class, columns: "
+        f"predicted class, in the order of the classes {_plain_list(classes)!r}) "
+        "or a pandas DataFrame indexed by label on both axes"
+    )
+    if isinstance(cost_matrix, (str, bytes)) or _is_keyed(cost_matrix):
+        raise TypeError(
+            f"`cost_matrix` must be {expected}; got "
+            f"{type(cost_matrix).__name__} {_short_repr(cost_matrix)}."
+        )
+    rows = cols = None
+    if _is_data_frame(cost_matrix):
+        rows = _axis_positions(cost_matrix.index, classes, "index (true classes)")
+        cols = _axis_positions(
+            cost_matrix.columns, classes, "columns (predicted classes)"
+        )
+        values = cost_matrix.to_numpy()
+    else:
+        values = cost_matrix
+    try:
+        raw = np.asarray(values)
+    except ValueError:  # ragged rows: reported below
+        raw = None
+    if raw is not None and _not_real(raw):
+        # float64 would drop an imaginary part (with only a warning), parse
+        # digits out of text or count nanoseconds: each is a mistake.
+        raise TypeError(
+            f"`cost_matrix` must contain real numbers; got {_short_repr(cost_matrix)} "
+            f"of dtype {raw.dtype}."
+        )
+    try:
+        matrix = np.array(values, dtype=np.float64)
+    except TypeError as exc:
+        raise TypeError(
+            f"`cost_matrix` must contain numbers; got {_short_repr(cost_matrix)}."
+        ) from exc
+    except ValueError as exc:
+        # numpy raises ValueError both for text ("abc") and for ragged rows.
+        try:
+            np.ndim(values)
+        except ValueError:
+            raise ValueError(
+                f"`cost_matrix` must be {expected}; got rows of different lengths: "
+                f"{_short_repr(cost_matrix)}."
+            ) from exc
+        raise TypeError(
+            f"`cost_matrix` must contain numbers; got {_short_repr(cost_matrix)}."
+        ) from exc
+    if matrix.shape != (n_classes, n_classes):
+        raise ValueError(
+            f"`cost_matrix` must be {expected}; got an array of shape "
+            f"{matrix.shape}: {_short_repr(matrix)}."
+        )
+    if rows is not None:
+        matrix = matrix[np.ix_(rows, cols)]
+    _check_cost_entries(matrix, classes)
+    return matrix
+
+
+def _check_cost_entries(matrix, classes):
+    """Refuse non-finite or negative costs, naming the first offending entry."""
+    for bad, what in ((~np.isfinite(matrix), "finite"), (matrix < 0, "non-negative")):
+        if np.any(bad):
+            i, j = np.argwhere(bad)[0]
+            value = float(matrix[i, j])
+            raise ValueError(
+                f"`cost_matrix` must be {what}; got {int(bad.sum())} entry(ies) that "
+                f"are not, the first cost_matrix[{i}, {j}] = {value!r} (true class "
+                f"{_plain(classes[i])!r}, predicted {_plain(classes[j])!r})."
+            )
+    if matrix.shape[0] > 1 and np.all(matrix == matrix[:, :1]):
+        raise ValueError(
+            "`cost_matrix` does not distinguish any prediction: every row is "
+            "constant (all zero, for instance), so every class has the same "
+            f"expected cost. Got {_short_repr(matrix)}; expected a row with "
+            "different costs, such as 1 - I for the 0-1 loss."
+        )

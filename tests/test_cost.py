@@ -16,10 +16,10 @@ import sklearn_la._cost as cost_module
 from sklearn_la import LogitAdjustedClassifier
 from sklearn_la._cost import (
     _binary_threshold,
-    _check_cost_matrix,
     _expected_cost_decision,
     _zero_one_scale,
 )
+from sklearn_la._validation import _check_cost_matrix
 from sklearn_la.datasets import make_paper_synthetic
 from sklearn_la.metrics._cost import expected_cost, make_cost_scorer
 

@@ -13,8 +13,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier
 
 from sklearn_la import LogitAdjustedClassifier, LogitAdjustedClassifierCV
-from sklearn_la._calibrated import _fit_on_heldout
-from sklearn_la._calibration import _apply_calibration, _Calibration, _fit_calibration
+from sklearn_la._calibration import (
+    _apply_calibration,
+    _Calibration,
+    _fit_calibration,
+    _fit_on_heldout,
+)
 from sklearn_la._label_shift import _em_target_priors, _estimate_target_priors
 from sklearn_la.datasets import make_paper_synthetic
 

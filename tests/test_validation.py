@@ -4,9 +4,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sklearn_la._class_vectors import _by_label, _check_class_vector, _check_priors
 from sklearn_la._validation import (
+    _by_label,
+    _check_class_vector,
     _check_grid,
+    _check_priors,
     _check_sample_weight,
     _check_targets,
     _class_priors,

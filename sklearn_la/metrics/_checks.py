@@ -13,8 +13,13 @@ import numpy as np
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import unique_labels
 
-from .._class_vectors import _check_class_vector
-from .._validation import _check_targets, _is_keyed, _plain, _plain_list
+from .._validation import (
+    _check_class_vector,
+    _check_targets,
+    _is_keyed,
+    _plain,
+    _plain_list,
+)
 
 # Shared constraints of the public functions (metrics, scorers and plots).
 _THRESHOLD = [Interval(Real, 0, None, closed="left")]

@@ -12,8 +12,13 @@ from sklearn.metrics import make_scorer
 from sklearn.utils._param_validation import validate_params
 from sklearn.utils.multiclass import unique_labels
 
-from .._cost import _check_cost_matrix, _is_data_frame
-from .._validation import _check_sample_weight, _encode_labels, _plain_list
+from .._validation import (
+    _check_cost_matrix,
+    _check_sample_weight,
+    _encode_labels,
+    _is_data_frame,
+    _plain_list,
+)
 from ._checks import _check_label_pair, _check_labels_argument
 
 

@@ -12,7 +12,7 @@ from numbers import Integral, Real
 import numpy as np
 import torch
 
-from .._class_vectors import _check_class_vector, _check_priors
+from .._validation import _check_class_vector, _check_priors
 
 _REDUCTIONS = ("none", "mean", "sum")
 

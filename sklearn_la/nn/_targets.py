@@ -13,8 +13,13 @@ import numpy as np
 import torch
 from skorch.utils import data_from_dataset, is_dataset
 
-from .._class_vectors import _check_priors
-from .._validation import _check_targets, _encode_labels, _is_keyed, _plain_list
+from .._validation import (
+    _check_priors,
+    _check_targets,
+    _encode_labels,
+    _is_keyed,
+    _plain_list,
+)
 from . import _weights
 from ._checks import _check_int
 from ._input import _check_X

@@ -18,7 +18,9 @@ def test_tuning_finds_the_same_tau_as_grid_search(tmp_path):
     from speed import tuning
 
     outcome = runner.run(tuning.BENCHMARK, ["--tiny", "--out", str(tmp_path)])
-    assert all(r["same"] for r in outcome.result)
+    assert all(r["same"] for r in outcome.result["tau"])
+    (family,) = outcome.result["family"]
+    assert family["fits"][:2] == (20, 91)
     assert "speed-up" in (tmp_path / "bench_tuning.md").read_text(encoding="utf-8")
 
 
