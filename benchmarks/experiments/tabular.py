@@ -30,8 +30,9 @@ group at least one class (:data:`THRESHOLDS`): classes with more than ``many``
 training samples are many-shot, fewer than ``few`` few-shot.
 
 Plots (of the first data set run, digits-LT by default):
-``per_class_accuracy.png`` (per-class test accuracy against training-class
-count, ERM vs LA (tau=1), seed 0, LR and RF) and
+``per_class_accuracy.png`` (per-class test accuracy, classes ordered by
+training count with the data set's many/medium/few-shot groups, ERM vs LA
+(tau=1), seed 0, LR and RF) and
 ``balanced_accuracy_vs_tau.png`` (the CV mean balanced accuracy from
 ``LogitAdjustedClassifierCV.cv_results_`` and the held-out test balanced
 accuracy of post-hoc LA on the refitted model, against tau; mean over seeds).
@@ -230,7 +231,9 @@ def run(config):
     figures = {}
     if plots:
         figures = {
-            PNG_PER_CLASS: lambda path: plot_per_class(path, results, plot_dataset),
+            PNG_PER_CLASS: lambda path: plot_per_class(
+                path, results, plot_dataset, THRESHOLDS.get(plot_dataset, (100, 20))
+            ),
             PNG_TAU: lambda path: plot_tau(path, results, plot_dataset, models),
         }
     cpu_seconds = sum(c["seconds"] for c in results)
@@ -322,9 +325,10 @@ def _plots(plot_dataset):
     return [
         "## Plots",
         "",
-        f"Per-class test accuracy against the number of training samples of "
-        f"the class, {plot_dataset}, seed 0: ERM against post-hoc LA (tau=1) "
-        "on the same base model.",
+        f"Per-class test accuracy, classes ordered by their number of training "
+        f"samples (in brackets), {plot_dataset}, seed 0: ERM against post-hoc LA "
+        "(tau=1) on the same base model; shaded: the many/medium/few-shot groups "
+        "of the table, dashed: each model's group mean.",
         "",
         f"![Per-class accuracy, ERM vs LA]({PNG_PER_CLASS})",
         "",

@@ -115,14 +115,17 @@ def render_summary(rows, datasets, models):
     return table(["method", *models, "all"], cells), records
 
 
-def plot_per_class(path, cells, dataset):
-    """Per-class test accuracy against class size, ERM vs LA (tau=1), seed 0."""
+def plot_per_class(path, cells, dataset, thresholds=(100, 20)):
+    """Per-class test accuracy, classes by training count, ERM vs LA (tau=1), seed 0.
+
+    ``thresholds`` are the data set's (many, few), as in its table.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from sklearn_la.metrics import plot_per_class_accuracy
+    from sklearn_la.metrics import PerClassAccuracyDisplay
 
     chosen = [
         c
@@ -132,20 +135,24 @@ def plot_per_class(path, cells, dataset):
     ]
     if not chosen:
         chosen = [c for c in cells if c["extra"]][:1]
-    fig, axes = plt.subplots(1, len(chosen), figsize=(5.5 * len(chosen), 4.2))
+    fig, axes = plt.subplots(len(chosen), 1, figsize=(8, 5 * len(chosen)))
     axes = np.atleast_1d(axes)
+    many, few = thresholds
     for ax, c in zip(axes, chosen):
         e = c["extra"]
-        for k, label in (("ERM", "ERM"), ("LA (tau=1)", "LA (tau=1)")):
-            plot_per_class_accuracy(
-                e["y_test"],
-                e["pred"][k],
-                class_counts=e["counts"],
-                ax=ax,
-                label=f"{label}: balanced acc. {100 * e['bacc'][k]:.1f}%",
-            )
-        ax.set_title(f"{dataset}, {c['model']} (seed 0)")
-    fig.suptitle("Per-class test accuracy against training-class count")
+        predictions = {
+            f"{c['model']}, {k}: bal. acc. {100 * e['bacc'][k]:.1f}%": e["pred"][k]
+            for k in ("ERM", "LA (tau=1)")
+        }
+        PerClassAccuracyDisplay.from_predictions(
+            e["y_test"],
+            predictions,
+            class_counts=e["counts"],
+            many_threshold=many,
+            few_threshold=few,
+            ax=ax,
+        )
+    fig.suptitle(f"Per-class test accuracy, {dataset} (seed 0)")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
