@@ -1,7 +1,7 @@
 """
-===========================================
+============================================
 Which classes fail? Per-class accuracy plots
-===========================================
+============================================
 
 Balanced accuracy says how much logit adjustment helps on average; the
 per-class plot says where. :class:`~sklearn_la.metrics.PerClassAccuracyDisplay`
