@@ -260,6 +260,7 @@ def _fit_bcts(log_scores, y_encoded, sample_weight=None, *, bias_scale=_BIAS_SCA
     )
     return 1.0 / float(x[0]), full_bias(x[1:])
 
+
 @dataclass(frozen=True)
 class _Method:
     """A calibration map: how it is fitted, and whether it has class biases."""
@@ -285,8 +286,7 @@ def _fit_calibration(log_scores, y_encoded, method, sample_weight=None):
     scores; a :class:`_Calibration` for :func:`_apply_calibration`."""
     if method not in _METHODS:
         raise ValueError(
-            f"`calibration` must be one of {list(_METHODS)} (or None); got "
-            f"{method!r}."
+            f"`calibration` must be one of {list(_METHODS)} (or None); got {method!r}."
         )
     temperature, bias = _METHODS[method].fit(log_scores, y_encoded, sample_weight)
     return _Calibration(method, temperature, bias)

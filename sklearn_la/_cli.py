@@ -4,11 +4,12 @@
 long-tailed (imbalance ratio 100, exponential profile) for training, keeps a
 balanced test split, and prints a markdown table of balanced accuracy and
 many/medium/few-shot accuracy for three base models, each plain (ERM),
-wrapped in :class:`~sklearn_la.LogitAdjustedClassifier` (``tau=1``) and
-trained with ``class_weight="balanced"``. ``--data FILE.csv --target COLUMN``
-runs the same comparison on a CSV file (reading it is
-:mod:`sklearn_la._cli_data`'s job). Every failure is one line on stderr and a
-non-zero exit status, never a traceback.
+wrapped in :class:`~sklearn_la.LogitAdjustedClassifier` (``tau=1``; with
+``--cv``, :class:`~sklearn_la.LogitAdjustedClassifierCV`, which picks the
+family member and ``tau``) and trained with ``class_weight="balanced"``.
+``--data FILE.csv --target COLUMN`` runs the same comparison on a CSV file
+(reading it is :mod:`sklearn_la._cli_data`'s job). Every failure is one line
+on stderr and a non-zero exit status, never a traceback.
 """
 
 import argparse
@@ -21,7 +22,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ._cli_data import CLIError, csv_split, digits_split, parse_separator
+from ._cli_data import (
+    MAX_CATEGORIES,
+    CLIError,
+    csv_split,
+    digits_split,
+    parse_separator,
+)
 from ._cli_models import GROUPS, MODELS, base_models, fit_predict, methods, save, score
 
 PROG = "sklearn-la"
@@ -35,6 +42,9 @@ _DEFAULT_TEST_SIZE = 0.5
 _DEFAULT_MANY = 20.0
 _DEFAULT_FEW = 5.0
 _OUTPUT_SUFFIXES = (".csv", ".json")
+# The family member and adjustment of a logit-adjusted model, read from its
+# fitted ``<name>_`` attributes (both post-hoc estimators have them).
+_CHOSEN = ("weight_power", "balance", "tau")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -55,10 +65,35 @@ def _build_parser():
             "--data: scikit-learn's digits, training split made long-tailed, "
             "balanced test split."
         ),
+        epilog=(
+            "Columns of a CSV file left out of the features: empty ones; "
+            "identifiers, i.e. columns holding a different whole number or text "
+            "in every row (row numbers, the index DataFrame.to_csv() writes, "
+            "keys, codes; decimal numbers never count); text columns with more "
+            f"than {MAX_CATEGORIES} distinct values. The run lists the columns it "
+            "dropped and the features it used; --keep and --drop override."
+        ),
     )
     data = parser.add_argument_group("a CSV file instead of the digits demo")
     data.add_argument("--data", metavar="FILE.csv", help="CSV file with a header row")
     data.add_argument("--target", metavar="COLUMN", help="column of class labels")
+    data.add_argument(
+        "--keep",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="COLUMN",
+        help="use these columns as features even where the rules below leave them out",
+    )
+    data.add_argument(
+        "--drop",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="COLUMN",
+        help="leave these columns out (identifiers the rule cannot see, columns "
+        "that give the label away)",
+    )
     data.add_argument(
         "--sep",
         type=parse_separator,
@@ -117,8 +152,10 @@ def _add_run_options(parser):
         nargs="?",
         const=5,
         metavar="FOLDS",
-        help="tune tau by cross-validation (LogitAdjustedClassifierCV, 5 folds "
-        "unless given) instead of tau=1",
+        help="instead of tau=1, let LogitAdjustedClassifierCV (its default search, "
+        "FOLDS-fold stratified cross-validation, 5 unless given) choose the family "
+        "member (weight_power and balance: class weights or resampling) and tau; "
+        "the table names what it chose",
     )
     run.add_argument(
         "--output",
@@ -140,8 +177,8 @@ def _check_options(args):
     if (args.data is None) != (args.target is None):
         raise CLIError("--data and --target go together: give both or neither.")
     if args.data is None:
-        for name in ("sep", "test_size"):
-            if getattr(args, name) is not None:
+        for name in ("sep", "test_size", "keep", "drop"):
+            if getattr(args, name) not in (None, []):
                 option = "--" + name.replace("_", "-")
                 raise CLIError(f"{option} applies to --data only.")
     elif args.ratio is not None:
@@ -158,8 +195,12 @@ def _check_options(args):
     if not 0 <= args.seed < 2**32:
         raise CLIError(f"--seed must be between 0 and 2**32 - 1; got {args.seed}.")
     thresholds = (args.many_threshold, args.few_threshold)
-    if not all(math.isfinite(t) for t in thresholds):
-        raise CLIError("--many-threshold and --few-threshold must be finite numbers.")
+    if not all(math.isfinite(t) and t >= 0 for t in thresholds):
+        raise CLIError(
+            "--many-threshold and --few-threshold must be finite numbers >= 0 "
+            f"(training samples per class); got {args.many_threshold:g} and "
+            f"{args.few_threshold:g}."
+        )
     if not args.few_threshold <= args.many_threshold:
         raise CLIError(
             f"--few-threshold ({args.few_threshold:g}) must not exceed "
@@ -210,7 +251,7 @@ def _check_destinations(output, save):
 def _print_header(split, seed, class_counts, many, few):
     classes, counts = list(class_counts), np.array(list(class_counts.values()))
     test_counts = np.unique(split.y_test, return_counts=True)[1]
-    print(f"{PROG} demo: {split.description}; seed {seed}")
+    print(f"{PROG} {split.description}; seed {seed}")
     for note in split.notes:
         print(f"note: {note}")
     if split.is_table:
@@ -227,9 +268,10 @@ def _print_header(split, seed, class_counts, many, few):
             f"{test_counts.max()} per class"
         )
     n_many, n_few = np.sum(counts > many), np.sum(counts < few)
+    n_classes = "class" if n_many == 1 else "classes"
     print(
         f"groups by training samples per class: many > {many:g} ({n_many} "
-        f"classes), medium {few:g} to {many:g} ({len(counts) - n_many - n_few}), "
+        f"{n_classes}), medium {few:g} to {many:g} ({len(counts) - n_many - n_few}), "
         f"few < {few:g} ({n_few}); group accuracy is the mean per-class accuracy"
     )
     if split.is_table:
@@ -259,6 +301,14 @@ def _print_features(split):
         print(f"missing values in {', '.join(text)}: a category of their own")
 
 
+def _chosen_text(chosen):
+    """What the CV chose, by the parameter names of LogitAdjustedClassifier."""
+    return (
+        f"weight_power={chosen['weight_power']:.3g}, "
+        f"balance={chosen['balance']}, tau={chosen['tau']:.3g}"
+    )
+
+
 def _cell(value):
     return "n/a" if value is None or np.isnan(value) else f"{value:.3f}"
 
@@ -275,7 +325,7 @@ def _run(split, keys, args, many, few, progress):
     jobs = [
         (key, name, method)
         for key, name, base in base_models(args.seed, split, keys)
-        for method in methods(base, args.cv)
+        for method in methods(base, args.cv, args.seed)
     ]
     for number, (key, name, (method_key, method, model)) in enumerate(jobs, 1):
         progress(f"[{number}/{len(jobs)}] {name}, {method} ...", end="")
@@ -291,14 +341,14 @@ def _run(split, keys, args, many, few, progress):
         progress(f" {seconds:.1f} s ({total:.1f} s in all)", prefix=False)
         for message in caught:
             progress(f"warning: {name}, {method}: {message}")
-        tau = getattr(model, "tau_", None)
-        if args.cv is not None and tau is not None:
-            method = f"logit-adjusted (CV: tau={tau:.3g})"
+        chosen = {key: getattr(model, f"{key}_", None) for key in _CHOSEN}
+        if args.cv is not None and chosen["tau"] is not None:
+            method = f"logit-adjusted (CV: {_chosen_text(chosen)})"
         scores = score(split, y_pred, class_counts, many, few)
         cells = " | ".join(_cell(scores[column]) for column in columns)
         print(f"| {name} | {method} | {cells} |", flush=True)
         rows.append(
-            {"base_model": name, "method": method, **scores, "tau": tau}
+            {"base_model": name, "method": method, **scores, **chosen}
             | {"seconds": seconds}
         )
         if args.save is not None:
@@ -344,7 +394,13 @@ def _main(argv):
         split = digits_split(args.seed, ratio)
     else:
         split = csv_split(
-            args.data, args.target, sep=args.sep, test_size=test_size, seed=args.seed
+            args.data,
+            args.target,
+            sep=args.sep,
+            test_size=test_size,
+            seed=args.seed,
+            keep=args.keep,
+            drop=args.drop,
         )
     rows = _run(split, keys, args, args.many_threshold, args.few_threshold, progress)
     if args.output is not None:

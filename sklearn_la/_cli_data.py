@@ -1,16 +1,19 @@
 """Data of the ``sklearn-la`` command: the digits demo and users' CSV files.
 
 Kept apart from :mod:`sklearn_la._cli` because reading real files is most of
-the work: separators, encodings, index columns written by
-``DataFrame.to_csv()``, identifiers, decimal commas, missing labels and
-classes with a single row. Every problem is raised as :class:`CLIError`, whose
-message is the one line the command prints; every silent change to the data
-(a dropped column, a converted one) is returned as a note to print.
+the work: separators, encodings, duplicated column names, identifier columns
+(row numbers, the index ``DataFrame.to_csv()`` writes, codes), decimal
+commas, missing labels and classes with a single row. Every problem is raised
+as :class:`CLIError`, whose message is the one line the command prints; every
+change to the data (a dropped column, a converted one) is returned as a note
+to print.
 """
 
 import csv
 import difflib
+import io
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,8 +33,6 @@ _SEP_NAMES = {"tab": "\t", "\\t": "\t", "whitespace": r"\s+"}
 # Enough lines for the sniffer to see a consistent separator.
 _SAMPLE_BYTES = 64 * 1024
 _DECIMAL_COMMA = re.compile(r"^[+-]?(\d+,\d*|\d*,\d+|\d+)$")
-# What pandas names a column whose header cell is empty.
-_UNNAMED = re.compile(r"^Unnamed: \d+$")
 
 
 class CLIError(Exception):
@@ -48,7 +49,12 @@ class CLIError(Exception):
 
 @dataclass
 class Split:
-    """A train/test split with what the command prints about it."""
+    """A train/test split with what the command prints about it.
+
+    ``description`` follows the program name on the first line of the output:
+    ``"demo: digits, ..."`` for the built-in demo, ``"on FILE, ..."`` for a
+    user's file.
+    """
 
     description: str
     X_train: object
@@ -77,8 +83,8 @@ def digits_split(seed, ratio):
     # test set, on which balanced accuracy is plain accuracy, as in the paper.
     X_test, y_test = make_long_tailed(X_test, y_test, 1.0, random_state=seed)
     description = (
-        f"digits, training split long-tailed (exponential profile, imbalance ratio "
-        f"{ratio:g}), test split balanced"
+        f"demo: digits, training split long-tailed (exponential profile, imbalance "
+        f"ratio {ratio:g}), test split balanced"
     )
     return Split(description, X_train, X_test, y_train, y_test)
 
@@ -157,8 +163,43 @@ def read_csv(path, sep=None):
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         raise CLIError(f"--data: cannot read {str(path)!r} as CSV: {exc}") from exc
+    _check_unique_names(_header_names(sample, sep), path)
     frame.columns = [str(column).strip() for column in frame.columns]
     return frame, sep, notes
+
+
+def _header_names(sample, sep):
+    """The column names of the file's header row, as written (stripped).
+
+    Read here rather than from pandas, which renames a second ``y`` to
+    ``y.1``: a copy of the label would then pass for a feature.
+    """
+    lines = (line for line in sample.splitlines() if line.strip())
+    if sep == r"\s+":
+        return next(lines, "").split()
+    reader = csv.reader(io.StringIO(sample), delimiter=sep, skipinitialspace=True)
+    for row in reader:
+        if any(cell.strip() for cell in row):
+            return [cell.strip() for cell in row]
+    return []
+
+
+def _check_unique_names(names, path):
+    """Refuse a header that names two columns alike (empty names aside)."""
+    counts = Counter(name for name in names if name)
+    repeated = [name for name, count in counts.items() if count > 1]
+    if repeated:
+        where = "; ".join(
+            f"{name!r} (columns "
+            + ", ".join(str(i) for i, other in enumerate(names, 1) if other == name)
+            + ")"
+            for name in repeated
+        )
+        raise CLIError(
+            f"--data: the header of {str(path)!r} repeats column name(s) {where}; "
+            "every column needs a name of its own (pandas would rename the copies "
+            "'NAME.1' and use them as features). Rename or remove the copies."
+        )
 
 
 def _check_target_column(frame, target, path, sep):
@@ -220,19 +261,30 @@ def _target(frame, target):
     return ~unlabelled.to_numpy(), y, notes
 
 
-def _is_row_index(name, values, position):
-    """Whether a column is a row index written by ``DataFrame.to_csv()``."""
+def _is_identifier(values):
+    """Whether a column is an identifier: a different value in every row, and
+    text or whole numbers (never decimals: a measurement may well differ in
+    every row).
+
+    One rule for row numbers (``row``: 1..n), the index ``DataFrame.to_csv()``
+    writes, database keys and codes (``plant_id``: P0001, ...). Such a column
+    carries no information about new rows, and where the file is sorted by
+    class it gives the label away.
+    """
     import pandas as pd
 
-    if not pd.api.types.is_integer_dtype(values):
+    if len(values) < 2 or values.isna().any() or not values.is_unique:
         return False
-    if position == 0 and _UNNAMED.match(name):
-        return values.is_unique
-    return name == "index" and bool(np.all(values.to_numpy() == np.arange(len(values))))
+    if pd.api.types.is_bool_dtype(values):
+        return False
+    if pd.api.types.is_numeric_dtype(values):
+        numbers = values.to_numpy(dtype=float)
+        return bool(np.all(np.isfinite(numbers) & (numbers == np.round(numbers))))
+    return True
 
 
 def _text_column(series):
-    """``("numeric", converted)``, ``("categorical", series)`` or ``("drop", why)``."""
+    """``("numeric", converted)`` for decimal commas, else ``("text", series)``."""
     import pandas as pd
 
     values = series.dropna().astype(str).str.strip()
@@ -241,50 +293,113 @@ def _text_column(series):
             series.astype(str).str.replace(",", "."), errors="coerce"
         )
         return "numeric", converted.where(series.notna())
-    if values.nunique() <= MAX_CATEGORIES:
-        return "categorical", series.astype(object).where(series.notna(), np.nan)
-    return "drop", f"text with more than {MAX_CATEGORIES} distinct values"
+    return "text", series.astype(object).where(series.notna(), np.nan)
 
 
-def _features(frame, target):
+def _check_columns(frame, target, keep, drop):
+    """Refuse ``--keep`` / ``--drop`` names that are not feature columns."""
+    columns = list(frame.columns)
+    for option, names in (("--keep", keep), ("--drop", drop)):
+        for name in names:
+            if name == target:
+                raise CLIError(
+                    f"{option}: {name!r} is the --target column, never a feature."
+                )
+            if name not in columns:
+                close = difflib.get_close_matches(name, columns, n=1)
+                hint = f" Did you mean {close[0]!r}?" if close else ""
+                raise CLIError(
+                    f"{option}: column {name!r} not found; the columns are "
+                    f"{_shorten(columns)}.{hint}"
+                )
+    both = sorted(set(keep) & set(drop))
+    if both:
+        raise CLIError(f"--keep and --drop both name {both!r}; choose one.")
+    empty = [name for name in keep if frame[name].isna().all()]
+    if empty:
+        raise CLIError(f"--keep: column(s) {empty!r} are empty; nothing to keep.")
+
+
+def _features(frame, target, keep=(), drop=()):
     """Feature frame (numbers, and text categories), column kinds and notes."""
     import pandas as pd
 
-    kept, numeric, categorical, dropped, commas = {}, [], [], [], []
-    for position, name in enumerate(frame.columns):
+    kept, numeric, categorical, commas = {}, [], [], []
+    dropped, identifiers, wide = [], [], []
+    for name in frame.columns:
         series = frame[name]
         if name == target:
             continue
+        if name in drop:
+            dropped.append(f"{name!r} (--drop)")
+            continue
         if series.isna().all():
             dropped.append(f"{name!r} (empty)")
-        elif _is_row_index(name, series, position):
-            dropped.append(f"{name!r} (a row index, as DataFrame.to_csv() writes)")
-        elif pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(
-            series
-        ):
-            kept[name] = series.astype(float)
-            numeric.append(name)
+            continue
+        if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
+            kind, value = "numeric", series.astype(float)
         else:
             kind, value = _text_column(series)
-            if kind == "drop":
-                dropped.append(f"{name!r} ({value}: an identifier, free text or dates)")
-                continue
-            kept[name] = value
             if kind == "numeric":
                 commas.append(name)
-                numeric.append(name)
-            else:
-                categorical.append(name)
+        if name not in keep:
+            if _is_identifier(value):
+                identifiers.append(name)
+                continue
+            if kind == "text" and value.nunique() > MAX_CATEGORIES:
+                wide.append(name)
+                continue
+        kept[name] = value
+        (numeric if kind == "numeric" else categorical).append(name)
     notes = []
     if commas:
         notes.append(f"read decimal commas as numbers in column(s) {commas!r}")
     if dropped:
         notes.append("dropped column(s) " + ", ".join(dropped))
+    if identifiers:
+        notes.append(
+            f"dropped identifier column(s) {identifiers!r} (a different whole number "
+            "or text in every row: row numbers, keys, codes); --keep NAME uses one "
+            "as a feature"
+        )
+    if wide:
+        notes.append(
+            f"dropped text column(s) {wide!r} (more than {MAX_CATEGORIES} distinct "
+            "values: free text or dates, too many to one-hot encode); --keep NAME "
+            "encodes one anyway"
+        )
     if not kept:
         raise CLIError(
             f"--data: the file has no usable feature column besides {target!r}."
         )
     return pd.DataFrame(kept, index=frame.index), numeric, categorical, notes
+
+
+def _label_copies(features, y):
+    """Notes on features that recode the label one to one (a copy of it?).
+
+    A copy of the label under another name passes every other check and makes
+    any model perfect; the command cannot tell it from a real feature that
+    predicts the class exactly, so it says so rather than refusing.
+    """
+    import pandas as pd
+
+    copies = []
+    for name in features.columns:
+        values = features[name]
+        if values.isna().any():
+            continue
+        pairs = pd.DataFrame({"x": values.to_numpy(), "y": y}).drop_duplicates()
+        n_classes = pairs["y"].nunique()
+        if len(pairs) == n_classes == pairs["x"].nunique():
+            copies.append(name)
+    if not copies:
+        return []
+    return [
+        f"feature column(s) {copies!r} take one value per class: each recodes "
+        "the label one to one. If that is a copy of the label, leave it out with "
+        "--drop."
+    ]
 
 
 def _check_finite(features, numeric):
@@ -321,15 +436,16 @@ def _split_rows(y, test_size, seed):
     return np.sort(np.concatenate([train, np.flatnonzero(single)])), test, singletons
 
 
-def csv_split(path, target, *, sep, test_size, seed):
+def csv_split(path, target, *, sep, test_size, seed, keep=(), drop=()):
     """Read a CSV, clean it (saying how) and split it stratified."""
     frame, sep, notes = read_csv(path, sep)
     _check_target_column(frame, target, path, sep)
+    _check_columns(frame, target, keep, drop)
     labelled, y, target_notes = _target(frame, target)
-    features, numeric, categorical, feature_notes = _features(frame, target)
+    features, numeric, categorical, feature_notes = _features(frame, target, keep, drop)
     features = features[labelled].reset_index(drop=True)
     _check_finite(features, numeric)
-    notes += target_notes + feature_notes
+    notes += target_notes + feature_notes + _label_copies(features, y)
     train, test, singletons = _split_rows(y, test_size, seed)
     if singletons:
         notes.append(
@@ -338,7 +454,7 @@ def csv_split(path, target, *, sep, test_size, seed):
         )
     missing = [name for name in features.columns if features[name].isna().any()]
     description = (
-        f"{Path(path).name}, target {target!r}, stratified split, "
+        f"on {Path(path).name}, target {target!r}, stratified split, "
         f"{test_size:g} of the rows for testing"
     )
     return Split(

@@ -1,10 +1,11 @@
 """The models the ``sklearn-la`` command compares, and how each is fitted and scored.
 
 Three base models, each run three ways: plain (ERM), post-hoc logit-adjusted
-(:class:`~sklearn_la.LogitAdjustedClassifier` with ``tau=1``, or
-:class:`~sklearn_la.LogitAdjustedClassifierCV` with ``--cv``) and trained with
-``class_weight="balanced"``. On a CSV every model is a pipeline from the file's
-columns, so a model saved with ``--save`` predicts from the same columns.
+(:class:`~sklearn_la.LogitAdjustedClassifier` with ``tau=1``, or with ``--cv``
+:class:`~sklearn_la.LogitAdjustedClassifierCV`, which chooses the family
+member and ``tau``) and trained with ``class_weight="balanced"``. On a CSV
+every model is a pipeline from the file's columns, so a model saved with
+``--save`` predicts from the same columns.
 """
 
 import warnings
@@ -70,17 +71,28 @@ def base_models(seed, split, keys):
     return [(key, MODELS[key], candidates[key]) for key in keys]
 
 
-def methods(base, cv):
-    """(file key, table name, unfitted model) of each method."""
+def methods(base, cv, seed=0):
+    """(file key, table name, unfitted model) of each method.
+
+    ``seed`` seeds the logit-adjusted models' own draws (the rows that
+    ``balance="resample"`` members replicate), so that ``--seed`` makes a run
+    with ``--cv`` reproducible.
+    """
     balanced = clone(base)
     if isinstance(base, Pipeline):
         balanced.set_params(**{f"{base.steps[-1][0]}__class_weight": "balanced"})
     else:
         balanced.set_params(class_weight="balanced")
     if cv is None:
-        adjusted = "logit-adjusted (tau=1)", LogitAdjustedClassifier(clone(base))
+        adjusted = (
+            "logit-adjusted (tau=1)",
+            LogitAdjustedClassifier(clone(base), random_state=seed),
+        )
     else:
-        adjusted = "logit-adjusted (CV)", LogitAdjustedClassifierCV(clone(base), cv=cv)
+        adjusted = (
+            "logit-adjusted (CV)",
+            LogitAdjustedClassifierCV(clone(base), cv=cv, random_state=seed),
+        )
     return [
         ("erm", "base (ERM)", clone(base)),
         ("logit-adjusted", *adjusted),

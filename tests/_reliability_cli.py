@@ -62,7 +62,35 @@ def _data_case(bad_input, text, message, *options, target="y"):
     return _cli_case(bad_input, argv, message, files)
 
 
+def _identifiers_dropped():
+    # A row number and a code, each different in every row; ``c`` repeats.
+    text = "row,code,c,y\n" + "".join(
+        f"{i + 1},P{i:03d},{i % 5},{'x' if i % 4 else 'z'}\n" for i in range(40)
+    )
+    status, out, _ = _run(
+        ["--data", "{DIR}/d.csv", "--target", "y", "-q"], {"d.csv": text}
+    )
+    assert status == 0
+    assert "note: dropped identifier column(s) ['row', 'code']" in out, out
+    assert "features (1): c" in out, out
+
+
 CASES = [
+    _data_case(
+        "a header that repeats a column name (``a,y,y``; pandas would read the "
+        "copy of the label as a feature ``y.1``)",
+        "a,y,y\n" + "".join(f"{i * 0.5},p,p\n" for i in range(10)),
+        "--data: the header of '…' repeats column name(s) 'y' (columns 2, 3)",
+    ),
+    Case(
+        "an identifier column: a different whole number or text in every row "
+        "(a row number 1..n, the index ``DataFrame.to_csv()`` writes, a key, a "
+        "code)",
+        _identifiers_dropped,
+        None,
+        "left out of the features and named in a ``note:`` line; ``--keep NAME`` "
+        "uses it anyway (decimal numbers are never identifiers)",
+    ),
     _data_case(
         "a CSV file with a header but no rows",
         "a,b,y\n",

@@ -14,7 +14,9 @@ from sklearn_la.metrics import (
     PerClassAccuracyDisplay,
     TauCurveDisplay,
     balanced_error,
+    expected_cost,
     group_accuracy,
+    make_cost_scorer,
     per_class_recall,
     worst_class_accuracy,
 )
@@ -25,6 +27,21 @@ ORDER = 2
 Y_TRUE = np.array(["a", "a", "b", "c"])
 Y_PRED = np.array(["a", "b", "b", "c"])
 COUNTS = {"c": 1, "a": 500, "b": 50}
+
+
+def _missing_labels():
+    """Each function taking labels refuses a missing one by name; the last
+    error propagates."""
+    cost = 1 - np.eye(3)
+    with pytest.raises(ValueError, match="Labels of mixed types"):
+        per_class_recall(Y_TRUE, Y_PRED, labels=["a", 1])
+    with pytest.raises(ValueError, match=re.escape("Missing label nan in `labels`")):
+        make_cost_scorer(cost, labels=["a", "b", np.nan])
+    with pytest.raises(ValueError, match="keys\\) of `class_counts`"):
+        _counts({**COUNTS, None: 3})
+    with pytest.raises(ValueError, match=re.escape("Missing label None in `labels`")):
+        expected_cost(Y_TRUE, Y_PRED, cost_matrix=cost, labels=["a", "b", None])
+    per_class_recall(Y_TRUE, Y_PRED, labels=["a", None])
 
 
 def _group_accuracy(y_true, y_pred):
@@ -138,6 +155,14 @@ CASES = [
         "`y_true` and `y_pred` must hold labels of the same kind",
     ),
     Case(
+        "``None`` (or NaN, or mixed types) in ``labels`` (``per_class_recall``, "
+        "``expected_cost``, ``make_cost_scorer``), or among the keys of "
+        "``class_counts``",
+        _missing_labels,
+        ValueError,
+        "Missing label None in `labels`; every entry must be a class label",
+    ),
+    Case(
         "``class_counts`` as a pandas Series or dict in any order",
         _counts_are_read_by_label,
         None,
@@ -162,8 +187,9 @@ CASES = [
         "`class_counts` must be non-negative",
     ),
     Case(
-        "``few_threshold`` (or ``many_threshold``) NaN, negative or infinite",
-        lambda: _each_threshold(np.nan, -1, np.inf),
+        "``few_threshold`` (or ``many_threshold``) NaN, negative, infinite or a "
+        "bool (``True`` would mean 1)",
+        lambda: _each_threshold(np.nan, -1, True, np.inf),
         InvalidParameterError,
         "The 'few_threshold' parameter of group_accuracy",
     ),

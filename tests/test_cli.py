@@ -113,6 +113,7 @@ def test_default_demo_prints_a_row_per_base_model_and_method(default_run):
 
 def test_default_demo_describes_the_long_tailed_split_and_groups(default_run):
     out, _ = default_run
+    assert out.startswith("sklearn-la demo: digits, training split long-tailed")
     assert "imbalance ratio 100" in out
     assert "test: 870 samples, 87 per class" in out
     assert "many > 20 (3 classes), medium 5 to 20 (3), few < 5 (4)" in out
@@ -161,13 +162,31 @@ def test_models_option_runs_only_the_models_named(capsys):
     assert {base for base, _ in _table(out)} == {"logistic regression", "random forest"}
 
 
-def test_cv_option_tunes_tau_and_names_the_chosen_value(capsys):
-    out = _run(["--models", "logreg", "--cv", "3"], capsys)
+def test_cv_option_names_the_family_member_and_tau_it_chose(tmp_path, capsys):
+    path = tmp_path / "results.json"
+    out = _run(["--models", "logreg", "--cv", "3", "--output", str(path)], capsys)
     methods = [method for _, method in _table(out.out)]
-    assert methods[1].startswith("logit-adjusted (CV: tau=")
+    record = json.loads(path.read_text())[1]
+    # Everything the search chose, by LogitAdjustedClassifier's parameter names.
+    assert methods[1] == (
+        f"logit-adjusted (CV: weight_power={record['weight_power']:.3g}, "
+        f"balance={record['balance']}, tau={record['tau']:.3g})"
+    )
+    assert record["method"] == methods[1]
+    assert record["balance"] in ("weight", "resample")
     # Digits-LT100 has one-image classes, which the CV handles on purpose:
     # scikit-learn's fold warning about them is not passed on.
     assert "warning:" not in out.err
+
+
+def test_help_says_what_cv_searches_and_which_columns_are_left_out(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "choose the family member (weight_power and balance" in text
+    assert "and tau" in text and "tune tau" not in text
+    assert "identifiers, i.e. columns holding a different whole number or text" in text
+    assert "--keep COLUMN" in text and "--drop COLUMN" in text
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".json"])
@@ -187,9 +206,13 @@ def test_output_option_writes_the_results_table(tmp_path, capsys, suffix):
         "medium",
         "few",
         "accuracy",
+        "weight_power",
+        "balance",
         "tau",
         "seconds",
     }
+    assert records[0]["tau"] is None or np.isnan(records[0]["tau"])
+    assert (records[1]["weight_power"], records[1]["balance"]) == (0.0, "weight")
     assert records[1]["tau"] == 1.0
     assert 0.7 < records[1]["balanced_accuracy"] < 1
 
@@ -222,7 +245,11 @@ def test_csv_run_one_hot_encodes_categories_and_says_so(tmp_path, capsys):
     frame = _frame(n_samples=300)
     data = _csv(tmp_path, frame, "animals.csv")
     out = _run(["--data", data, "--target", "species", "-q"], capsys).out
-    assert "animals.csv, target 'species', stratified split, 0.5 of the rows" in out
+    # The user's data, not the demo.
+    assert out.splitlines()[0] == (
+        "sklearn-la on animals.csv, target 'species', stratified split, 0.5 of the "
+        "rows for testing; seed 0"
+    )
     assert "features (4): f0, f1, f2, colour" in out
     assert "one-hot encoded (text categories): colour" in out
     assert "balanced accuracy answers" in out and "accuracy answers" in out
@@ -271,10 +298,12 @@ def test_decimal_commas_are_read_as_numbers(tmp_path, capsys):
 @pytest.mark.parametrize(
     "write, dropped",
     [
-        (lambda f, path: f.to_csv(path), "'Unnamed: 0' (a row index"),
-        (lambda f, path: f.reset_index().to_csv(path, index=False), "'index' (a row"),
+        (lambda f, path: f.to_csv(path), "'Unnamed: 0'"),
+        (lambda f, path: f.reset_index().to_csv(path, index=False), "'index'"),
+        # A sample of a larger frame: its index is neither 0..n-1 nor sorted.
+        (lambda f, path: f.sample(frac=0.9, random_state=0).to_csv(path), "'Unn"),
     ],
-    ids=["to_csv", "reset_index"],
+    ids=["to_csv", "reset_index", "sampled"],
 )
 def test_index_column_of_to_csv_is_dropped_and_reported(
     tmp_path, capsys, write, dropped
@@ -283,7 +312,7 @@ def test_index_column_of_to_csv_is_dropped_and_reported(
     write(_frame(), path)
     argv = ["--data", str(path), "--target", "species", "--models", "logreg", "-q"]
     out = _run(argv, capsys).out
-    assert f"dropped column(s) {dropped}" in out
+    assert f"dropped identifier column(s) [{dropped}" in out
     assert "features (4): f0, f1, f2, colour" in out
 
 
@@ -294,9 +323,92 @@ def test_identifier_and_empty_columns_are_dropped_and_reported(tmp_path, capsys)
     data = _csv(tmp_path, frame)
     argv = ["--data", data, "--target", "species", "--models", "logreg", "-q"]
     out = _run(argv, capsys).out
-    assert "'name' (text with more than 50 distinct values" in out
+    assert "dropped identifier column(s) ['name'] (a different whole number" in out
     assert "'blank' (empty)" in out
     assert "features (4): f0, f1, f2, colour" in out
+
+
+def _with_identifiers(frame):
+    """The issue's file: a row number ``row`` (1..n) and a code ``plant_id``."""
+    n = len(frame)
+    shuffled = np.random.default_rng(0).permutation(n)
+    return frame.assign(
+        row=np.arange(1, n + 1),
+        plant_id=[f"P{i:04d}" for i in shuffled],
+        key=10_000 + 7 * shuffled,  # a database key, in no order
+    )
+
+
+def test_one_rule_drops_every_identifier_column_and_says_how_to_keep_one(
+    tmp_path, capsys
+):
+    # A small file: the code column has fewer than MAX_CATEGORIES values, so
+    # only the identifier rule can drop it.
+    data = _csv(tmp_path, _with_identifiers(_frame(n_samples=45)))
+    argv = ["--data", data, "--target", "species", "--models", "logreg", "-q"]
+    out = _run(argv, capsys).out
+    assert (
+        "note: dropped identifier column(s) ['row', 'plant_id', 'key'] (a different "
+        "whole number or text in every row: row numbers, keys, codes); --keep NAME "
+        "uses one as a feature"
+    ) in out
+    assert "features (4): f0, f1, f2, colour" in out
+    kept = _run([*argv, "--keep", "row", "--drop", "colour"], capsys).out
+    assert "features (4): f0, f1, f2, row" in kept
+    assert "identifier column(s) ['plant_id', 'key']" in kept
+    assert "dropped column(s) 'colour' (--drop)" in kept
+
+
+def test_decimal_and_repeated_numbers_are_never_identifiers(tmp_path, capsys):
+    frame = _frame().assign(
+        measured=lambda f: np.round(np.linspace(0.5, 99.5, len(f)), 2),
+        visits=lambda f: np.arange(len(f)) % 7,
+    )
+    data = _csv(tmp_path, frame)
+    argv = ["--data", data, "--target", "species", "--models", "logreg", "-q"]
+    out = _run(argv, capsys).out
+    assert "identifier" not in out
+    assert "features (6): f0, f1, f2, colour, measured, visits" in out
+
+
+def test_a_feature_that_recodes_the_label_is_pointed_out(tmp_path, capsys):
+    frame = _frame()
+    frame["code"] = frame["species"].map({"common": 1, "uncommon": 2, "rare": 3})
+    data = _csv(tmp_path, frame)
+    argv = ["--data", data, "--target", "species", "--models", "logreg", "-q"]
+    out = _run(argv, capsys).out
+    assert "note: feature column(s) ['code'] take one value per class" in out
+    assert "leave it out with --drop" in out
+    assert "take one value per class" not in _run([*argv, "--drop", "code"], capsys).out
+
+
+def test_a_repeated_column_name_is_refused_by_name(tmp_path, capsys):
+    # pandas would read the second `y` as a feature `y.1`: a copy of the label.
+    path = tmp_path / "dup.csv"
+    rows = [f"{i * 0.1:.1f},{'p' if i % 3 else 'q'}" for i in range(30)]
+    path.write_text("a,y,y\n" + "".join(f"{row},{row[-1]}\n" for row in rows))
+    error = _error_of(["--data", str(path), "--target", "y"], capsys)
+    assert "repeats column name(s) 'y' (columns 2, 3)" in error
+    assert "Rename or remove the copies" in error
+    spaced = tmp_path / "spaced.csv"
+    spaced.write_text("a; b ;b;y\n" + "1;2;3;p\n" * 4)
+    error = _error_of(["--data", str(spaced), "--target", "y"], capsys)
+    assert "repeats column name(s) 'b' (columns 2, 3)" in error
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        (["--keep", "colr"], "--keep: column 'colr' not found; the columns are"),
+        (["--drop", "species"], "--drop: 'species' is the --target column"),
+        (["--keep", "f0", "--drop", "f0"], "--keep and --drop both name ['f0']"),
+        (["--keep", "blank"], "--keep: column(s) ['blank'] are empty"),
+    ],
+)
+def test_bad_keep_and_drop_columns_are_refused(tmp_path, capsys, options, message):
+    data = _csv(tmp_path, _frame().assign(blank=np.nan))
+    argv = ["--data", data, "--target", "species", *options]
+    assert message in _error_of(argv, capsys)
 
 
 def test_missing_values_are_imputed_for_the_linear_model_and_reported(tmp_path, capsys):
@@ -393,7 +505,7 @@ def test_yeast_written_the_european_excel_way(tmp_path, capsys):
     )
     out = _run(["--data", data, "--target", "site", "-q"], capsys).out
     assert "note: separator ';' (detected" in out
-    assert "'Unnamed: 0' (a row index" in out and "'name' (text with" in out
+    assert "dropped identifier column(s) ['Unnamed: 0', 'name']" in out
     assert "features (8): mcg, gvh, alm, mit, erl, pox, vac, nuc" in out
     assert len(_table(out)) == 9
 
@@ -446,7 +558,7 @@ def test_page_blocks_with_an_index_column_and_missing_values(tmp_path, capsys):
         ["--data", data, "--target", "Class", "--models", "forest", "boosting", "-q"],
         capsys,
     ).out
-    assert "'Unnamed: 0' (a row index" in out
+    assert "dropped identifier column(s) ['Unnamed: 0']" in out
     assert "missing values in Eccen" in out
     assert len(_table(out)) == 6
 
@@ -552,7 +664,10 @@ def test_test_size_too_small_for_the_classes_is_refused(tmp_path, capsys):
         (["--ratio", "0.5"], "--ratio must be a finite number >= 1"),
         (["--ratio", "nan"], "--ratio must be a finite number >= 1"),
         (["--few-threshold", "30"], "--few-threshold (30) must not exceed"),
-        (["--many-threshold", "inf"], "must be finite numbers"),
+        (["--many-threshold", "inf"], "must be finite numbers >= 0"),
+        (["--few-threshold", "-1"], "must be finite numbers >= 0"),
+        (["--keep", "a"], "--keep applies to --data only"),
+        (["--drop", "a"], "--drop applies to --data only"),
         (["--seed", "one"], "argument --seed: invalid int value: 'one'"),
         (["--seed", "-1"], "--seed must be between 0 and 2**32 - 1"),
         (["--test-size", "0.3"], "--test-size applies to --data only"),

@@ -29,3 +29,11 @@ def test_cv_tunes_tau_and_a_pipeline_gets_balanced_weights_on_its_last_step():
     # the base itself is never modified
     assert base[-1].class_weight is None
     assert np.all([models[k] is not base for k in models])
+
+
+def test_the_logit_adjusted_models_take_the_seed():
+    # --seed must make a run with --cv reproducible: resampled members draw rows.
+    for cv, kind in [(None, LogitAdjustedClassifier), (3, LogitAdjustedClassifierCV)]:
+        models = {key: model for key, _, model in methods(LogisticRegression(), cv, 7)}
+        assert isinstance(models["logit-adjusted"], kind)
+        assert models["logit-adjusted"].random_state == 7

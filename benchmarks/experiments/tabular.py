@@ -31,8 +31,9 @@ group at least one class (:data:`THRESHOLDS`): classes with more than ``many``
 training samples are many-shot, fewer than ``few`` few-shot.
 
 Plots (of the first data set run, digits-LT by default):
-``per_class_accuracy.png`` (per-class test accuracy against training-class
-count, ERM vs LA (tau=1), seed 0, LR and RF) and
+``per_class_accuracy.png`` (per-class test accuracy, classes ordered by
+training count with the data set's many/medium/few-shot groups, ERM vs LA
+(tau=1), seed 0, LR and RF) and
 ``balanced_accuracy_vs_tau.png`` (the CV mean balanced accuracy from
 ``LogitAdjustedClassifierCV.cv_results_`` and the held-out test balanced
 accuracy of post-hoc LA on the refitted model, against tau; mean over seeds).
@@ -297,14 +298,17 @@ def render_summary(rows, datasets, models):
     return table(["method", *models, "all"], cells), records
 
 
-def plot_per_class(path, cells, dataset):
-    """Per-class test accuracy against class size, ERM vs LA (tau=1), seed 0."""
+def plot_per_class(path, cells, dataset, thresholds=(100, 20)):
+    """Per-class test accuracy, classes by training count, ERM vs LA (tau=1), seed 0.
+
+    ``thresholds`` are the data set's (many, few), as in its table.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from sklearn_la.metrics import plot_per_class_accuracy
+    from sklearn_la.metrics import PerClassAccuracyDisplay
 
     chosen = [
         c
@@ -314,20 +318,24 @@ def plot_per_class(path, cells, dataset):
     ]
     if not chosen:
         chosen = [c for c in cells if c["extra"]][:1]
-    fig, axes = plt.subplots(1, len(chosen), figsize=(5.5 * len(chosen), 4.2))
+    fig, axes = plt.subplots(len(chosen), 1, figsize=(8, 5 * len(chosen)))
     axes = np.atleast_1d(axes)
+    many, few = thresholds
     for ax, c in zip(axes, chosen):
         e = c["extra"]
-        for k, label in (("ERM", "ERM"), ("LA (tau=1)", "LA (tau=1)")):
-            plot_per_class_accuracy(
-                e["y_test"],
-                e["pred"][k],
-                class_counts=e["counts"],
-                ax=ax,
-                label=f"{label}: balanced acc. {100 * e['bacc'][k]:.1f}%",
-            )
-        ax.set_title(f"{dataset}, {c['model']} (seed 0)")
-    fig.suptitle("Per-class test accuracy against training-class count")
+        predictions = {
+            f"{c['model']}, {k}: bal. acc. {100 * e['bacc'][k]:.1f}%": e["pred"][k]
+            for k in ("ERM", "LA (tau=1)")
+        }
+        PerClassAccuracyDisplay.from_predictions(
+            e["y_test"],
+            predictions,
+            class_counts=e["counts"],
+            many_threshold=many,
+            few_threshold=few,
+            ax=ax,
+        )
+    fig.suptitle(f"Per-class test accuracy, {dataset} (seed 0)")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -422,7 +430,9 @@ def run(config):
     figures = {}
     if plots:
         figures = {
-            PNG_PER_CLASS: lambda path: plot_per_class(path, results, plot_dataset),
+            PNG_PER_CLASS: lambda path: plot_per_class(
+                path, results, plot_dataset, THRESHOLDS.get(plot_dataset, (100, 20))
+            ),
             PNG_TAU: lambda path: plot_tau(path, results, plot_dataset, models),
         }
     cpu_seconds = sum(c["seconds"] for c in results)
@@ -515,9 +525,10 @@ def _plots(plot_dataset):
     return [
         "## Plots",
         "",
-        f"Per-class test accuracy against the number of training samples of "
-        f"the class, {plot_dataset}, seed 0: ERM against post-hoc LA (tau=1) "
-        "on the same base model.",
+        f"Per-class test accuracy, classes ordered by their number of training "
+        f"samples (in brackets), {plot_dataset}, seed 0: ERM against post-hoc LA "
+        "(tau=1) on the same base model; shaded: the many/medium/few-shot groups "
+        "of the table, dashed: each model's group mean.",
         "",
         f"![Per-class accuracy, ERM vs LA]({PNG_PER_CLASS})",
         "",

@@ -24,7 +24,6 @@ CPU in a few seconds.
 # %%
 # Data
 # ----
-import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from sklearn.datasets import load_digits
@@ -96,13 +95,16 @@ print(f"final training loss: {net.history[-1, 'train_loss']:.3f}")
 # paper finds the loss ahead on the larger benchmarks (see :doc:`/benchmarks`).
 # Do not combine them on one net: the loss already accounts for the priors,
 # so ``posthoc_tau`` on top adjusts twice.
-fig, ax = plt.subplots(figsize=(6, 4))
-for name, model in models.items():
-    PerClassAccuracyDisplay.from_estimator(
-        model, X_test, y_test, class_counts=train_counts, name=name, ax=ax
-    )
-ax.set_title("MLP on digits-LT (imbalance ratio 100)")
-fig.tight_layout()
+display = PerClassAccuracyDisplay.from_estimator(
+    models,
+    X_test,
+    y_test,
+    class_counts=train_counts,
+    many_threshold=20,
+    few_threshold=5,
+)
+display.figure_.suptitle("MLP on digits-LT (imbalance ratio 100)")
+display.figure_.tight_layout()
 
 # %%
 # Tuning

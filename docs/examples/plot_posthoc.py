@@ -21,7 +21,6 @@ test on a balanced split, where balanced accuracy equals plain accuracy.
 # Half of digits trains, made long-tailed by
 # :func:`~sklearn_la.datasets.make_long_tailed`; the other half, subsampled to
 # the same size per class (ratio 1), tests.
-import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
@@ -79,22 +78,23 @@ for name, model in [("ERM", erm), ("logit-adjusted", adjusted)]:
     print(f"{name:>15}: " + ", ".join(f"{g} {a:.2f}" for g, a in groups.items()))
 
 # %%
-# Per-class accuracy against class frequency
-# ------------------------------------------
+# Per-class accuracy, classes by training count
+# ---------------------------------------------
 # :class:`~sklearn_la.metrics.PerClassAccuracyDisplay` draws each class's test
-# accuracy (recall) against its number of training samples, read from the
-# adjusted model's ``class_counts_`` (ERM has none, so its counts are given).
-# Passing the first display's ``ax_`` overlays the second model. ERM's
-# accuracy falls with class frequency; logit adjustment flattens the slope.
-fig, ax = plt.subplots(figsize=(6, 4))
+# accuracy (recall), classes from the most to the least frequent in training,
+# with the many/medium/few-shot groups shaded and each model's group mean
+# dashed. The models to compare go in together, as a mapping; the training
+# counts are read from the adjusted model's ``class_counts_`` (ERM has none).
+# ERM's accuracy falls with class frequency; logit adjustment flattens it.
 display = PerClassAccuracyDisplay.from_estimator(
-    erm, X_test, y_test, class_counts=train_counts, name="ERM", ax=ax
+    {"ERM": erm, "logit-adjusted (tau=1)": adjusted},
+    X_test,
+    y_test,
+    many_threshold=20,
+    few_threshold=5,
 )
-PerClassAccuracyDisplay.from_estimator(
-    adjusted, X_test, y_test, name="logit-adjusted (tau=1)", ax=display.ax_
-)
-ax.set_title("Digits-LT (imbalance ratio 100), balanced test set")
-fig.tight_layout()
+display.figure_.suptitle("Digits-LT (imbalance ratio 100), balanced test set")
+display.figure_.tight_layout()
 
 # %%
 # Adjusting a model that is already fitted

@@ -10,19 +10,21 @@ from collections.abc import Mapping
 from numbers import Real
 
 import numpy as np
-from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import unique_labels
 
 from .._validation import (
     _check_class_vector,
     _check_targets,
     _is_keyed,
+    _is_missing,
+    _NumberInterval,
     _plain,
     _plain_list,
 )
 
-# Shared constraints of the public functions (metrics, scorers and plots).
-_THRESHOLD = [Interval(Real, 0, None, closed="left")]
+# Shared constraints of the public functions (metrics, scorers and plots). A
+# bool threshold (``many_threshold=True``) would silently mean 1.
+_THRESHOLD = [_NumberInterval(Real, 0, None, closed="left")]
 _CLASS_COUNTS = [Mapping, "array-like"]
 
 
@@ -64,6 +66,7 @@ def _check_class_counts(class_counts):
     if _is_keyed(class_counts):
         keys = np.empty(len(class_counts), dtype=object)
         keys[:] = [_plain(key) for key in class_counts.keys()]
+        _check_label_values(keys, "the labels (keys) of `class_counts`")
         counts = _check_class_vector(
             class_counts, keys, name="class_counts", positive=False
         )
@@ -131,20 +134,54 @@ def _check_class_weights(y_true, sample_weight):
         )
 
 
-def _check_labels_argument(labels, y_true):
+def _check_label_values(values, name):
+    """Refuse missing labels and labels of mixed types among ``values``.
+
+    Checked on the values as given, before numpy turns ``["a", 1]`` into the
+    strings ``["a", "1"]`` or fails to sort ``["a", None]``. ``name`` is how
+    messages call the values (``"`labels`"``).
+    """
+    values = np.asarray(values, dtype=object).ravel()
+    missing = [value for value in values if _is_missing(value)]
+    if missing:
+        raise ValueError(
+            f"Missing label {missing[0]!r} in {name}; every entry must be a class "
+            "label."
+        )
+    kinds = {"number" if isinstance(v, Real) else type(v).__name__ for v in values}
+    if len(kinds) > 1:
+        raise ValueError(
+            f"Labels of mixed types {sorted(kinds)!r} in {name}; labels must be all "
+            "numbers or all strings."
+        )
+
+
+def _check_labels_argument(labels, y_true=None, *, name="labels"):
+    """``labels`` as a 1-D array of distinct class labels of one kind.
+
+    With ``y_true``, its labels must also be of ``y_true``'s kind: comparing
+    string labels with numeric ones would silently match nothing.
+    """
     if np.ndim(labels) != 1 or len(labels) == 0:
         raise ValueError(
-            f"`labels` must be a non-empty 1-D array-like of class labels; got "
+            f"`{name}` must be a non-empty 1-D array-like of class labels; got "
             f"{labels!r}."
         )
+    _check_label_values(labels, f"`{name}`")
     labels = np.asarray(labels)
+    if labels.dtype == object:
+        # Uniform Python values (pandas' "string" dtype gives objects): a
+        # plain numpy array sorts and compares them as y_true's are.
+        labels = np.asarray(labels.tolist())
     if np.unique(labels).shape[0] != labels.shape[0]:
-        raise ValueError(f"`labels` must not repeat a label; got {labels.tolist()!r}.")
-    # Comparing string labels with numeric ones would silently match nothing.
-    try:
-        unique_labels(labels, y_true)
-    except ValueError as exc:
         raise ValueError(
-            f"`labels` and `y_true` must hold labels of the same kind: {exc}"
-        ) from exc
+            f"`{name}` must not repeat a label; got {_plain_list(labels)!r}."
+        )
+    if y_true is not None:
+        try:
+            unique_labels(labels, y_true)
+        except ValueError as exc:
+            raise ValueError(
+                f"`{name}` and `y_true` must hold labels of the same kind: {exc}"
+            ) from exc
     return labels

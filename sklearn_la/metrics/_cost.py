@@ -30,12 +30,9 @@ def _cost_labels(cost_matrix, labels, y_true=None, y_pred=None):
     data yet (the matrix is then checked against positions only).
     """
     if labels is None and _is_data_frame(cost_matrix):
-        labels = np.asarray(cost_matrix.index)
-        if np.unique(labels).shape[0] != labels.shape[0]:
-            raise ValueError(
-                "`cost_matrix` has duplicate labels in its index: "
-                f"{_plain_list(labels)!r}; each class must appear once."
-            )
+        labels = _check_labels_argument(
+            np.asarray(cost_matrix.index, dtype=object), name="cost_matrix.index"
+        )
     elif labels is None and y_true is not None:
         labels = unique_labels(y_true, y_pred)
         n_costs = _n_rows(cost_matrix)
@@ -48,16 +45,7 @@ def _cost_labels(cost_matrix, labels, y_true=None, y_pred=None):
                 "data."
             )
     elif labels is not None:
-        labels = np.asarray(labels)
-        if np.ndim(labels) != 1 or labels.shape[0] == 0:
-            raise ValueError(
-                "`labels` must be a non-empty 1-D array-like of class labels; got "
-                f"{_plain_list(labels)!r}."
-            )
-        if np.unique(labels).shape[0] != labels.shape[0]:
-            raise ValueError(
-                f"`labels` must not repeat a label; got {_plain_list(labels)!r}."
-            )
+        labels = _check_labels_argument(labels)
     if labels is None:
         # Before any data: an array is checked against positions 0..K-1.
         return None, _check_cost_matrix(cost_matrix, np.arange(_n_rows(cost_matrix)))

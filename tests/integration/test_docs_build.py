@@ -3,6 +3,7 @@
 import importlib
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -101,6 +102,11 @@ def test_docs_build_without_warnings_and_run_every_example(tmp_path):
         )
     for page in ("index", "getting_started", "user_guide", "api", "benchmarks"):
         assert (html / f"{page}.html").is_file(), f"page {page} was not built"
+    # Inline maths is MathML, like the display maths, not code-formatted ASCII.
+    for page in ("index", "getting_started", "user_guide", "cost_and_shift"):
+        text = (html / f"{page}.html").read_text(encoding="utf-8")
+        assert re.search(r'<math[^>]*display="inline"', text), f"{page}: no MathML"
+        assert "pi_y" not in text and "p(y|x)" not in text, page
 
 
 def _api_names():

@@ -2,8 +2,10 @@
 
 A small Sphinx project, built with the same renderer and ``-W``, holds every
 formula of the docs pages and of the package's docstrings: each must become
-MathML, and no page may load MathJax from a CDN. The full build of the real
-docs runs in ``tests/integration/test_docs_build.py``.
+MathML, and no page may load MathJax from a CDN. The pages write maths in
+prose as ``:math:`` roles, never as code-formatted ASCII (``pi_y = P(y)``).
+The full build of the real docs runs in
+``tests/integration/test_docs_build.py``.
 """
 
 import ast
@@ -34,6 +36,24 @@ def _formulas(text):
     inline = _ROLE.findall(text)
     display = [textwrap.dedent(body).strip() for _, body in _DIRECTIVE.findall(text)]
     return inline, display
+
+
+# Inline literals of a page; their content is checked for ASCII maths: p(y|x),
+# pi / pi_y, "tau = 1" or "tau *" (code writes keyword arguments without
+# spaces: ``tau=1``), argmax_y, sum_i, log(...) or "log p", softmax(...),
+# powers "** -w".
+_LITERAL = re.compile(r"``(.+?)``", re.S)
+_ASCII_MATH = re.compile(
+    r"\b[pP]_?\w?\(\w[^|]*\|"
+    r"|(?<![.\w])pi(_\w+)?\b"
+    r"|\btau \S"
+    r"|\barg(max|min)_|\bsum_"
+    r"|\blog ?\(|\blog p\b"
+    r"|\bsoftmax\("
+    r"|\*\* ?[-(]?\w"
+)
+# Pages whose literals are error messages or commands, not prose maths.
+_NOT_PROSE = {"reliability.rst"}
 
 
 def _documented_formulas():
@@ -117,6 +137,38 @@ def test_every_documented_formula_renders_as_mathml_offline(tmp_path):
     assert '<span class="eqno">(1)' in html
     # No LaTeX command survives as text: every formula was converted.
     assert not re.search(r"<m(?:i|o|n|text)[^>]*>[^<]*\\", html)
+
+
+def _ascii_maths(text):
+    return [lit for lit in _LITERAL.findall(text) if _ASCII_MATH.search(lit)]
+
+
+def test_docs_pages_write_inline_maths_as_math_not_code():
+    code = {
+        page.name: found
+        for page in sorted(DOCS.glob("*.rst"))
+        if page.name not in _NOT_PROSE
+        and (found := _ascii_maths(page.read_text(encoding="utf-8")))
+    }
+    assert not code, f"code-formatted maths; write it as :math:`...`: {code}"
+
+
+@pytest.mark.parametrize(
+    "literal",
+    ["``pi_y = P(y)``", "``p(y|x)``", "``tau = 1``", "``argmax_y f_y(x)``",
+     "``log(pi_y)``", "``pi_y ** -w``", "``softmax(z / T)``", "``sum_i r_i``"],
+)  # fmt: skip
+def test_the_ascii_maths_pattern_finds_maths(literal):
+    assert _ascii_maths(f"text {literal} text") == [literal.strip("`")]
+
+
+@pytest.mark.parametrize(
+    "literal",
+    ["``tau=1``", "``priors_``", "``weight_power=1, tau=0``", "``np.pi``",
+     "``p @ C``", "``predict_proba``", "``taus=21``", "``log_loss``"],
+)  # fmt: skip
+def test_the_ascii_maths_pattern_spares_code(literal):
+    assert _ascii_maths(f"``x`` text {literal} text ``y``") == []
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from sklearn_la import LogitAdjustedClassifier, LogitAdjustedClassifierCV
 from sklearn_la.metrics import (
     PerClassAccuracyDisplay,
     TauCurveDisplay,
+    group_accuracy,
     per_class_recall,
     plot_per_class_accuracy,
 )
@@ -64,51 +65,193 @@ def test_import_does_not_import_matplotlib():
 # -- PerClassAccuracyDisplay ------------------------------------------------------
 
 
-def test_per_class_display_from_predictions_draws_recall_against_log_counts():
+def _tick_texts(ax):
+    return [label.get_text() for label in ax.get_xticklabels()]
+
+
+def _heights(bars):
+    return [patch.get_height() for patch in bars.patches]
+
+
+def test_per_class_display_names_each_class_with_its_count_most_frequent_first():
     display = PerClassAccuracyDisplay.from_predictions(
-        [0, 0, 1, 1, 2, 2],
-        [0, 0, 1, 0, 0, 0],
-        class_counts={2: 5, 0: 500, 1: 50},
+        ["c", "c", "a", "a", "b", "b"],
+        ["c", "a", "a", "a", "a", "a"],
+        class_counts={"b": 5, "a": 500, "c": 50},
         name="ERM",
     )
-    assert display.ax_.get_lines() == [display.line_]
+    # The values are in label order; the drawing in decreasing training count.
+    np.testing.assert_allclose(display.class_counts, [500, 5, 50])
+    np.testing.assert_allclose(display.per_class_accuracy, [1.0, 0.0, 0.5])
+    assert display.order_.tolist() == [0, 2, 1]
+    assert _tick_texts(display.ax_) == ["a (500)", "c (50)", "b (5)"]
+    assert display.kind_ == "classes" and display.bins_ is None
+    assert len(display.bars_) == 1
+    assert _heights(display.bars_[0]) == [1.0, 0.5, 0.0]
     assert display.figure_ is display.ax_.figure
-    np.testing.assert_allclose(display.line_.get_xdata(), [5, 50, 500])
-    np.testing.assert_allclose(display.line_.get_ydata(), [0.0, 0.5, 1.0])
-    np.testing.assert_allclose(display.class_counts, [500, 50, 5])
-    np.testing.assert_allclose(display.per_class_accuracy, [1.0, 0.5, 0.0])
-    assert display.ax_.get_xscale() == "log"
-    assert _legend_texts(display.ax_) == ["ERM"]
+    # Plain numbers under a linear axis, never log ticks such as 6x10^0.
+    assert display.ax_.get_xscale() == "linear"
+    assert _legend_texts(display.ax_) == ["ERM", "group mean"]
 
 
-def test_per_class_display_without_name_has_no_legend_and_skips_zero_counts():
+def test_per_class_display_compares_several_models_side_by_side():
+    y_true = [0, 0, 1, 1, 2, 2]
     display = PerClassAccuracyDisplay.from_predictions(
-        [0, 1, 2], [0, 1, 1], class_counts=[10, 0, 3]
+        y_true,
+        {"ERM": [0, 0, 1, 0, 0, 0], "adjusted": [0, 1, 1, 1, 2, 0]},
+        class_counts=[500, 50, 5],
     )
-    # A class with no training sample has no place on a log axis.
-    np.testing.assert_allclose(display.line_.get_xdata(), [3, 10])
-    np.testing.assert_allclose(display.line_.get_ydata(), [0.0, 1.0])
-    assert display.ax_.get_legend() is None
+    np.testing.assert_allclose(display.per_class_accuracy, [[1, 0.5, 0], [0.5, 1, 0.5]])
+    assert display.name == ["ERM", "adjusted"]
+    erm, adjusted = display.bars_
+    assert _heights(erm) == [1.0, 0.5, 0.0] and _heights(adjusted) == [0.5, 1.0, 0.5]
+    # Side by side: the second model's bar of each class is right of the first's.
+    for left, right in zip(erm.patches, adjusted.patches):
+        assert left.get_x() + left.get_width() == pytest.approx(right.get_x())
+    assert _legend_texts(display.ax_) == ["ERM", "adjusted", "group mean"]
 
 
-def test_per_class_display_from_estimator_reads_class_counts_and_overlays():
+def test_per_class_display_shades_the_groups_and_draws_their_means():
+    counts = {0: 400, 1: 300, 2: 60, 3: 30, 4: 10}
+    y_true = np.repeat([0, 1, 2, 3, 4], 4)
+    y_pred = np.where(np.arange(20) % 4 < np.repeat([4, 3, 2, 1, 0], 4), y_true, 0)
+    display = PerClassAccuracyDisplay.from_predictions(
+        y_true, y_pred, class_counts=counts, many_threshold=100, few_threshold=20
+    )
+    spans = {
+        group: (patch.get_x(), patch.get_x() + patch.get_width())
+        for group, patch in display.group_spans_.items()
+    }
+    assert spans == {
+        "many": (-0.5, 1.5),
+        "medium": (1.5, 3.5),
+        "few": (3.5, 4.5),
+    }
+    texts = [text.get_text() for text in display.ax_.texts]
+    assert "many-shot (> 100)\n2 classes" in texts
+    assert "medium-shot (20–100)\n2 classes" in texts
+    assert "few-shot (< 20)\n1 class" in texts
+    # The dashed means are group_accuracy's numbers, over each group's span.
+    expected = group_accuracy(y_true, y_pred, class_counts=counts)
+    (segments,) = display.group_means_
+    drawn = [(seg[0, 1], seg[0, 0], seg[1, 0]) for seg in segments.get_segments()]
+    assert drawn == [
+        (pytest.approx(expected["many"]), -0.45, 1.45),
+        (pytest.approx(expected["medium"]), 1.55, 3.45),
+        (pytest.approx(expected["few"]), 3.55, 4.45),
+    ]
+
+
+def test_per_class_display_ties_keep_label_order_and_counts_read_plainly():
+    display = PerClassAccuracyDisplay(
+        class_counts=[3, 12000, 3, 2.5],
+        per_class_accuracy=[1.0, 0.5, 0.25, np.nan],
+        labels=["wren", "robin", "jay", "owl"],
+    ).plot()
+    assert _tick_texts(display.ax_) == [
+        "robin (12,000)",
+        "wren (3)",
+        "jay (3)",
+        "owl (2.5)",
+    ]
+    # No evaluation sample: no bar, and "n/a" says why.
+    assert _heights(display.bars_[0])[-1] == 0.0
+    assert "n/a" in [text.get_text() for text in display.ax_.texts]
+    # An unnamed model has no legend entry; the dashed means always have one.
+    assert _legend_texts(display.ax_) == ["group mean"]
+
+
+def _many_classes(n_classes, seed=0):
+    rng = np.random.default_rng(seed)
+    counts = np.maximum(1, (1000 * 0.95 ** np.arange(n_classes)).astype(int))
+    return counts, rng.uniform(size=(2, n_classes))
+
+
+def test_per_class_display_draws_classes_up_to_max_classes_then_bins():
+    from sklearn_la.metrics._plot.per_class_accuracy import _MAX_CLASSES
+
+    counts, accuracy = _many_classes(_MAX_CLASSES)
+    display = PerClassAccuracyDisplay(
+        class_counts=counts, per_class_accuracy=accuracy, name=["a", "b"]
+    ).plot()
+    assert display.kind_ == "classes"
+    assert len(_tick_texts(display.ax_)) == _MAX_CLASSES
+
+    counts, accuracy = _many_classes(_MAX_CLASSES + 1)
+    display = PerClassAccuracyDisplay(
+        class_counts=counts, per_class_accuracy=accuracy, name=["a", "b"]
+    ).plot()
+    assert display.kind_ == "bins"
+    assert len(_tick_texts(display.ax_)) == len(display.bins_["n_classes"]) < 20
+    forced = PerClassAccuracyDisplay(
+        class_counts=counts[:5], per_class_accuracy=accuracy[:, :5], name=["a", "b"]
+    ).plot(kind="bins")
+    assert forced.kind_ == "bins"
+
+
+def test_per_class_display_bins_pool_neighbouring_counts_within_a_group():
+    counts, accuracy = _many_classes(100)
+    accuracy[0, 7] = np.nan  # a class without evaluation sample
+    display = PerClassAccuracyDisplay(
+        class_counts=counts,
+        per_class_accuracy=accuracy,
+        name=["a", "b"],
+        many_threshold=100,
+        few_threshold=20,
+    ).plot()
+    bins = display.bins_
+    assert bins["n_classes"].sum() == 100
+    order = np.argsort(-counts, kind="stable")
+    start = 0
+    for i, size in enumerate(bins["n_classes"]):
+        members = order[start : start + size]
+        start += size
+        assert bins["first"][i] == counts[members].max()
+        assert bins["last"][i] == counts[members].min()
+        # Every bin within one group; equal counts never split across bins.
+        assert len(set(_group_of(counts[members]))) == 1
+        assert bins["group"][i] == _group_of(counts[members])[0]
+        np.testing.assert_allclose(
+            bins["accuracy"][:, i], np.nanmean(accuracy[:, members], axis=1)
+        )
+        np.testing.assert_allclose(
+            _heights(display.bars_[0])[i], bins["accuracy"][0, i]
+        )
+    ties = counts[order]
+    boundaries = np.cumsum(bins["n_classes"])[:-1]
+    assert np.all(ties[boundaries] != ties[boundaries - 1])
+    first_tick = _tick_texts(display.ax_)[0]
+    assert first_tick == (
+        f"{bins['last'][0]:,.0f}–{bins['first'][0]:,.0f}\n"
+        f"{bins['n_classes'][0]} classes"
+    )
+    # Group means stay means over classes, as group_accuracy's.
+    few = counts < 20
+    (segments, _) = display.group_means_
+    assert segments.get_segments()[-1][0, 1] == pytest.approx(
+        np.nanmean(accuracy[0, few])
+    )
+
+
+def _group_of(counts):
+    return ["many" if c > 100 else "few" if c < 20 else "medium" for c in counts]
+
+
+def test_per_class_display_from_estimator_compares_a_mapping_of_models():
     X, y = _long_tailed_blobs()
     adjusted = LogitAdjustedClassifier(LogisticRegression()).fit(X, y)
     erm = LogisticRegression().fit(X, y)
-    first = PerClassAccuracyDisplay.from_estimator(adjusted, X, y)
-    second = PerClassAccuracyDisplay.from_estimator(
-        erm, X, y, class_counts=adjusted.class_counts_, ax=first.ax_, name="ERM"
+    # Training counts come from whichever model has them (here the wrapper).
+    display = PerClassAccuracyDisplay.from_estimator(
+        {"plain": erm, "adjusted": adjusted}, X, y
     )
-    assert second.ax_ is first.ax_
-    assert first.ax_.get_lines() == [first.line_, second.line_]
-    assert _legend_texts(first.ax_) == ["LogitAdjustedClassifier", "ERM"]
-    np.testing.assert_allclose(first.line_.get_xdata(), [12, 60, 400])
+    np.testing.assert_allclose(display.class_counts, [400, 60, 12])
     np.testing.assert_allclose(
-        first.line_.get_ydata(), per_class_recall(y, adjusted.predict(X))[::-1]
+        display.per_class_accuracy,
+        [per_class_recall(y, erm.predict(X)), per_class_recall(y, adjusted.predict(X))],
     )
-    np.testing.assert_allclose(
-        second.line_.get_ydata(), per_class_recall(y, erm.predict(X))[::-1]
-    )
+    assert _legend_texts(display.ax_) == ["plain", "adjusted", "group mean"]
+    assert _tick_texts(display.ax_) == ["0 (400)", "1 (60)", "2 (12)"]
 
 
 def test_per_class_display_from_estimator_looks_into_a_pipeline():
@@ -117,8 +260,8 @@ def test_per_class_display_from_estimator_looks_into_a_pipeline():
         StandardScaler(), LogitAdjustedClassifier(LogisticRegression())
     )
     display = PerClassAccuracyDisplay.from_estimator(pipe.fit(X, y), X, y)
-    np.testing.assert_allclose(display.line_.get_xdata(), [12, 60, 400])
-    assert _legend_texts(display.ax_) == ["Pipeline"]
+    np.testing.assert_allclose(display.class_counts, [400, 60, 12])
+    assert _legend_texts(display.ax_) == ["Pipeline", "group mean"]
 
 
 def test_per_class_display_from_estimator_counts_unseen_labels_as_zero():
@@ -127,17 +270,40 @@ def test_per_class_display_from_estimator_counts_unseen_labels_as_zero():
     display = PerClassAccuracyDisplay.from_estimator(model, X, y)
     np.testing.assert_allclose(display.class_counts, [400, 60, 0])
     assert display.per_class_accuracy[2] == 0.0
-    assert display.line_.get_xdata().shape == (2,)
+    assert _tick_texts(display.ax_)[-1] == "2 (0)"
 
 
 def test_per_class_display_passes_kwargs_and_draws_on_given_axes():
     _, ax = plt.subplots()
     display = PerClassAccuracyDisplay(
         class_counts=[100, 10], per_class_accuracy=[0.9, 0.4], name="model"
-    ).plot(ax=ax, color="red", marker="s")
+    ).plot(ax=ax, color="red", hatch="//")
     assert display.ax_ is ax
-    assert display.line_.get_color() == "red"
-    assert display.line_.get_marker() == "s"
+    patch = display.bars_[0].patches[0]
+    assert matplotlib.colors.to_hex(patch.get_facecolor()) == "#ff0000"
+    assert patch.get_hatch() == "//"
+
+
+def test_per_class_display_refuses_to_draw_over_bars():
+    # Bars of a second display would sit on the first's: models go in one.
+    first = PerClassAccuracyDisplay(
+        class_counts=[100, 10], per_class_accuracy=[0.9, 0.4]
+    ).plot()
+    with pytest.raises(ValueError, match="already holds bars.*as a mapping"):
+        PerClassAccuracyDisplay(
+            class_counts=[100, 10], per_class_accuracy=[0.8, 0.6]
+        ).plot(ax=first.ax_)
+
+
+def test_per_class_display_figure_widens_with_the_classes():
+    narrow = PerClassAccuracyDisplay(
+        class_counts=[100, 10], per_class_accuracy=[0.9, 0.4]
+    ).plot()
+    counts, accuracy = _many_classes(25)
+    wide = PerClassAccuracyDisplay(
+        class_counts=counts, per_class_accuracy=accuracy[0]
+    ).plot()
+    assert wide.figure_.get_figwidth() > narrow.figure_.get_figwidth()
 
 
 def test_per_class_display_refuses_unfitted_or_countless_estimators():
@@ -149,6 +315,12 @@ def test_per_class_display_refuses_unfitted_or_countless_estimators():
     erm = LogisticRegression().fit(X, y)
     with pytest.raises(TypeError, match=r"LogisticRegression does not have.*class_co"):
         PerClassAccuracyDisplay.from_estimator(erm, X, y)
+    with pytest.raises(TypeError, match=r"LogisticRegression does not have.*class_co"):
+        PerClassAccuracyDisplay.from_estimator({"a": erm, "b": erm}, X, y)
+    partial = LogitAdjustedClassifier(LogisticRegression()).fit(X[::2], y[::2])
+    full = LogitAdjustedClassifier(LogisticRegression()).fit(X, y)
+    with pytest.raises(ValueError, match="trained on different class counts"):
+        PerClassAccuracyDisplay.from_estimator({"a": partial, "b": full}, X, y)
 
 
 @pytest.mark.parametrize(
@@ -158,34 +330,55 @@ def test_per_class_display_refuses_unfitted_or_countless_estimators():
         ({"class_counts": None}, TypeError, "`class_counts` must be a mapping"),
         ({"class_counts": [1, -1]}, ValueError, "`class_counts` must be non-negative"),
         ({"class_counts": [1, 2], "y_pred": [0]}, ValueError, "same length"),
+        ({"y_pred": {"a": [0, 1]}, "name": "b"}, TypeError, "names are its keys"),
+        ({"y_pred": {1: [0, 1]}}, ValueError, "keyed by model name"),
+        ({"y_pred": {}}, ValueError, "at least one entry"),
+        ({"kind": "dots"}, ValueError, "`kind` must be one of"),
+        ({"few_threshold": 50, "many_threshold": 10}, ValueError, "must not exceed"),
+        ({"many_threshold": np.nan}, ValueError, "`many_threshold` must be a number"),
+        ({"few_threshold": True}, ValueError, "`few_threshold` must be a number"),
     ],
 )
 def test_per_class_display_from_predictions_refuses_bad_input(kwargs, error, message):
-    kwargs = {"y_true": [0, 1], "y_pred": [0, 1], **kwargs}
+    kwargs = {"y_true": [0, 1], "y_pred": [0, 1], "class_counts": [3, 3], **kwargs}
     with pytest.raises(error, match=message):
         PerClassAccuracyDisplay.from_predictions(**kwargs)
 
 
-def test_per_class_display_plot_refuses_mismatched_values():
-    display = PerClassAccuracyDisplay(class_counts=[1, 2], per_class_accuracy=[0.5])
-    with pytest.raises(ValueError, match="one length"):
-        display.plot()
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"per_class_accuracy": [0.5]}, "one entry per class"),
+        ({"labels": ["a"]}, "`labels` has 1 entries, `class_counts` 2"),
+        ({"labels": ["a", None]}, "Missing label None in `labels`"),
+        ({"labels": ["a", 1]}, "Labels of mixed types"),
+        ({"labels": ["a", "a"]}, "must not repeat"),
+        ({"name": ["a", "b"]}, "one string per model"),
+        ({"class_counts": [1, np.nan]}, "finite and non-negative"),
+    ],
+)
+def test_per_class_display_plot_refuses_mismatched_values(kwargs, message):
+    values = {"class_counts": [1, 2], "per_class_accuracy": [0.5, 0.5], **kwargs}
+    with pytest.raises(ValueError, match=message):
+        PerClassAccuracyDisplay(**values).plot()
 
 
 def test_plot_per_class_accuracy_is_the_display_drawn_on_an_axes():
     _, ax = plt.subplots()
     returned = plot_per_class_accuracy(
         [0, 0, 1, 1, 2, 2],
-        [0, 0, 1, 0, 0, 0],
+        {"ERM": [0, 0, 1, 0, 0, 0], "LA": [0, 0, 1, 1, 2, 2]},
         class_counts={2: 5, 0: 500, 1: 50},
         ax=ax,
-        label="ERM",
+        many_threshold=100,
+        few_threshold=20,
     )
     assert returned is ax
-    np.testing.assert_allclose(ax.get_lines()[0].get_xdata(), [5, 50, 500])
-    np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), [0.0, 0.5, 1.0])
-    assert ax.get_xscale() == "log"
-    assert _legend_texts(ax) == ["ERM"]
+    assert _heights(ax.containers[0]) == [1.0, 0.5, 0.0]
+    assert _heights(ax.containers[1]) == [1.0, 1.0, 1.0]
+    assert _legend_texts(ax) == ["ERM", "LA", "group mean"]
+    single = plot_per_class_accuracy([0, 1], [0, 0], class_counts=[3, 3], label="ERM")
+    assert _legend_texts(single) == ["ERM", "group mean"]
     with pytest.raises(ValueError, match="no training count"):
         plot_per_class_accuracy([0, 1], [0, 1], class_counts={0: 3})
     with pytest.raises(TypeError, match="'label' parameter"):

@@ -1,8 +1,8 @@
 """The Axes a display draws on; the only place that imports matplotlib."""
 
 
-def _get_axes(ax, caller):
-    """``ax``, or the Axes of a new figure when it is None.
+def _get_axes(ax, caller, size=None):
+    """``ax``, or the Axes of a new figure (of ``size`` inches) when it is None.
 
     matplotlib is imported here, when a plot is drawn, so that it stays an
     optional dependency of the package.
@@ -14,5 +14,5 @@ def _get_axes(ax, caller):
             f"{caller} needs matplotlib; install it with `pip install matplotlib`."
         ) from exc
     if ax is None:
-        _, ax = plt.subplots()
+        _, ax = plt.subplots(figsize=size)
     return ax
