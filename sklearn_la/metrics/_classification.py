@@ -11,14 +11,14 @@ from sklearn.metrics import balanced_accuracy_score
 from sklearn.utils._param_validation import validate_params
 from sklearn.utils.multiclass import unique_labels
 
-from .._validation import _check_sample_weight
-from ._checks import (
+from .._validation import (
     _CLASS_COUNTS,
     _THRESHOLD,
     _check_class_counts,
     _check_class_weights,
     _check_label_pair,
     _check_labels_argument,
+    _check_sample_weight,
     _check_thresholds,
     _counts_for_labels,
 )

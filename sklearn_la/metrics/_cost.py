@@ -14,12 +14,13 @@ from sklearn.utils.multiclass import unique_labels
 
 from .._validation import (
     _check_cost_matrix,
+    _check_label_pair,
+    _check_labels_argument,
     _check_sample_weight,
     _encode_labels,
     _is_data_frame,
     _plain_list,
 )
-from ._checks import _check_label_pair, _check_labels_argument
 
 
 def _cost_labels(cost_matrix, labels, y_true=None, y_pred=None):

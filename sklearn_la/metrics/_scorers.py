@@ -14,11 +14,11 @@ from sklearn.metrics import make_scorer
 from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import StrOptions, validate_params
 
-from .._validation import _check_targets
-from ._checks import (
+from .._validation import (
     _CLASS_COUNTS,
     _THRESHOLD,
     _check_class_counts,
+    _check_targets,
     _check_thresholds,
 )
 from ._classification import (

@@ -15,7 +15,7 @@ import numpy as np
 from sklearn.utils._param_validation import validate_params
 from sklearn.utils.validation import check_is_fitted
 
-from .._checks import (
+from ..._validation import (
     _CLASS_COUNTS,
     _THRESHOLD,
     _check_labels_argument,
