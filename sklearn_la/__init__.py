@@ -39,10 +39,10 @@ Package layout, one concept per module (``sklearn_la/``)::
                         consistent)
     datasets.py         make_long_tailed and the paper's synthetic data
     metrics/            _classification.py (balanced error, per-class and
-                        group accuracy), _checks.py (their input checks),
-                        _scorers.py, _cost.py (expected
+                        group accuracy), _scorers.py, _cost.py (expected
                         cost), _plot/ (PerClassAccuracyDisplay,
-                        TauCurveDisplay)
+                        TauCurveDisplay); their input checks are in
+                        _validation.py
     nn/                 torch, imported only here: functional.py (one function
                         per loss), _kernels.py (their maths), _loss_base.py
                         (cast cache, base class), _adjusted.py and
