@@ -156,17 +156,23 @@ def _base_log_scores(estimator, X, response_method):
 def _log_offset(priors, tau, target_priors, *, name="tau"):
     """The per-class offset ``-tau * log(pi) + log(q)`` added to log-scores.
 
-    A finite ``tau`` can still overflow it (``tau=1e308``); that is refused
-    here, naming ``tau``, rather than ending in NaN probabilities.
+    A class of deployment prior ``q = 0`` (it never occurs there) or of
+    training prior ``pi = 0`` (all its training rows weigh 0, so the base
+    learnt nothing of it) gets ``-inf``: it is never predicted, whatever
+    ``tau``. A finite ``tau`` can still overflow the other entries
+    (``tau=1e308``); that is refused here, naming ``tau``, rather than ending
+    in NaN probabilities.
     """
-    with np.errstate(over="ignore", invalid="ignore"):
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         offset = -tau * np.log(priors) + np.log(target_priors)
-    if not np.all(np.isfinite(offset)):
+    never = (np.asarray(priors) == 0) | (np.asarray(target_priors) == 0)
+    if not np.all(np.isfinite(offset[~never])):
         raise ValueError(
             f"`{name}` value {float(tau)!r} is too large for these priors: the offset "
             "-tau * log(priors) + log(target_priors) overflows to "
             f"{offset.tolist()!r}. Use a smaller `{name}`."
         )
+    offset[never] = -np.inf
     return offset
 
 

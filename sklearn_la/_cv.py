@@ -188,8 +188,9 @@ class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
         ``"balanced_accuracy"``, or with a ``cost_matrix`` the negative
         expected cost at the deployment prior ``q`` (``target_priors``):
         ``sum_i q_i`` times the mean cost of the validation samples of class
-        ``i``, the cost counterpart of balanced accuracy (with
-        ``target_priors="train"``, the plain mean cost).
+        ``i``; with ``target_priors="train"`` (what ``"auto"`` means with a
+        cost matrix) the plain mean cost, with ``"uniform"`` the
+        class-balanced cost, the cost counterpart of balanced accuracy.
 
     selection : {"paired", "best", "one_se", "consistent"}, default="paired"
         How the candidate is chosen from the per-split CV scores.
@@ -228,9 +229,11 @@ class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
         In each split the training priors ``"train"`` are those of the
         split's training rows.
 
-    target_priors : {"uniform", "train"}, array-like of shape (n_classes,), \
-pandas Series or dict, default="uniform"
-        Deployment priors ``q``, as in :class:`LogitAdjustedClassifier`.
+    target_priors : {"auto", "uniform", "train"}, array-like of shape \
+(n_classes,), pandas Series or dict, default="auto"
+        Deployment priors ``q``, as in :class:`LogitAdjustedClassifier`:
+        ``"auto"`` is ``"uniform"`` (the balanced error), or ``"train"`` with a
+        ``cost_matrix``.
         ``"estimate"`` is not an option here, since ``q`` is only known at
         prediction time: tune with a known prior, then use
         :meth:`estimate_target_priors`, or
@@ -372,7 +375,11 @@ pandas Series or dict, default="uniform"
         "verbose": ["verbose"],
         "random_state": ["random_state"],
         # q is only known at prediction time: no "estimate" here.
-        "target_priors": [StrOptions({"uniform", "train"}), "array-like", dict],
+        "target_priors": [
+            StrOptions({"auto", "uniform", "train"}),
+            "array-like",
+            dict,
+        ],
     }
     _parameter_constraints.pop("weight_power")
 
@@ -391,7 +398,7 @@ pandas Series or dict, default="uniform"
         n_jobs=None,
         verbose=0,
         priors="train",
-        target_priors="uniform",
+        target_priors="auto",
         response_method="auto",
         cost_matrix=None,
         calibration=None,
@@ -491,7 +498,7 @@ pandas Series or dict, default="uniform"
             classes = np.unique(y)
             splits = self._splits(X, y, split_params or routing.split_params)
         priors = _by_label(self.priors, classes, name="priors")
-        target = _by_label(self.target_priors, classes, name="target_priors")
+        target = _by_label(self._target_priors(), classes, name="target_priors")
         cost = None
         if self.cost_matrix is not None:
             cost = _check_cost_matrix(self.cost_matrix, classes)

@@ -52,10 +52,13 @@ DataFrame, default=None
         :meth:`predict` is then no longer their argmax. ``None``, or any
         matrix ``a * (1 - I)`` plus a cost per true class, is the argmax, and
         the four methods agree exactly, ties included. The expected cost is
-        taken at the deployment prior ``target_priors``, uniform by default
-        (the balanced setting, where every class is as frequent as any
-        other): with a costly rare class this predicts it often. To weigh
-        costs at the training class mix, pass ``target_priors="train"``.""",
+        taken at the deployment prior ``target_priors``, whose default
+        ``"auto"`` is then ``"train"``: the costs are weighed at the data's
+        class mix, so ``1 - I`` gives the base model's accuracy-optimal
+        decisions. Pass ``target_priors="uniform"`` to weigh them at the
+        balanced prior (every class as frequent as any other), where ``1 -
+        I`` is logit adjustment and a costly rare class is predicted more
+        often still.""",
     "balance": """\
     balance : {"weight", "resample"}, default="weight"
         How the weights ``pi_y ** -w`` of ``weight_power > 0`` reach the base
@@ -66,10 +69,14 @@ DataFrame, default=None
         ``round(n_y * (max_k pi_k / pi_y) ** w)`` rows (nearest integer,
         halves to even; no class loses rows): every row once, then rows
         drawn with replacement within each class, in the class order, from
-        ``random_state``. At ``w = 1`` with training priors these are the
-        rows of imbalanced-learn's ``RandomOverSampler`` with the same seed.
-        Any ``sample_weight`` (and sample-aligned fit params) ride along with
-        the replicated rows. Resampling suits models whose fit counts rows
+        ``random_state``. At ``w = 1`` with training priors and no
+        ``sample_weight`` these are the rows of imbalanced-learn's
+        ``RandomOverSampler`` with the same seed. With ``sample_weight`` the
+        priors are weighted, so the replication rebalances the weighted class
+        mass, and each replicated row carries its weight (as do sample-aligned
+        fit params); weights that would replicate a class beyond 10 times the
+        largest class's row count are refused (use ``"weight"``).
+        Resampling suits models whose fit counts rows
         rather than weights (gradient boosting's ``min_samples_leaf``, a
         forest's bootstraps), and works for bases without ``sample_weight``.
         Only training rows are ever resampled, never validation rows.""",

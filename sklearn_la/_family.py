@@ -23,8 +23,13 @@ from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import _check_method_params
 
 from ._routing import _fit_estimator
+from ._validation import _plain
 
 BALANCES = ("weight", "resample")
+# Resampling never makes a class more than this many times the largest
+# class's row count (weights or priors far from the counts would otherwise
+# ask for any number of rows).
+_MAX_ROWS_FACTOR = 10
 
 
 def _consistent_tau(weight_power):
@@ -64,7 +69,7 @@ def _balancing_weights(y_encoded, priors, weight_power, sample_weight):
     return weights * (sample_weight.sum() / weights.sum())
 
 
-def _resampled_counts(counts, priors, weight_power):
+def _resampled_counts(counts, priors, weight_power, labels=None):
     """Rows per class after resampling: ``n_y * (max_k pi_k / pi_y) ** w``.
 
     Rounded to the nearest integer (``numpy.rint``, halves to even) and never
@@ -72,16 +77,40 @@ def _resampled_counts(counts, priors, weight_power):
     its rows as they are. With training priors and ``w = 1`` every class gets
     ``max_k n_k`` rows, the target of ``RandomOverSampler``. A class of prior
     0, or absent (``n_y = 0``), is left as it is.
+
+    With sample weights (or given ``priors``) far from the row counts a class
+    can need more rows than that: a class weighted 1e-7 would be replicated a
+    billion-fold. No class may grow beyond :data:`_MAX_ROWS_FACTOR` times the
+    largest class's row count (what a full ``RandomOverSampler`` gives each
+    class); such priors are refused, by name, for ``balance="weight"``,
+    which realises the same member exactly.
     """
     present = (priors > 0) & (counts > 0)
     if not np.any(present):
         return counts.copy()
     ratio = np.ones(len(counts))
     ratio[present] = (priors[present].max() / priors[present]) ** weight_power
-    return np.maximum(np.rint(counts * ratio).astype(np.int64), counts)
+    target = counts * ratio
+    largest = _MAX_ROWS_FACTOR * counts.max()
+    too_many = target > largest * (1 + 1e-9)
+    if np.any(too_many):
+        k = int(np.argmax(np.where(too_many, target / largest, 0)))
+        name = f"index {k}" if labels is None else repr(_plain(labels[k]))
+        raise ValueError(
+            f'`balance="resample"` with weight_power={weight_power:g} cannot be '
+            f"realised: class {name} has {int(counts[k])} row(s) but a prior of "
+            f"{priors[k]:.3g} (weighted by `sample_weight`, or given as `priors`), "
+            f"so it would be replicated to {target[k]:.3g} rows, more than "
+            f"{_MAX_ROWS_FACTOR} times the largest class's row count "
+            f"({int(counts.max())}, what a full RandomOverSampler gives each class). "
+            'Use balance="weight" (balances="weight" in LogitAdjustedClassifierCV), '
+            "which realises the same member by weights, or sample weights closer "
+            "to the row counts."
+        )
+    return np.maximum(np.rint(target).astype(np.int64), counts)
 
 
-def _resample_indices(y_encoded, priors, weight_power, random_state):
+def _resample_indices(y_encoded, priors, weight_power, random_state, labels=None):
     """Row indices that replicate each class to :func:`_resampled_counts`.
 
     Every row is kept once, in order; then, class by class in encoded (sorted)
@@ -104,13 +133,17 @@ def _resample_indices(y_encoded, priors, weight_power, random_state):
     random_state : numpy.random.RandomState
         Source of the draws.
 
+    labels : ndarray of shape (n_classes,), default=None
+        The class labels, for a message naming a class that cannot be
+        resampled (:func:`_resampled_counts`).
+
     Returns
     -------
     indices : ndarray of shape (n_resampled,)
         ``arange(n_samples)`` followed by the replicated rows.
     """
     counts = np.bincount(y_encoded, minlength=len(priors))
-    extra = _resampled_counts(counts, priors, weight_power) - counts
+    extra = _resampled_counts(counts, priors, weight_power, labels) - counts
     draws = [np.arange(len(y_encoded))]
     # Classes needing no rows are skipped (RandomOverSampler skips its
     # majority class; a zero-size draw would consume no state anyway).
@@ -149,7 +182,13 @@ def _fit_member(
             y_encoded, priors, weight_power, sample_weight
         )
     elif weight_power > 0:
-        rows = _resample_indices(y_encoded, priors, weight_power, random_state)
+        # The label of each class index, for a message naming the class.
+        labels = np.empty(len(priors), dtype=object)
+        first = np.unique(y_encoded, return_index=True)
+        labels[first[0]] = list(_safe_indexing(y, first[1]))
+        rows = _resample_indices(
+            y_encoded, priors, weight_power, random_state, labels
+        )
         fit_params = _check_method_params(X, fit_params, indices=rows)
         X, y = _safe_indexing(X, rows), _safe_indexing(y, rows)
         sample_weight = None if sample_weight is None else sample_weight[rows]

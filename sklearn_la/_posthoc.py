@@ -57,9 +57,14 @@ from ._validation import (
     _encode_labels,
     _is_option,
     _NumberInterval,
+    _pandas_to_plain,
     _plain_list,
+    _plain_to_pandas,
     _train_priors,
 )
+
+# Parameters that may be keyed by label (pandas objects included).
+_KEYED_PARAMETERS = ("priors", "target_priors", "cost_matrix")
 
 
 def _check_wrapper_calibration(estimator, calibration):
@@ -96,7 +101,7 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         ],
         "priors": [StrOptions({"train"}), "array-like", dict],
         "target_priors": [
-            StrOptions({"uniform", "train", "estimate"}),
+            StrOptions({"auto", "uniform", "train", "estimate"}),
             "array-like",
             dict,
         ],
@@ -131,6 +136,13 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             classes = self.estimator.classes_ if frozen else np.unique(y)
             _check_cost_matrix(self.cost_matrix, classes)
         return X, y, sample_weight
+
+    def _target_priors(self):
+        """``target_priors`` with ``"auto"`` resolved: ``"uniform"`` (the
+        balanced error), or ``"train"`` with a cost matrix."""
+        if _is_option(self.target_priors, "auto"):
+            return "uniform" if self.cost_matrix is None else "train"
+        return self.target_priors
 
     def _finish_fit(self, y, prior_weight, *, priors, target_priors, calibration=None):
         """Set the classes, priors, offset, costs and feature attributes.
@@ -191,9 +203,11 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         self._log_offset = _effective_offset(
             self.priors_, self.tau_, self.target_priors_
         )
-        # The intercept cannot absorb a calibration map's temperature.
+        # The intercept cannot absorb a calibration map's temperature, nor the
+        # -inf of a class never predicted.
         if (
             self._log_offset.any()
+            and np.all(np.isfinite(self._log_offset))
             and self.calibration_ is None
             and _is_log_linear(self.estimator_)
         ):
@@ -237,8 +251,10 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             frequency = self.priors_
         if weight_power == 0:
             return frequency
-        # exp(-w log pi) rather than pi ** -w: no overflow for tiny priors.
-        trained = frequency * np.exp(-weight_power * np.log(self.priors_))
+        # exp(-w log pi) rather than pi ** -w: no overflow for tiny priors; a
+        # class of prior 0 has no mass (frequency 0) to rebalance.
+        log_pi = np.log(np.where(self.priors_ > 0, self.priors_, 1.0))
+        trained = frequency * np.exp(-weight_power * log_pi)
         return trained / trained.sum()
 
     def _is_identity(self):
@@ -469,6 +485,21 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
 
     # -- scikit-learn protocol ---------------------------------------------
 
+    def __getstate__(self):
+        # A parameter keyed by label may be a pandas object, which skops
+        # cannot save: it is stored as plain lists and rebuilt on load.
+        state = super().__getstate__()
+        for name in _KEYED_PARAMETERS:
+            if name in state:
+                state[name] = _pandas_to_plain(state[name])
+        return state
+
+    def __setstate__(self, state):
+        for name in _KEYED_PARAMETERS:
+            if name in state:
+                state[name] = _plain_to_pandas(state[name])
+        super().__setstate__(state)
+
     def get_metadata_routing(self):
         """Get metadata routing of this object.
 
@@ -532,18 +563,25 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
     tau : float or "auto", default="auto"
         Strength of the adjustment. ``"auto"`` is the consistent choice
         ``1 - weight_power``, i.e. ``1.0`` unless ``weight_power`` is set.
-        ``tau=0`` (with uniform ``target_priors``) reproduces the base model's
-        predictions exactly. A number given explicitly is used as is, whatever
-        ``weight_power``: set both to explore outside the consistent family.
+        ``tau=0`` (with uniform ``target_priors``) returns the base model's
+        probabilities exactly and predicts their argmax, which is the base's
+        own ``predict`` wherever that is the argmax of its probabilities (not
+        for ``SVC(probability=True)``, whose ``predict`` votes one-vs-one and
+        disagrees with its probabilities on some rows). A number given
+        explicitly is used as is, whatever ``weight_power``: set both to
+        explore outside the consistent family.
 
     {priors}
 
-    target_priors : {"uniform", "train", "estimate"} or array-like of \
-            shape (n_classes,), default="uniform"
+    target_priors : {"auto", "uniform", "train", "estimate"} or array-like of \
+            shape (n_classes,), default="auto"
         Deployment priors ``q``. ``"uniform"`` targets the balanced error (the
         paper's setting); ``"train"`` assumes no shift (with ``tau=1`` it
-        reproduces the base model); an array, Series or dict is a known
-        deployment prior, aligned and normalised like ``priors``.
+        reproduces the base model); ``"auto"`` is ``"uniform"``, or
+        ``"train"`` with a ``cost_matrix`` (which already states what each
+        error costs, at the data's class mix); an array, Series or dict is a
+        known deployment prior, aligned and normalised like ``priors``, in
+        which a class of prior 0 is never predicted.
         ``"estimate"`` estimates ``q`` from each batch given to a prediction
         method by the EM procedure of Saerens et al. (2002), as
         :meth:`estimate_target_priors` returns it; it needs at least two rows
@@ -618,7 +656,7 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
 
     >>> from sklearn.frozen import FrozenEstimator
     >>> costly = LogitAdjustedClassifier(
-    ...     LogisticRegression(), target_priors="train", cost_matrix=[[0, 1], [20, 0]]
+    ...     LogisticRegression(), cost_matrix=[[0, 1], [20, 0]]
     ... ).fit(X, y)
     >>> bool((costly.predict(X) == 1).mean() > (base.predict(X) == 1).mean())
     True
@@ -646,7 +684,7 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
         *,
         tau="auto",
         priors="train",
-        target_priors="uniform",
+        target_priors="auto",
         response_method="auto",
         weight_power=0.0,
         balance="weight",
@@ -742,7 +780,7 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
             y,
             routing.prior_weight,
             priors=priors,
-            target_priors=self.target_priors,
+            target_priors=self._target_priors(),
             calibration=calibration,
         )
 

@@ -26,7 +26,7 @@ from numbers import Real
 import numpy as np
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import type_of_target, unique_labels
-from sklearn.utils.validation import check_consistent_length, column_or_1d
+from sklearn.utils.validation import column_or_1d
 
 
 def _is_option(value, option):
@@ -84,6 +84,9 @@ def _check_targets(y, owner, *, min_classes=2, name="y"):
             f"{owner} requires y to be passed, but the target y is None: `{name}` "
             "must be an array-like of class labels."
         )
+    if isinstance(y, (list, tuple)) and any(isinstance(v, tuple) for v in y):
+        # numpy would read them as a 2-D array, scikit-learn as multi-label data.
+        raise _tuple_labels(name)
     values = np.asarray(y)
     if values.ndim >= 1 and values.shape[0] == 0:
         raise ValueError(
@@ -117,8 +120,19 @@ def _is_missing(value):
     )
 
 
+def _tuple_labels(name):
+    return ValueError(
+        f"`{name}` holds tuples as labels, which are not supported: labels must be "
+        "numbers or strings (scikit-learn reads a sequence of tuples as multi-label "
+        "data). Encode each tuple as one string first, e.g. "
+        f'`["-".join(map(str, label)) for label in {name}]`.'
+    )
+
+
 def _check_label_types(values, name):
-    """Refuse missing labels and labels of mixed types in an object array."""
+    """Refuse missing labels, tuples and labels of mixed types in an object array."""
+    if any(isinstance(v, tuple) for v in values):
+        raise _tuple_labels(name)
     missing = [v for v in values if _is_missing(v)]
     if missing:
         raise ValueError(
@@ -178,7 +192,11 @@ def _check_sample_weight(sample_weight, n_samples):
         raise ValueError(
             f"`sample_weight` must be 1-D; got an array of shape {weights.shape}."
         )
-    check_consistent_length(weights, np.empty(n_samples))
+    if weights.shape[0] != n_samples:
+        raise ValueError(
+            f"`sample_weight` has {weights.shape[0]} entries, but the data has "
+            f"{n_samples} samples; expected one weight per sample."
+        )
     if not np.all(np.isfinite(weights)):
         raise ValueError("`sample_weight` must be finite; it contains NaN or inf.")
     if np.any(weights < 0):
@@ -214,22 +232,24 @@ def _class_priors(y_encoded, n_classes, sample_weight=None):
 
 
 def _train_priors(y_encoded, classes, sample_weight=None):
-    """Training priors from labels, refusing a class of zero total weight.
+    """Training priors from labels, refusing a class that ``y`` lacks.
 
-    A class the base model knows but that has no sample (or only samples of
-    weight 0) in ``y`` would get a prior of 0 and an infinite offset
-    ``-tau * log(0)``; it is refused by name, and the user can pass
-    ``priors=`` explicitly instead.
+    A class the base model knows (a frozen model's) that has no sample in
+    ``y`` would get a prior of 0 although nothing says it is rare; it is
+    refused by name, and the user can pass ``priors=`` explicitly instead. A
+    class whose samples in ``y`` all weigh 0 (a bootstrap bag that drew none
+    of its rows) keeps its prior of 0: the base learnt nothing of it, and the
+    adjustment never predicts it (:func:`._adjust._log_offset`), as the CV
+    estimator's folds do.
     """
     classes = np.asarray(classes)
     priors = _class_priors(y_encoded, len(classes), sample_weight)
-    empty = priors == 0
-    if np.any(empty):
+    absent = np.bincount(y_encoded, minlength=len(classes)) == 0
+    if np.any(absent):
         raise ValueError(
-            f"class {_plain_list(classes[empty])!r} has no sample (or a zero total "
-            "sample_weight) in the y given to fit, so its training prior is 0 and "
-            "log(0) is undefined. Pass `priors=` explicitly, or fit on data with "
-            "every class."
+            f"class {_plain_list(classes[absent])!r} has no sample in the y given to "
+            "fit, so nothing gives its training prior. Pass `priors=` explicitly, "
+            "or fit on data with every class."
         )
     return priors
 
@@ -337,6 +357,48 @@ def _check_class_vector(values, classes, *, name, positive=True):
     return arr
 
 
+# A pandas parameter saved without pandas objects (skops stores no pandas
+# types): a plain dict that says what to rebuild.
+_SAVED_PANDAS = "__sklearn_la_pandas__"
+
+
+def _pandas_to_plain(value):
+    """A pandas Series or DataFrame parameter as plain lists, else unchanged.
+
+    What an estimator's ``__getstate__`` stores, so that skops can save a
+    parameter keyed by label (it refuses pandas objects) and pickle keeps no
+    pandas types; :func:`_plain_to_pandas` rebuilds it exactly.
+    """
+    if _is_data_frame(value):
+        return {
+            _SAVED_PANDAS: "DataFrame",
+            "index": _plain_list(value.index),
+            "columns": _plain_list(value.columns),
+            "values": value.to_numpy().tolist(),
+        }
+    if _is_keyed(value) and not isinstance(value, Mapping):
+        return {
+            _SAVED_PANDAS: "Series",
+            "index": _plain_list(value.index),
+            "values": value.to_numpy().tolist(),
+            "name": value.name,
+        }
+    return value
+
+
+def _plain_to_pandas(value):
+    """The inverse of :func:`_pandas_to_plain` (other values unchanged)."""
+    if not (isinstance(value, dict) and _SAVED_PANDAS in value):
+        return value
+    import pandas as pd
+
+    if value[_SAVED_PANDAS] == "DataFrame":
+        return pd.DataFrame(
+            value["values"], index=value["index"], columns=value["columns"]
+        )
+    return pd.Series(value["values"], index=value["index"], name=value["name"])
+
+
 def _align_by_label(values, classes, name):
     """The entries of a Series or mapping, ordered as ``classes``."""
     items = [(_plain(key), value) for key, value in values.items()]
@@ -373,20 +435,30 @@ def _normalise(vector):
 def _check_priors(priors, classes, *, name="priors"):
     """Validate a user-given prior vector and normalise it to sum to one.
 
-    Entries must be finite and strictly positive: a zero prior makes
-    ``log(pi)`` infinite. Vectors that do not sum to one (class counts, for
+    Training priors must be finite and strictly positive: a zero prior makes
+    ``log(pi)`` infinite. A deployment prior (``name="target_priors"``) may
+    hold zeros, at least one entry being positive: a class that never occurs
+    there is never predicted (so what :meth:`estimate_target_priors` returns
+    can be passed back). Vectors that do not sum to one (class counts, for
     instance) are rescaled, so ``[90, 10]`` and ``[0.9, 0.1]`` mean the same.
     A pandas Series or a mapping is aligned by label (see
-    :func:`_check_class_vector`). Priors so uneven that the smallest
+    :func:`_check_class_vector`). Priors so uneven that a positive entry
     underflows to 0 after normalising are refused.
     """
-    priors = _normalise(_check_class_vector(priors, classes, name=name))
-    if np.any(priors <= 0):
+    deployment = name == "target_priors"
+    vector = _check_class_vector(priors, classes, name=name, positive=not deployment)
+    if deployment and not np.any(vector > 0):
+        raise ValueError(
+            f"`{name}` must have at least one positive entry; got "
+            f"{vector.tolist()!r}."
+        )
+    normalised = _normalise(vector)
+    if np.any((normalised <= 0) & (vector > 0)):
         raise ValueError(
             f"`{name}` is too uneven to use: after normalising, some entries "
-            f"underflow to 0 ({priors.tolist()!r})."
+            f"underflow to 0 ({normalised.tolist()!r})."
         )
-    return priors
+    return normalised
 
 
 def _check_unambiguous_order(values, classes, *, name):

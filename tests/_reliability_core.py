@@ -6,7 +6,7 @@ from _core import BrokenProbaClassifier, ReorderedClassifier, long_tailed
 from _reliability import Case
 from sklearn import config_context
 from sklearn.dummy import DummyClassifier
-from sklearn.exceptions import UnsetMetadataPassedError
+from sklearn.exceptions import NotFittedError, UnsetMetadataPassedError
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier
@@ -22,10 +22,10 @@ LAC = "``LogitAdjustedClassifier``"
 CV = "``LogitAdjustedClassifierCV``"
 
 
-def _fit(y=Y, X=X, base=None, cv=False, **kwargs):
+def _fit(y=Y, X=X, base=None, cv=False, cv_splits=2, **kwargs):
     base = LogisticRegression() if base is None else base
     if cv:
-        kwargs = {"cv": 2, "taus": 3, **kwargs}
+        kwargs = {"cv": cv_splits, "taus": 3, **kwargs}
         return LogitAdjustedClassifierCV(base, **kwargs).fit(X, y)
     return LogitAdjustedClassifier(base, **kwargs).fit(X, y)
 
@@ -40,6 +40,13 @@ def _fit_weighted(weights, cv=False, **kwargs):
 
 def _negative_weights():
     return np.where(np.arange(len(Y)) == 0, -1.0, 1.0)
+
+
+def _zero_weight_class_is_never_predicted():
+    clf = _fit_weighted(_zero_weight_for_class_2())
+    assert clf.priors_[2] == 0
+    assert not np.any(clf.predict(X) == 2)
+    assert np.all(clf.predict_proba(X)[:, 2] == 0)
 
 
 def _zero_weight_for_class_2():
@@ -118,6 +125,48 @@ def _unrequested_weights_with_routing():
         _fit_weighted(np.ones(len(Y)))
 
 
+def _zero_target_prior_round_trip():
+    clf = _fit(target_priors="estimate")
+    q = clf.estimate_target_priors(X[Y != 2])
+    q[2] = 0.0  # what EM returns for a class absent from a batch
+    shifted = _fit(target_priors=q)
+    assert not np.any(shifted.predict(X) == 2)
+    assert np.all(shifted.predict_proba(X)[:, 2] == 0)
+
+
+def _bagged_wrapper_with_an_empty_bag():
+    from sklearn.ensemble import BaggingClassifier
+
+    y = Y.copy()
+    y[np.flatnonzero(y == 2)[1:]] = 1  # class 2 keeps one row
+    bag = BaggingClassifier(
+        LogitAdjustedClassifier(LogisticRegression()), n_estimators=8, random_state=0
+    ).fit(X, y)
+    assert bag.predict_proba(X).shape == (len(y), 3)
+
+
+def _one_minority_row():
+    y = np.zeros(len(Y), dtype=int)
+    y[7] = 1
+    return _fit(y=y, cv=True, cv_splits=5)
+
+
+def _groups_without_routing():
+    from sklearn.model_selection import GroupKFold
+
+    clf = LogitAdjustedClassifierCV(LogisticRegression(), cv=GroupKFold(3))
+    clf.fit(X, Y, groups=np.arange(len(Y)) % 6)
+    assert clf.cv_results_["n_splits"].max() == 3
+
+
+def _scorer_returning_an_array(estimator, X, y):
+    return np.zeros(2)
+
+
+def _refit_false_then_predict():
+    return _fit(cv=True, refit=False).predict(X)
+
+
 CASES = [
     Case(
         f"{LAC} ``.fit(X, None)``",
@@ -181,9 +230,10 @@ CASES = [
     ),
     Case(
         'a class whose total ``sample_weight`` is 0, ``priors="train"``',
-        lambda: _fit_weighted(_zero_weight_for_class_2()),
-        ValueError,
-        "class [2] has no sample (or a zero total sample_weight)",
+        _zero_weight_class_is_never_predicted,
+        None,
+        "its prior is 0 and it is never predicted (as a bootstrap bag of "
+        "``BaggingClassifier`` that drew none of its rows needs)",
     ),
     Case(
         "``priors`` of the wrong length",
@@ -363,5 +413,64 @@ CASES = [
         None,
         "``decision_function`` gives that class one finite score below every "
         "other, so every scorer works; argmax and order are unchanged",
+    ),
+    Case(
+        f"{LAC} with ``y`` of tuples",
+        lambda: _fit(y=[(int(v), "x") for v in Y]),
+        ValueError,
+        "`y` holds tuples as labels, which are not supported",
+    ),
+    Case(
+        "``sample_weight`` of the wrong length",
+        lambda: _fit_weighted(np.ones(5)),
+        ValueError,
+        "`sample_weight` has 5 entries, but the data has 120 samples",
+    ),
+    Case(
+        f'{LAC}``(weight_power=1, balance="resample")`` with a class weighted 1e-7',
+        lambda: _fit_weighted(
+            np.where(Y == 2, 1e-7, 1.0), weight_power=1.0, balance="resample"
+        ),
+        ValueError,
+        '`balance="resample"` with weight_power=1 cannot be realised: class 2',
+    ),
+    Case(
+        "``target_priors`` holding a 0 (as ``estimate_target_priors`` returns for "
+        "a class absent from the batch)",
+        _zero_target_prior_round_trip,
+        None,
+        "that class is never predicted (probability 0)",
+    ),
+    Case(
+        f"``BaggingClassifier({LAC}(...))`` whose bag drew none of a class's rows",
+        _bagged_wrapper_with_an_empty_bag,
+        None,
+        "that bag's wrapper gives the class prior 0 and never predicts it; the "
+        "ensemble predicts every class",
+    ),
+    Case(
+        f"{CV} on a binary ``y`` with one minority row",
+        _one_minority_row,
+        None,
+        "the split that tests that row trains on one class and predicts it, "
+        "without a fit the base would refuse",
+    ),
+    Case(
+        f"{CV}``(cv=GroupKFold(3)).fit(X, y, groups=g)``, metadata routing off",
+        _groups_without_routing,
+        None,
+        "``groups`` reach the splitter, as in ``GridSearchCV``",
+    ),
+    Case(
+        f"{CV} with a ``scoring`` callable that returns an array",
+        lambda: _fit(cv=True, scoring=_scorer_returning_an_array),
+        TypeError,
+        "`scoring` must return a single real number for each candidate",
+    ),
+    Case(
+        f"{CV}``(refit=False)``, then ``predict``",
+        _refit_false_then_predict,
+        NotFittedError,
+        "was fitted with refit=False",
     ),
 ]

@@ -564,8 +564,11 @@ def test_metrics_exports_the_cost_metric_and_scorer():
 )
 def test_zero_one_cost_matrix_predicts_exactly_as_without_one(base, matrix):
     X, y = _long_tailed()
+    # At the balanced prior, 1 - I is logit adjustment.
     plain = LogitAdjustedClassifier(base).fit(X, y)
-    costly = LogitAdjustedClassifier(base, cost_matrix=matrix).fit(X, y)
+    costly = LogitAdjustedClassifier(
+        base, cost_matrix=matrix, target_priors="uniform"
+    ).fit(X, y)
     for ours, theirs in zip(_four_methods(costly, X), _four_methods(plain, X)):
         np.testing.assert_array_equal(ours, theirs)
     # The four methods still agree, ties included.
@@ -583,6 +586,7 @@ def test_zero_one_cost_matrix_in_the_cv_changes_nothing():
         LogisticRegression(),
         cv=3,
         cost_matrix=ZERO_ONE,
+        target_priors="uniform",
         scoring="balanced_accuracy",
         random_state=0,
     ).fit(X, y)
@@ -612,7 +616,9 @@ def test_predict_follows_the_cost_rule_and_proba_stays_the_adjusted_posterior():
     X, y = _long_tailed()
     matrix = np.array([[0.0, 1, 1], [1, 0, 1], [20, 20, 0]])
     plain = LogitAdjustedClassifier(LogisticRegression()).fit(X, y)
-    costly = LogitAdjustedClassifier(LogisticRegression(), cost_matrix=matrix).fit(X, y)
+    costly = LogitAdjustedClassifier(
+        LogisticRegression(), cost_matrix=matrix, target_priors="uniform"
+    ).fit(X, y)
     np.testing.assert_array_equal(costly.predict_proba(X), plain.predict_proba(X))
     np.testing.assert_array_equal(
         costly.decision_function(X), plain.decision_function(X)
@@ -691,11 +697,11 @@ def test_binary_cost_rule_equals_scikit_learns_fixed_threshold_classifier():
 def test_cv_default_scoring_with_costs_is_the_expected_cost_at_the_deployment_prior():
     X, y = _long_tailed()
     matrix = np.array([[0.0, 1, 1], [1, 0, 1], [10, 10, 0]])
+    # "auto" is "train" with a cost matrix: the plain mean cost.
     default = LogitAdjustedClassifierCV(
         LogisticRegression(),
         cv=3,
         cost_matrix=matrix,
-        target_priors="train",
         random_state=0,
     ).fit(X, y)
     explicit = LogitAdjustedClassifierCV(
@@ -714,6 +720,7 @@ def test_cv_default_scoring_with_costs_is_the_expected_cost_at_the_deployment_pr
         taus=[0.0], weight_powers=[0.0],
         cv=[(np.arange(0, 600, 2), np.arange(1, 600, 2))],
         cost_matrix=matrix,
+        target_priors="uniform",
         random_state=0,
     ).fit(X, y)  # fmt: skip
     fold = LogisticRegression().fit(X[::2], y[::2])
@@ -766,3 +773,20 @@ def test_cost_scorer_selects_tau_in_grid_search_and_in_the_cv():
     np.testing.assert_allclose(
         cv.cv_results_["mean_test_score"], search.cv_results_["mean_test_score"]
     )
+
+
+@pytest.mark.parametrize("cv", [False, True])
+def test_auto_target_priors_weigh_costs_at_the_training_mix(cv):
+    X, y = _long_tailed()
+    matrix = np.array([[0.0, 1, 1], [1, 0, 1], [20, 20, 0]])
+    kwargs = dict(cv=3, taus=[1.0], weight_powers=[0.0]) if cv else {}
+    meta = LogitAdjustedClassifierCV if cv else LogitAdjustedClassifier
+    auto = meta(LogisticRegression(), cost_matrix=matrix, **kwargs).fit(X, y)
+    train = meta(
+        LogisticRegression(), cost_matrix=matrix, target_priors="train", **kwargs
+    ).fit(X, y)
+    np.testing.assert_array_equal(auto.target_priors_, auto.priors_)
+    np.testing.assert_array_equal(auto.predict(X), train.predict(X))
+    # Without a cost matrix, "auto" is the balanced prior.
+    plain = meta(LogisticRegression(), **kwargs).fit(X, y)
+    np.testing.assert_allclose(plain.target_priors_, np.full(3, 1 / 3))

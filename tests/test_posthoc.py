@@ -249,7 +249,8 @@ def test_known_target_prior_shifts_predictions_towards_it():
         ({"priors": [0.5, np.nan, 0.5]}, "`priors` must be finite"),
         ({"priors": "balanced"}, "'priors' parameter"),
         ({"target_priors": [1.0, 2.0]}, "`target_priors` has length 2"),
-        ({"target_priors": [0.2, 0.0, 0.8]}, "`target_priors` must be strictly"),
+        ({"target_priors": [0.2, -0.1, 0.8]}, "`target_priors` must be non-negative"),
+        ({"target_priors": [0.0, 0.0, 0.0]}, "`target_priors` must have at least one"),
         ({"tau": np.inf}, "'tau' parameter"),
         ({"tau": np.nan}, "'tau' parameter"),
         ({"tau": "one"}, "'tau' parameter"),
@@ -517,3 +518,22 @@ def test_a_bool_tau_or_weight_power_is_refused_not_read_as_a_number(params):
     clf = LogitAdjustedClassifier(GaussianNB(), **params)
     with pytest.raises(TypeError, match=f"'{next(iter(params))}' parameter"):
         clf.fit(X_LT, Y_LT)
+
+
+def test_pickle_keeps_parameters_keyed_by_label_as_pandas_objects():
+    labels = np.array(["head", "mid", "tail"])[Y_LT]
+    priors = pd.Series({"tail": 0.1, "head": 0.6, "mid": 0.3})
+    costs = pd.DataFrame(
+        [[0, 1, 1], [1, 0, 1], [9, 9, 0]],
+        index=["head", "mid", "tail"],
+        columns=["head", "mid", "tail"],
+    )
+    clf = LogitAdjustedClassifier(GaussianNB(), priors=priors, cost_matrix=costs)
+    clf.fit(X_LT, labels)
+    state = clf.__getstate__()
+    # No pandas object in the stored state (skops refuses them) ...
+    assert not any(type(v).__module__.startswith("pandas") for v in state.values())
+    loaded = pickle.loads(pickle.dumps(clf))
+    # ... but the parameters come back as they were given.
+    assert loaded.priors.equals(priors) and loaded.cost_matrix.equals(costs)
+    np.testing.assert_array_equal(loaded.predict(X_LT), clf.predict(X_LT))

@@ -82,7 +82,7 @@ def test_encode_labels_names_unknown_labels():
         ([1.0, -1.0, 2.0], ValueError, "must be non-negative.*1 negative"),
         ([1.0, np.nan, 2.0], ValueError, "must be finite"),
         ([0.0, 0.0, 0.0], ValueError, "sums to zero"),
-        ([1.0, 2.0], ValueError, "inconsistent numbers of samples"),
+        ([1.0, 2.0], ValueError, "`sample_weight` has 2 entries, but the data has 3"),
         (["a", "b", "c"], TypeError, "array-like of numbers"),
         (np.ones((3, 1)), ValueError, "must be 1-D"),
     ],
@@ -101,9 +101,12 @@ def test_class_priors_keep_empty_classes_aligned():
     np.testing.assert_allclose(priors, [0.5, 0.0, 0.5])
 
 
-def test_train_priors_name_a_class_of_zero_weight():
-    with pytest.raises(ValueError, match=r"class \['b'\] has no sample"):
-        _train_priors(np.array([0, 1, 2]), ["a", "b", "c"], np.array([1, 0, 1.0]))
+def test_train_priors_name_a_class_absent_from_y_and_keep_a_zero_weight_one():
+    with pytest.raises(ValueError, match=r"class \['c'\] has no sample"):
+        _train_priors(np.array([0, 1, 1]), ["a", "b", "c"])
+    # All of b's rows weigh 0: its prior is 0 (it is never predicted).
+    priors = _train_priors(np.array([0, 1, 2]), ["a", "b", "c"], np.array([1, 0, 1.0]))
+    np.testing.assert_array_equal(priors, [0.5, 0.0, 0.5])
 
 
 @pytest.mark.parametrize(

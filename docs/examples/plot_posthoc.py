@@ -101,7 +101,8 @@ display.figure_.tight_layout()
 # ----------------------------------------
 # To adjust a trained model without refitting it, wrap it in
 # :class:`~sklearn.frozen.FrozenEstimator`; ``fit`` then only learns the
-# priors from ``y``. ``tau=0`` gives back the base model exactly.
+# priors from ``y``. ``tau=0`` gives back the base model's probabilities
+# exactly, and their argmax.
 from sklearn.frozen import FrozenEstimator
 
 frozen = LogitAdjustedClassifier(FrozenEstimator(erm)).fit(X_train, y_train)

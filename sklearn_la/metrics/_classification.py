@@ -1,9 +1,9 @@
 """Long-tail classification metrics: balanced error, per-class and group accuracy.
 
 Every metric checks its label vectors and reads training class counts the
-same way, through the shared checks of :mod:`sklearn_la._validation`, so a bad input gets
-the same error, naming the argument, whichever metric, scorer or plot it is
-given to.
+same way, through the shared checks of :mod:`sklearn_la._validation`, so a bad
+input gets the same error, naming the argument, whichever metric, scorer or
+plot it is given to.
 """
 
 import numpy as np

@@ -139,3 +139,27 @@ def test_net_round_trip_through_safetensors(tmp_path):
     np.testing.assert_array_equal(fresh.priors_, net.priors_)
     np.testing.assert_array_equal(fresh.predict(X), net.predict(X))
     np.testing.assert_array_equal(fresh.predict_proba(X), net.predict_proba(X))
+
+
+@pytest.mark.parametrize("meta", [LogitAdjustedClassifier, LogitAdjustedClassifierCV])
+def test_skops_round_trip_of_parameters_keyed_by_label(meta, data):
+    # skops stores no pandas objects: a Series or DataFrame parameter is kept
+    # as plain lists and rebuilt on load, equal to the one given.
+    pd = pytest.importorskip("pandas")
+    X, y = data
+    labels = np.array([f"digit {k}" for k in range(10)])[y]
+    classes = np.unique(labels)
+    priors = pd.Series(np.linspace(1, 2, 10), index=classes[::-1])
+    costs = pd.DataFrame(1 - np.eye(10), index=classes, columns=classes[::-1])
+    extra = (
+        {"cv": 3, "weight_powers": [0.0]} if meta is LogitAdjustedClassifierCV else {}
+    )
+    model = meta(
+        LogisticRegression(max_iter=300), priors=priors, cost_matrix=costs, **extra
+    ).fit(X, labels)
+    blob = sio.dumps(model)
+    assert sio.get_untrusted_types(data=blob) == [_full_name(meta)]
+    loaded = sio.loads(blob, trusted=[_full_name(meta)])
+    assert loaded.get_params()["priors"].equals(priors)
+    assert loaded.get_params()["cost_matrix"].equals(costs)
+    _assert_same_predictions(loaded, model, X)
