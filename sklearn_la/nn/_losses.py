@@ -812,7 +812,7 @@ class EqualizationLoss(_LongTailLoss):
         return _equalization(
             input,
             target,
-            self.rare,
+            self._cached("rare", torch.bool, input),
             self.gamma,
             self.training,
             self._cached("weight", input.dtype, input),

@@ -554,6 +554,15 @@ def test_equalization_training_draws_follow_the_torch_seed():
     assert len(draws) > 1
 
 
+@pytest.mark.parametrize("gamma", [0.0, 2.0])
+def test_class_balanced_loss_is_the_focal_loss_with_class_balanced_weights(gamma):
+    logits, target = batch()
+    criterion = ClassBalancedLoss(COUNTS, beta=0.99, gamma=gamma)
+    assert isinstance(criterion, FocalLoss)
+    focal = FocalLoss(gamma, weight=criterion.weight)
+    torch.testing.assert_close(criterion(logits, target), focal(logits, target))
+
+
 @pytest.mark.parametrize("loss_class", [LDAMLoss, ClassBalancedLoss])
 def test_bad_class_counts_are_refused_naming_the_argument(loss_class):
     with pytest.raises(ValueError, match="`class_counts`"):
@@ -702,6 +711,23 @@ def test_criterion_built_in_inference_mode_works_outside_it(dtype):
         logits, target
     )
     torch.testing.assert_close(loss, expected)
+
+
+@pytest.mark.parametrize("name", LOSS_FACTORIES)
+def test_a_cached_call_reads_no_buffer_through_module_getattr(name, monkeypatch):
+    # nn.Module.__getattr__ costs as much as the shift itself on small batches.
+    logits, target = batch(dtype=torch.float32)
+    criterion = make(name)
+    expected = criterion(logits, target)
+    reads, getattr_ = [], torch.nn.Module.__getattr__
+
+    def recording(module, attribute):
+        reads.append(attribute)
+        return getattr_(module, attribute)
+
+    monkeypatch.setattr(torch.nn.Module, "__getattr__", recording)
+    torch.testing.assert_close(criterion(logits, target), expected)
+    assert reads == []
 
 
 def test_criterion_unpickled_from_before_the_shift_cache_works():

@@ -409,8 +409,8 @@ def test_predict_is_the_argmax_of_predict_proba_ties_included():
 
 
 def test_non_cross_entropy_losses_still_predict_with_the_softmax(data):
-    # FocalLoss is not an nn.CrossEntropyLoss any more; the net names its
-    # prediction nonlinearity itself.
+    # FocalLoss is no nn.CrossEntropyLoss, for which skorch's "auto" would skip
+    # the softmax: the net's predict_nonlinearity is a softmax by default.
     X, y = data
     net = LogitAdjustedNet(criterion=FocalLoss, **FAST).fit(X, y)
     assert not isinstance(net.criterion_, torch.nn.CrossEntropyLoss)
