@@ -84,9 +84,9 @@ def _check_targets(y, owner, *, min_classes=2, name="y"):
             f"{owner} requires y to be passed, but the target y is None: `{name}` "
             "must be an array-like of class labels."
         )
-    if isinstance(y, (list, tuple)) and any(isinstance(v, tuple) for v in y):
-        # numpy would read them as a 2-D array, scikit-learn as multi-label data.
-        raise _tuple_labels(name)
+    if isinstance(y, (list, tuple)):
+        # numpy would read tuples as a 2-D array, scikit-learn as multi-label data.
+        _refuse_tuple_labels(y, name)
     values = np.asarray(y)
     if values.ndim >= 1 and values.shape[0] == 0:
         raise ValueError(
@@ -120,19 +120,21 @@ def _is_missing(value):
     )
 
 
-def _tuple_labels(name):
-    return ValueError(
-        f"`{name}` holds tuples as labels, which are not supported: labels must be "
-        "numbers or strings (scikit-learn reads a sequence of tuples as multi-label "
-        "data). Encode each tuple as one string first, e.g. "
-        f'`["-".join(map(str, label)) for label in {name}]`.'
-    )
+def _refuse_tuple_labels(values, name):
+    """Refuse tuples as labels: scikit-learn reads them as multi-label data."""
+    example = next((v for v in values if isinstance(v, tuple)), None)
+    if example is not None:
+        raise ValueError(
+            f"`{name}` holds tuples as labels (such as {example!r}), which are not "
+            "supported: labels must be numbers or strings (scikit-learn reads a "
+            "sequence of tuples as multi-label data). Encode each tuple as one "
+            f'string first, e.g. `["-".join(map(str, label)) for label in {name}]`.'
+        )
 
 
 def _check_label_types(values, name):
     """Refuse missing labels, tuples and labels of mixed types in an object array."""
-    if any(isinstance(v, tuple) for v in values):
-        raise _tuple_labels(name)
+    _refuse_tuple_labels(values, name)
     missing = [v for v in values if _is_missing(v)]
     if missing:
         raise ValueError(

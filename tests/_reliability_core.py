@@ -418,7 +418,7 @@ CASES = [
         f"{LAC} with ``y`` of tuples",
         lambda: _fit(y=[(int(v), "x") for v in Y]),
         ValueError,
-        "`y` holds tuples as labels, which are not supported",
+        "`y` holds tuples as labels",
     ),
     Case(
         "``sample_weight`` of the wrong length",

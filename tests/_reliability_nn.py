@@ -67,8 +67,8 @@ def _net(**params):
     return LogitAdjustedNet(**{**FAST, **params})
 
 
-def _fit(sample_weight=None, **params):
-    return _net(**params).fit(X, Y, sample_weight=sample_weight)
+def _fit(**params):
+    return _net(**params).fit(X, Y)
 
 
 def _functional(name, *args, **kwargs):
@@ -182,6 +182,27 @@ def _not_a_module(input_units, output_units):
     return "not a module"
 
 
+def _seeded_fits_in_threads():
+    import threading
+
+    params = dict(max_epochs=3, batch_size=4, module__dropout=0.5, random_state=0)
+    params["iterator_train__shuffle"] = True
+    alone = _fit(**params).predict_proba(X)
+    together = []
+    threads = [
+        threading.Thread(
+            target=lambda: together.append(_fit(**params).predict_proba(X))
+        )
+        for _ in range(2)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for proba in together:
+        np.testing.assert_array_equal(proba, alone)
+
+
 def _losses_without_torch():
     # In-process stand-in for a Python without torch (tests/nn/test_public.py
     # runs the real thing in a subprocess): None in sys.modules fails an import.
@@ -229,7 +250,7 @@ CASES = [
         f"a ``module`` factory returning something else ({NET})",
         lambda: _fit(module=_not_a_module),
         TypeError,
-        "`module` must build a torch.nn.Module",
+        "which returned 'not a module'",
     ),
     _case(
         f"``initialize()`` before fit, number of features unknown ({NET})",
@@ -250,16 +271,31 @@ CASES = [
         "`weight` has length 2, expected n_classes=3",
     ),
     _case(
-        f"``sample_weight`` all zero ({NET})",
-        lambda: _fit(sample_weight=np.zeros(len(Y))),
+        f"``criterion__tau`` or ``criterion__priors`` ({NET}: the net gives them)",
+        lambda: _fit(criterion__tau=2.0),
         ValueError,
-        "`sample_weight` is zero for every sample",
+        "Set `tau` on the net, not `criterion__tau`",
     ),
     _case(
-        f"negative ``sample_weight`` ({NET})",
-        lambda: _fit(sample_weight=np.where(np.arange(len(Y)) == 0, -1.0, 1.0)),
+        f"``tau`` with a criterion that takes none (``criterion=FocalLoss``, {NET})",
+        lambda: _fit(
+            criterion=importlib.import_module("sklearn_la.nn").FocalLoss, tau=1
+        ),
         ValueError,
-        "`sample_weight` must be non-negative",
+        "`tau`=1 is given to the criterion, but FocalLoss takes no `tau`",
+    ),
+    _case(
+        f"tuple labels, ``y = [(0, 'a'), (1, 'b'), ...]`` ({NET})",
+        lambda: _net().fit(X, [(int(label), "a") for label in Y]),
+        ValueError,
+        "`y` holds tuples as labels",
+    ),
+    _case(
+        f"two seeded fits in two threads ({NET}, ``random_state=0``, dropout and "
+        "shuffling; ``GridSearchCV(n_jobs=2)`` on joblib's threading backend)",
+        _seeded_fits_in_threads,
+        None,
+        "the same nets as one fit alone",
     ),
     _case(
         "``LogitAdjustedLoss(tau=1e5)`` on float16 logits",
@@ -273,13 +309,6 @@ CASES = [
         lambda: _fit(tau=1e308, priors=[0.9, 0.05, 0.05]),
         ValueError,
         "`tau` value 1e+308 is too large for these priors",
-    ),
-    _case(
-        f"a finite ``posthoc_tau`` that overflows the shift ({NET}, "
-        "``posthoc_tau=1e308``)",
-        lambda: _fit(posthoc_tau=1e308, priors=[0.9, 0.05, 0.05]).predict_proba(X),
-        ValueError,
-        "`posthoc_tau` value 1e+308 is too large for these priors",
     ),
     _case(
         "a zero prior (``logit_adjusted_loss``, ``balanced_softmax_loss``, "

@@ -4,7 +4,8 @@ Needs the ``torch`` extra (``pip install 'sklearn-la[torch]'``); ``import
 sklearn_la`` does not import this subpackage.
 
 - :class:`LogitAdjustedNet`: a :class:`skorch.NeuralNetClassifier` trained
-  with the logit-adjusted loss (or a baseline), for any labels;
+  with the logit-adjusted loss (or any criterion given the priors), for any
+  labels;
 - :class:`TabularMLP`: its default module;
 - the loss modules: :class:`LogitAdjustedLoss`, :class:`BalancedSoftmaxLoss`
   and :class:`PairwiseMarginLoss` (Menon et al., 2021), and the baselines
@@ -12,11 +13,11 @@ sklearn_la`` does not import this subpackage.
   :class:`EqualizationLoss`;
 - :mod:`sklearn_la.nn.functional`: one function per loss.
 
-Modules: ``functional`` (public functions), ``_kernels`` (the maths),
-``_shapes`` and ``_checks`` (validation), ``_loss_base`` (cast cache, base of
-the non-cross-entropies), ``_adjusted`` and ``_reweighted`` (loss modules),
-``_modules`` (TabularMLP), ``_net`` (the net), ``_components``, ``_targets``,
-``_input``, ``_weights`` and ``_callbacks`` (what the net needs).
+Modules, one idea each: ``functional`` (one function per loss, and the maths
+the modules share), ``_losses`` (the loss modules), ``_net`` (the net),
+``_callbacks`` (its callbacks), ``_modules`` (its default module,
+TabularMLP) and ``_checks`` (the torch side's checks: loss arguments, logits
+and targets, the net's data).
 """
 
 try:
@@ -31,10 +32,17 @@ except ImportError as exc:
     ) from exc
 
 from . import functional
-from ._adjusted import BalancedSoftmaxLoss, LogitAdjustedLoss, PairwiseMarginLoss
+from ._losses import (
+    BalancedSoftmaxLoss,
+    ClassBalancedLoss,
+    EqualizationLoss,
+    FocalLoss,
+    LDAMLoss,
+    LogitAdjustedLoss,
+    PairwiseMarginLoss,
+)
 from ._modules import TabularMLP
 from ._net import LogitAdjustedNet
-from ._reweighted import ClassBalancedLoss, EqualizationLoss, FocalLoss, LDAMLoss
 
 __all__ = [
     "BalancedSoftmaxLoss",
