@@ -263,10 +263,12 @@ def _fit_bcts(log_scores, y_encoded, sample_weight=None, *, bias_scale=_BIAS_SCA
 
 @dataclass(frozen=True)
 class _Method:
-    """A calibration map: how it is fitted, and whether it has class biases."""
+    """A calibration map: how it is fitted, whether it has class biases, and
+    the phrase that documents it in the estimators' ``calibration``."""
 
     fit: Callable  # (log_scores, y_encoded, sample_weight) -> (T, bias or None)
     has_bias: bool
+    doc: str
 
 
 def _temperature_map(log_scores, y_encoded, sample_weight=None):
@@ -276,8 +278,17 @@ def _temperature_map(log_scores, y_encoded, sample_weight=None):
 # The one list of calibration methods: the estimators' ``calibration``
 # parameter accepts its names, and everything else reads it from here.
 _METHODS = {
-    "temperature": _Method(fit=_temperature_map, has_bias=False),
-    "bcts": _Method(fit=_fit_bcts, has_bias=True),
+    "temperature": _Method(
+        fit=_temperature_map,
+        has_bias=False,
+        doc='``"temperature"``, temperature scaling (``z / T``; Guo et al., 2017)',
+    ),
+    "bcts": _Method(
+        fit=_fit_bcts,
+        has_bias=True,
+        doc='``"bcts"``, bias-corrected temperature scaling (``z / T + b``, '
+        "Alexandari et al., ICML 2020; a Gaussian prior of one nat on each bias)",
+    ),
 }
 
 

@@ -43,7 +43,7 @@ from sklearn.utils import Bunch, _safe_indexing, check_random_state
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metadata_routing import MethodMapping
 from sklearn.utils.parallel import Parallel, delayed
-from sklearn.utils.validation import _check_method_params, check_is_fitted
+from sklearn.utils.validation import _check_method_params
 
 from ._adjust import (
     _base_log_scores,
@@ -247,15 +247,13 @@ class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
         ``tau`` is tuned with the cost rule in the loop, by default on the
         expected cost (see ``scoring``).
 
-    calibration : {"temperature", "bcts"} or None, default=None
-        Calibrate the base log-scores ``z`` before adjustment: temperature
-        scaling (``z / T``) or bias-corrected temperature scaling (``z / T +
-        b``, Alexandari et al., ICML 2020; a prior of one nat on each bias),
-        fitted on each member's pooled out-of-fold scores (in a race, each
-        finalist's, on its five splits: earlier rungs rank the members on
-        uncalibrated scores); every ``tau`` is scored on the calibrated
-        scores, and the chosen member's
-        map is kept as ``calibration_``, applied in every prediction method
+    {calibration}
+
+        Here the map is fitted on each member's pooled out-of-fold scores (in
+        a race, each finalist's, on its five splits: earlier rungs rank the
+        members on uncalibrated scores); every ``tau`` is scored on the
+        calibrated scores, and the chosen member's map is kept as
+        ``calibration_``, applied in every prediction method
         and before EM (:meth:`estimate_target_priors`). A class of one
         training row has no out-of-fold score from a model that saw it: the
         map is then the identity, with a warning. A temperature changes no
@@ -435,7 +433,7 @@ class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
                 "LogitAdjustedClassifier(estimator, tau=best_tau_, "
                 "weight_power=best_weight_power_, balance=best_balance_)."
             )
-        check_is_fitted(self)
+        super()._check_is_fitted()
 
     @_fit_context(
         # The base estimator's parameters are validated by its own fit.

@@ -86,6 +86,26 @@ DataFrame, default=None
         reproducible fits. Unused otherwise (the base model has its own).""",
 }
 
+def _calibration_parameter():
+    """The ``calibration`` parameter's first lines, from the one list of maps."""
+    import textwrap
+
+    from ._calibration import _METHODS
+
+    names = ", ".join(f'"{name}"' for name in _METHODS)
+    maps = "; ".join(method.doc for method in _METHODS.values())
+    text = (
+        "Calibrate the base log-scores ``z`` before adjustment, by a map "
+        f"fitted by likelihood on held-out scores: {maps}."
+    )
+    body = textwrap.fill(text, width=70, break_on_hyphens=False)
+    return f"    calibration : {{{names}}} or None, default=None\n" + textwrap.indent(
+        body, " " * 8
+    )
+
+
+_PARAMETERS["calibration"] = _calibration_parameter()
+
 _ATTRIBUTES = {
     "fitted_attributes": """\
     classes_ : ndarray of shape (n_classes,)

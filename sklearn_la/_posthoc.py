@@ -20,11 +20,12 @@ from sklearn.base import (
     _fit_context,
     clone,
 )
+from sklearn.exceptions import NotFittedError
 from sklearn.frozen import FrozenEstimator
 from sklearn.utils import check_random_state, get_tags
 from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping
-from sklearn.utils.validation import check_is_fitted, indexable
+from sklearn.utils.validation import indexable
 
 from ._adjust import (
     _agree,
@@ -177,6 +178,8 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             self.priors_ = _train_priors(y_encoded, self.classes_, prior_weight)
         else:
             self.priors_ = _check_priors(priors, self.classes_)
+        # The base method scores are read from, resolved once for prediction.
+        self._score_source = _score_method(self.estimator_, self.response_method_)
         self._set_log_offset(target_priors)
         for name in ("n_features_in_", "feature_names_in_"):
             if hasattr(self.estimator_, name):
@@ -216,7 +219,18 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     # -- prediction -----------------------------------------------------------
 
     def _check_is_fitted(self):
-        check_is_fitted(self)
+        """Refuse an unfitted estimator, as scikit-learn's ``check_is_fitted``.
+
+        It looks at the state :meth:`_finish_fit` leaves instead of calling
+        ``check_is_fitted``, which reads every tag of the base model: on a
+        row or two that costs more than the prediction itself. Each public
+        prediction method checks once, its helpers not again.
+        """
+        if not hasattr(self, "_score_source"):
+            raise NotFittedError(
+                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' "
+                "with appropriate arguments before using this estimator."
+            )
 
     def _offset_for(self, log_scores):
         """The offset to apply to this batch (estimating ``q`` if asked)."""
@@ -269,14 +283,13 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         ``winners`` its row-wise argmax (checked finite), ``proba`` the base
         model's ``predict_proba`` output when the scores were read from it.
         """
-        self._check_is_fitted()
         if self._shifted_model is not None:
             # Log-linear fast path: the intercept already holds the offset.
             scores, proba = _base_log_scores(
                 self._shifted_model, X, "decision_function"
             )
             return scores, _winners(scores, "decision_function"), proba
-        method = _score_method(self.estimator_, self.response_method_)
+        method = self._score_source
         scores, proba = _base_log_scores(self.estimator_, X, method)
         if self.calibration_ is not None:
             _winners(scores, method)
@@ -297,8 +310,7 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         is not null (a null one returns the base probabilities as they are);
         its argmax is the canonical one, so the methods still agree.
         """
-        self._check_is_fitted()
-        method = _score_method(self.estimator_, self.response_method_)
+        method = self._score_source
         if (
             method != "predict_proba"
             or self._is_identity()
@@ -368,7 +380,7 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         array([0.5, 0.5])
         """
         self._check_is_fitted()
-        method = _score_method(self.estimator_, self.response_method_)
+        method = self._score_source
         log_scores, _ = _base_log_scores(self.estimator_, X, method)
         _winners(log_scores, method)
         return _estimate_target_priors(
@@ -426,6 +438,7 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             A class of base probability exactly 0 gets a finite score below
             every other, as scikit-learn's scorers need finite input.
         """
+        self._check_is_fitted()
         scores, _, _ = self._scores(X)
         return _decision_from_scores(scores)
 
@@ -450,6 +463,7 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             ``tau=1`` with ``target_priors="train"``) returns the base model's
             probabilities unchanged.
         """
+        self._check_is_fitted()
         fast = self._proba_fast_path(X)
         if fast is not None:
             return fast[0]
@@ -480,6 +494,7 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             Log-softmax of the adjusted scores (``-inf`` where the base
             probability is exactly 0).
         """
+        self._check_is_fitted()
         scores, winners, _ = self._scores(X)
         return _proba_from_scores(scores, winners, log=True)
 
@@ -599,11 +614,8 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
 
     {cost_matrix}
 
-    calibration : {"temperature", "bcts"} or None, default=None
-        Calibrate the base log-scores before adjustment: temperature scaling
-        (``z / T``) or bias-corrected temperature scaling (``z / T + b``,
-        Alexandari et al., ICML 2020; a Gaussian prior of one nat on each
-        bias), fitted by likelihood on held-out data.
+    {calibration}
+
         Only with a :class:`~sklearn.frozen.FrozenEstimator` base, whose
         ``(X, y)`` given to :meth:`fit` are then that held-out data (every
         class must be in it); any other base raises a ValueError, since its

@@ -132,3 +132,43 @@ def test_import_does_not_need_torch():
     assert len(lines) == 3
     for line in lines:
         assert line.count("pip install 'sklearn-la[torch]'") == 1, line
+
+
+def _package_modules_called(run):
+    """The package's modules whose functions ``run()`` calls (``sys.setprofile``)."""
+    import sys
+
+    modules = set()
+
+    def profile(frame, event, arg):
+        if event == "call":
+            name = frame.f_globals.get("__name__", "")
+            if name.startswith("sklearn_la"):
+                modules.add(name)
+
+    sys.setprofile(profile)
+    try:
+        run()
+    finally:
+        sys.setprofile(None)
+    return modules
+
+
+def test_a_fit_and_predict_passes_through_few_modules():
+    # One concept per module: a default fit and predict of the wrapper reads
+    # five of them, the CV estimator's default fit seven.
+    from sklearn.datasets import make_classification
+
+    X, y = make_classification(n_samples=300, n_classes=3, n_informative=4,
+                               weights=[0.7, 0.2, 0.1], random_state=0)  # fmt: skip
+    wrapper = _package_modules_called(
+        lambda: LogitAdjustedClassifier(LogisticRegression()).fit(X, y).predict(X)
+    )
+    assert wrapper == {
+        f"sklearn_la.{name}"
+        for name in ("_posthoc", "_validation", "_adjust", "_family", "_routing")
+    }
+    cv = _package_modules_called(
+        lambda: LogitAdjustedClassifierCV(LogisticRegression()).fit(X, y)
+    )
+    assert cv == wrapper | {"sklearn_la._cv", "sklearn_la._selection"}

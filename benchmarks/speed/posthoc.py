@@ -3,7 +3,9 @@
 Measures, in one process and on the same data, the wall time and peak memory of
 ``LogitAdjustedClassifier`` prediction against the wrapped model's own
 ``predict`` / ``predict_proba`` at 200,000 rows x 100 classes (20,000 x 20
-with ``--quick``). The base model is fitted once and wrapped in
+with ``--quick``), and the wall time on small batches (1 and 100 rows, as a
+model served one request at a time sees them), where validation rather than
+maths decides the cost. The base model is fitted once and wrapped in
 ``FrozenEstimator`` so both sides use the very same fitted model.
 """
 
@@ -22,6 +24,7 @@ from sklearn_la import LogitAdjustedClassifier
 
 from _common.render import Page, table
 from _common.runner import Benchmark
+from _common.timing import paired_rounds
 
 N_FEATURES = 20
 
@@ -69,6 +72,27 @@ def _measure(name, base, wrapper, X, repeats):
     return rows
 
 
+def _small_batches(name, base, wrapper, X, repeats, calls):
+    """Best-of-rounds seconds per call on 1 and 100 rows, both sides interleaved."""
+    rows = []
+    for n_rows in (1, 100):
+        batch = X[:n_rows]
+        for method in ("predict", "predict_proba"):
+            samples = paired_rounds(
+                {
+                    "base": lambda m=method: getattr(base, m)(batch),
+                    "wrapper": lambda m=method: getattr(wrapper, m)(batch),
+                },
+                repeats,
+                inner=calls,
+                warmup=calls,
+            )
+            rows.append(
+                (name, n_rows, method, min(samples["base"]), min(samples["wrapper"]))
+            )
+    return rows
+
+
 def _options(parser):
     parser.add_argument(
         "--repeats", type=int, default=7, help="timed calls per side (default 7)"
@@ -85,11 +109,16 @@ def run(config):
             n_estimators=50, max_depth=12, random_state=0, n_jobs=1
         ),
     }
-    rows = []
+    rows, small = [], []
     for name, model in models.items():
         model.fit(X_train, y_train)
         wrapper = LogitAdjustedClassifier(FrozenEstimator(model)).fit(X_train, y_train)
         rows += _measure(name, model, wrapper, X_test, config.repeats)
+        # Enough calls per sample that one sample lasts some milliseconds.
+        calls = 200 if isinstance(model, LogisticRegression) else 10
+        if config.quick:
+            calls = max(1, calls // 10)
+        small += _small_batches(name, model, wrapper, X_test, 3 * config.repeats, calls)
 
     n_by_k = n_rows * n_classes * 8
     head = ["base model", "method", "base (s)", "wrapper (s)", "time ratio",
@@ -117,12 +146,39 @@ def run(config):
             "",
             table(head, cells),
             "",
+            "Small batches, as a model served one request at a time sees them: "
+            "seconds per call, the best of "
+            f"{3 * config.repeats} rounds of repeated calls, both sides timed "
+            "back to back in each round (target: at most 1.3x the base).",
+            "",
+            table(
+                [
+                    "base model",
+                    "rows",
+                    "method",
+                    "base (µs)",
+                    "wrapper (µs)",
+                    "time ratio",
+                ],
+                [
+                    (
+                        name,
+                        n,
+                        method,
+                        f"{1e6 * t_base:.0f}",
+                        f"{1e6 * t_wrap:.0f}",
+                        f"{t_wrap / t_base:.2f}x",
+                    )
+                    for name, n, method, t_base, t_wrap in small
+                ],
+            ),  # fmt: skip
+            "",
             f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
             f"{platform.python_version()}, numpy {np.__version__}, scikit-learn "
             f"{sklearn.__version__}.",
         ]
     )
-    return Page(body, result=rows)
+    return Page(body, result={"large": rows, "small": small})
 
 
 BENCHMARK = Benchmark(
