@@ -1,30 +1,39 @@
 """Neural long-tail table: logit adjustment against its baselines.
 
 For each data set and seed, one network architecture, optimiser, number of
-epochs and batch size (the same budget) is trained with each training loss
-of ``sklearn_la.LogitAdjustedNet``, and the held-out balanced accuracy and
-many / medium / few-shot accuracy are recorded. Rows:
+epochs and batch size (the same budget) is trained as a
+``sklearn_la.LogitAdjustedNet`` with each training loss (its ``criterion``,
+from ``sklearn_la.losses``), and the held-out balanced accuracy and many /
+medium / few-shot accuracy are recorded. Rows:
 
-- ``ERM``: ``loss="cross_entropy"``;
-- ``post-hoc LA (tau=1)``: the fitted ERM net itself with ``posthoc_tau=1``
-  (``argmax_y f_y(x) - log pi_y``); no extra training;
-- ``LA loss (tau=1)``: ``loss="logit_adjusted"``;
-- ``balanced softmax``: ``loss="balanced_softmax"`` (Ren et al. 2020; the
-  same loss as the LA loss with tau=1, so with the same seed the two rows
+- ``ERM``: ``criterion=torch.nn.CrossEntropyLoss``;
+- ``post-hoc LA (tau=1)``: the fitted ERM net itself, wrapped in
+  ``LogitAdjustedClassifier(FrozenEstimator(net), tau=1.0)`` and fitted on
+  the training set, whose labels give the priors: it predicts
+  ``argmax_y log p(y|x) - log pi_y = argmax_y f_y(x) - log pi_y``; no extra
+  training;
+- ``LA loss (tau=1)``: the default criterion, ``LogitAdjustedLoss``, with
+  ``tau=1.0``;
+- ``balanced softmax``: ``criterion=BalancedSoftmaxLoss`` (Ren et al. 2020;
+  the same loss as the LA loss with tau=1, so with the same seed the two rows
   should coincide up to floating-point noise: a check, not an extra method);
-- ``LDAM + DRW``: ``loss="ldam"`` (margins ``0.5 * (n_min / n_y)^(1/4)``,
-  logit scale ``s=1`` since the last layer is an ordinary, unnormalised
-  ``nn.Linear``) with deferred re-weighting (class-balanced weights,
-  beta=0.9999) switched on for the last quarter of the epochs
-  (``criterion__drw_epoch = epochs - ceil(epochs / 4)``);
-- ``class-balanced``: ``loss="class_balanced"`` (Cui et al. 2019, softmax
-  cross-entropy, beta=0.9999);
-- ``focal``: ``loss="focal"`` (gamma=2);
+- ``LDAM + DRW``: ``criterion=LDAMLoss`` (margins
+  ``0.5 * (n_min / n_y)^(1/4)``, logit scale ``s=1`` since the last layer is
+  an ordinary, unnormalised ``nn.Linear``) with deferred re-weighting
+  (class-balanced weights, beta=0.9999) switched on for the last quarter of
+  the epochs (``criterion__drw_epoch = epochs - ceil(epochs / 4)``; the net
+  calls the criterion's ``set_epoch`` as each epoch begins);
+- ``class-balanced``: ``criterion=ClassBalancedLoss`` (Cui et al. 2019,
+  softmax cross-entropy, beta=0.9999);
+- ``focal``: ``criterion=FocalLoss`` (gamma=2);
 - ``weight norm (tau=1)``: post-hoc weight normalisation of the fitted ERM
   net: the final ``nn.Linear``'s row of class ``y`` (its weights *and* its
   bias) is divided by ``||w_y||^tau``, i.e. the class score is
   ``(w_y . phi(x) + b_y) / ||w_y||``; no extra training. The variant that
   leaves the bias unscaled is reported as an extra row.
+
+The net gives each criterion the training priors (``BalancedSoftmaxLoss``)
+or the class counts (``LDAMLoss``, ``ClassBalancedLoss``) at fit.
 
 Data sets and nets:
 
@@ -68,10 +77,18 @@ import warnings
 
 import numpy as np
 import torch
+from sklearn.frozen import FrozenEstimator
 from sklearn.preprocessing import StandardScaler
 from torch import nn
 
-from sklearn_la import LogitAdjustedNet
+from sklearn_la import LogitAdjustedClassifier, LogitAdjustedNet
+from sklearn_la.losses import (
+    BalancedSoftmaxLoss,
+    ClassBalancedLoss,
+    FocalLoss,
+    LDAMLoss,
+    LogitAdjustedLoss,
+)
 from sklearn_la.metrics import balanced_error, group_accuracy
 
 from _common.machine import load_average, load_line, machine_info, torch_info
@@ -193,18 +210,18 @@ def drw_epoch(epochs):
 def make_net(row, config, seed, device):
     epochs = config["epochs"]
     losses = {
-        "ERM": dict(loss="cross_entropy"),
-        "LA loss (tau=1)": dict(loss="logit_adjusted", tau=1.0),
-        "balanced softmax": dict(loss="balanced_softmax"),
+        "ERM": dict(criterion=nn.CrossEntropyLoss),
+        "LA loss (tau=1)": dict(criterion=LogitAdjustedLoss, tau=1.0),
+        "balanced softmax": dict(criterion=BalancedSoftmaxLoss),
         "LDAM + DRW": dict(
-            loss="ldam",
+            criterion=LDAMLoss,
             criterion__max_m=LDAM_MAX_M,
             criterion__s=LDAM_S,
             criterion__drw_epoch=drw_epoch(epochs),
             criterion__beta=BETA,
         ),
-        "class-balanced": dict(loss="class_balanced", criterion__beta=BETA),
-        "focal": dict(loss="focal", criterion__gamma=FOCAL_GAMMA),
+        "class-balanced": dict(criterion=ClassBalancedLoss, criterion__beta=BETA),
+        "focal": dict(criterion=FocalLoss, criterion__gamma=FOCAL_GAMMA),
     }
     from skorch.callbacks import LRScheduler
 
@@ -298,11 +315,10 @@ def _fit_row(row, config, seed, device, split, counts):
 def _posthoc_rows(erm, erm_logits, split, counts, config):
     """Post-hoc LA and weight normalisation of the ERM net, with their checks."""
     results, checks = {}, []
-    # post-hoc LA through the library (posthoc_tau), checked by hand
+    # post-hoc LA through the library's wrapper of the fitted net, by hand too
     start = time.perf_counter()
-    erm.set_params(posthoc_tau=1.0)
-    pred = erm.predict(split.X_test)
-    erm.set_params(posthoc_tau=0.0)
+    posthoc = LogitAdjustedClassifier(FrozenEstimator(erm), tau=1.0)
+    pred = posthoc.fit(split.X_train, split.y_train).predict(split.X_test)
     results["post-hoc LA (tau=1)"] = {
         **score(split, pred, counts, config),
         "fit": None,
@@ -459,7 +475,8 @@ def _checks(cells):
     norms = np.mean([c["results"]["weight norm (tau=1)"]["norms"] for c in cells], 0)
     order = np.argsort(cells[0]["counts"])[::-1]
     return [
-        f"- Checks: post-hoc LA through `posthoc_tau=1` agrees with "
+        "- Checks: post-hoc LA through `LogitAdjustedClassifier(FrozenEstimator"
+        "(net), tau=1)` agrees with "
         f"`argmax(f - log pi)` on {100 * posthoc_agree:.2f}% of test points "
         f"(worst seed); weight-normalised logits equal ERM logits / "
         f"||w_y||: {'yes' if wn_ok else 'NO'}; LA loss vs balanced softmax "

@@ -50,6 +50,20 @@ def test_a_full_run_covers_the_data_sets_of_its_page(name):
     assert [s for s in sections if s in known] == list(module.DATASETS)
 
 
+def test_neural_cell_passes_its_checks_with_every_row():
+    pytest.importorskip("skorch")
+    from experiments import neural
+
+    cell = neural.run_cell("digits-LT", 0, True, "cpu")
+    assert set(cell["results"]) == set(neural.ROWS)
+    checks = dict(cell["checks"])
+    # The wrapped ERM net predicts argmax(f - log pi) on every test point.
+    assert checks["post-hoc LA = argmax(f - log pi)"] == 1.0
+    assert checks["WN logits = ERM logits / ||w_y||"]
+    # Balanced softmax is the LA loss at tau=1: same seed, same logits.
+    assert checks["LA loss logits == balanced softmax logits (max abs diff)"] < 1e-6
+
+
 def test_tabular_cells_give_the_same_numbers_on_a_rerun():
     pytest.importorskip("imblearn")
     from experiments import tabular
