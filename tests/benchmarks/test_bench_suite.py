@@ -121,7 +121,7 @@ def test_failed_benchmark_is_recorded_and_the_rest_collected(
     assert "Failed parts" in readme
     assert "- no_such: ModuleNotFoundError: No module named 'speed.no_such'" in readme
     assert "| tuning |" in readme and "| ok |" in readme
-    assert "## Tuning tau" in readme
+    assert "## Tuning: LogitAdjustedClassifierCV vs GridSearchCV" in readme
     assert "## An earlier table" in readme and "\n### deep\n" in readme
     assert "by an earlier run" in readme
 
