@@ -40,6 +40,7 @@ import contextlib
 import functools
 import gzip
 import json
+import os
 import sys
 import tempfile
 import time
@@ -270,6 +271,9 @@ def run_default(dataset, model_name, seed, quick, *, time_exhaustive):
             clone(base).fit(split.X_train, split.y_train)
             base_seconds.append(time.perf_counter() - start)
         default = LogitAdjustedClassifierCV(clone(base), random_state=seed)
+        # Timings are ratios in one process, but other load on the machine
+        # still moves them: the 1-minute load average goes on the page.
+        load = os.getloadavg()[0]
         with _counted_fits(base) as calls:
             start = time.perf_counter()
             default.fit(split.X_train, split.y_train)
@@ -292,6 +296,7 @@ def run_default(dataset, model_name, seed, quick, *, time_exhaustive):
         "seconds": seconds,
         "base_seconds": float(np.median(base_seconds)),
         "exhaustive_seconds": exhaustive,
+        "load": load,
         "pick": [default.best_weight_power_, default.best_balance_, default.best_tau_],
         "test": test,
     }
@@ -497,6 +502,17 @@ def _orders_table(rows):
     )  # fmt: skip
 
 
+def _load_sentence(runs):
+    """The machine's 1-minute load average when the defaults were timed."""
+    loads = [r["load"] for r in runs if r.get("load") is not None]
+    if not loads:
+        return " (load not recorded)"
+    return (
+        f"; 1-minute load average while timing them {np.median(loads):.1f} "
+        f"(median; {min(loads):.1f} to {max(loads):.1f}) on 2 cores"
+    )
+
+
 def render(cells, defaults, datasets, models, seeds, config):
     """The page's body and its result (rows, study)."""
     rows = table_rows(cells, datasets, models)
@@ -630,7 +646,9 @@ def render(cells, defaults, datasets, models, seeds, config):
         "",
         f"Machine: {machine_info(*EXPERIMENT_VERSIONS)}. Fits single-threaded, one "
         f"cell at a time; {seconds:.0f} s of cell time for the candidates' cache, "
-        f"{sum(r['seconds'] for r in defaults.values()):.0f} s for the defaults.",
+        f"{sum(r['seconds'] for r in defaults.values()):.0f} s for the defaults"
+        + _load_sentence(defaults.values())
+        + ".",
         "",
         "Reproduce: delete `results/family_cells.jsonl.gz` and "
         "`results/family_default.jsonl.gz`, then `python benchmarks/run.py family "
