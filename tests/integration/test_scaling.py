@@ -14,6 +14,9 @@ from sklearn_la import LogitAdjustedClassifier, LogitAdjustedClassifierCV
 from sklearn_la.datasets import make_long_tailed
 
 pytestmark = pytest.mark.integration
+# One line says what a skipped engine test needs (CI installs both).
+_NEEDS_EXTRA = 'needs the distributed extra: pip install -e ".[distributed]"'
+_NEEDS_TORCH = 'needs the torch extra: pip install -e ".[torch]"'
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +48,8 @@ def _assert_same_search(distributed, local, X):
 
 
 def test_cv_folds_on_a_dask_cluster_match_a_local_run(data):
-    pytest.importorskip("dask")
-    distributed = pytest.importorskip("distributed")
+    pytest.importorskip("dask", reason=_NEEDS_EXTRA)
+    distributed = pytest.importorskip("distributed", reason=_NEEDS_EXTRA)
     import joblib
 
     X, y = data
@@ -69,7 +72,7 @@ def test_cv_folds_on_a_dask_cluster_match_a_local_run(data):
 
 
 def test_cv_folds_on_ray_match_a_local_run(data):
-    ray = pytest.importorskip("ray")
+    ray = pytest.importorskip("ray", reason=_NEEDS_EXTRA)
     import joblib
     from ray.util.joblib import register_ray
 
@@ -91,8 +94,8 @@ def test_cv_folds_on_ray_match_a_local_run(data):
 
 
 def test_parallel_post_fit_predicts_like_in_memory(data):
-    da = pytest.importorskip("dask.array")
-    wrappers = pytest.importorskip("dask_ml.wrappers")
+    da = pytest.importorskip("dask.array", reason=_NEEDS_EXTRA)
+    wrappers = pytest.importorskip("dask_ml.wrappers", reason=_NEEDS_EXTRA)
     import dask
 
     X, y = data
@@ -115,8 +118,8 @@ def test_parallel_post_fit_predicts_like_in_memory(data):
 
 
 def test_accelerated_net_trains_like_the_plain_net():
-    pytest.importorskip("skorch")
-    accelerate = pytest.importorskip("accelerate")
+    pytest.importorskip("skorch", reason=_NEEDS_TORCH)
+    accelerate = pytest.importorskip("accelerate", reason=_NEEDS_EXTRA)
     from skorch.hf import AccelerateMixin
 
     from sklearn_la import LogitAdjustedNet

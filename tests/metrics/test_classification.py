@@ -72,7 +72,7 @@ def test_balanced_error_uses_sample_weight():
         ([1, np.nan, 1, 1], ValueError, r"`sample_weight` must be finite"),
         ([0, 0, 0, 0], ValueError, r"`sample_weight` sums to zero"),
         ([0, 0, 1, 1], ValueError, r"zero for every sample of class\(es\) \[0\]"),
-        ([1, 1, 1], ValueError, r"inconsistent numbers of samples"),
+        ([1, 1, 1], ValueError, r"`sample_weight` has 3 entries, but the data has"),
         ([[1, 1, 1, 1]], ValueError, r"`sample_weight` must be 1-D"),
         (["a", "b", "c", "d"], TypeError, r"`sample_weight` must be an array-like"),
         ("1111", TypeError, r"'sample_weight' parameter of balanced_error"),
