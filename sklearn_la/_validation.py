@@ -133,20 +133,9 @@ def _refuse_tuple_labels(values, name):
 
 
 def _check_label_types(values, name):
-    """Refuse missing labels, tuples and labels of mixed types in an object array."""
+    """Refuse tuples, missing labels and labels of mixed types in an object array."""
     _refuse_tuple_labels(values, name)
-    missing = [v for v in values if _is_missing(v)]
-    if missing:
-        raise ValueError(
-            f"`{name}` contains missing labels ({missing[0]!r}); every sample "
-            "needs a class label. Drop or impute those rows first."
-        )
-    kinds = {"number" if isinstance(v, Real) else type(v).__name__ for v in values}
-    if len(kinds) > 1:
-        raise ValueError(
-            f"`{name}` mixes labels of types {sorted(kinds)!r}; labels must be all "
-            "numbers or all strings."
-        )
+    _check_label_values(values, f"`{name}`")
 
 
 def _encode_labels(y, classes, *, name="y"):
@@ -793,7 +782,7 @@ def _check_label_values(values, name):
     if missing:
         raise ValueError(
             f"Missing label {missing[0]!r} in {name}; every entry must be a class "
-            "label."
+            "label (drop or impute those rows first)."
         )
     kinds = {"number" if isinstance(v, Real) else type(v).__name__ for v in values}
     if len(kinds) > 1:

@@ -184,19 +184,19 @@ CASES = [
         "``None`` among string labels",
         lambda: _fit(y=np.array(["a", None] * 60, dtype=object)),
         ValueError,
-        "`y` contains missing labels",
+        "Missing label None in `y`",
     ),
     Case(
         '``pd.NA`` among labels (a pandas ``"string"`` Series with missing values)',
         lambda: _fit(y=pd.Series(["a", None] * 60, dtype="string")),
         ValueError,
-        "`y` contains missing labels (<NA>)",
+        "Missing label <NA> in `y`",
     ),
     Case(
         "labels of mixed types (``1`` and ``'a'``)",
         lambda: _fit(y=np.array([1, "a"] * 60, dtype=object)),
         ValueError,
-        "mixes labels of types",
+        "Labels of mixed types",
     ),
     Case(
         "a single class in ``y``",

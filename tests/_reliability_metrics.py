@@ -135,10 +135,10 @@ CASES = [
             np.array(["a", None, "b"], dtype=object),
             ["a", "b", "b"],
             ValueError,
-            "missing labels",
+            "Missing label None in `y_true`",
         ),
         ValueError,
-        "`y_true` contains missing labels (None)",
+        "Missing label None in `y_true`",
     ),
     Case(
         "continuous ``y_true`` (any metric)",

@@ -33,8 +33,8 @@ from sklearn_la.metrics import (
     [
         (None, ValueError, "requires y to be passed.*`y` must be"),
         (np.array([]), ValueError, r"`y` is empty \(0 samples\)"),
-        (np.array(["a", None, "b"], dtype=object), ValueError, "missing labels"),
-        (np.array(["a", 1], dtype=object), ValueError, "mixes labels of types"),
+        (np.array(["a", None, "b"], dtype=object), ValueError, "Missing label None in `y`"),
+        (np.array(["a", 1], dtype=object), ValueError, "Labels of mixed types"),
         (np.linspace(0, 1, 5), ValueError, "continuous"),
         (np.zeros(4), ValueError, "at least 2 classes"),
     ],
@@ -54,7 +54,7 @@ def test_bad_targets_are_refused_naming_y(y, exc, match):
     ids=["string-dtype", "object-NA", "object-NaT"],
 )
 def test_pandas_missing_values_are_missing_labels_not_a_type(y, shown):
-    with pytest.raises(ValueError, match=f"`y` contains missing labels \\({shown}\\)"):
+    with pytest.raises(ValueError, match=f"Missing label {shown} in `y`"):
         _check_targets(y, "Owner")
 
 
