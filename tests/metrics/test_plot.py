@@ -522,3 +522,26 @@ def test_tau_curve_of_a_search_over_both_balances_draws_the_chosen_one():
     ).fit(X, y)
     display = TauCurveDisplay.from_estimator(search)
     assert len(display.lines_) == 2  # w = 0 and w = 1 of best_balance_
+
+
+def test_tau_curve_after_a_race_draws_the_finalists_only():
+    # Members dropped early have means over fewer splits, which do not
+    # compare with the finalists'.
+    pytest.importorskip("matplotlib")
+    from sklearn.datasets import make_classification
+    from sklearn.naive_bayes import GaussianNB
+
+    X, y = make_classification(
+        n_samples=400, n_classes=3, n_informative=4, weights=[0.8, 0.15, 0.05],
+        random_state=0,
+    )  # fmt: skip
+    search = LogitAdjustedClassifierCV(GaussianNB(), taus=5, balances="weight")
+    search.fit(X, y)
+    results = search.cv_results_
+    finalists = results["n_splits"] == results["n_splits"].max()
+    assert not finalists.all()
+    display = TauCurveDisplay.from_estimator(search)
+    assert set(display.weight_powers) == set(
+        results["param_weight_power"][finalists]
+    )
+    assert len(display.taus) == finalists.sum()

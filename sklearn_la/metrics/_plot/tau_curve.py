@@ -74,7 +74,8 @@ class TauCurveDisplay:
     >>> X, y = make_classification(n_samples=1000, n_classes=4, n_informative=4,
     ...                            weights=[0.7, 0.2, 0.07, 0.03], random_state=0)
     >>> search = LogitAdjustedClassifierCV(
-    ...     LogisticRegression(), taus=5, weight_powers=[0.0, 0.5], cv=3
+    ...     LogisticRegression(), taus=5, weight_powers=[0.0, 0.5],
+    ...     balances="weight", cv=3,
     ... ).fit(X, y)
     >>> display = TauCurveDisplay.from_estimator(search)
     >>> len(display.lines_)
@@ -235,7 +236,10 @@ default="fill_between"
         ``mean_test_score``, ``std_test_score``), ``best_tau_``,
         ``best_weight_power_`` and, for the axis label, ``scoring``. When both
         balances were searched, the curves are those of ``best_balance_``
-        (and ``weight_power=0``, common to both).
+        (and ``weight_power=0``, common to both). After a race
+        (``search="race"``) the curves are those of the members that ran the
+        most splits (its finalists): the others' means come from fewer
+        splits and do not compare with theirs.
 
         Parameters
         ----------
@@ -270,13 +274,22 @@ default="fill_between"
                 "This LogitAdjustedClassifierCV instance is not fitted yet; call "
                 f"'fit' before {cls.__name__}.from_estimator."
             )
+        results = estimator.cv_results_
+        if "n_splits" in results:
+            finalists = results["n_splits"] == np.max(results["n_splits"])
+            results = {
+                key: np.asarray(value, dtype=object)[finalists]
+                if key == "params"
+                else np.asarray(value)[finalists]
+                for key, value in results.items()
+            }
         scoring = estimator.scoring
         if scoring is None:
             # The CV's default: balanced accuracy, or the expected cost.
             costs = getattr(estimator, "cost_matrix", None) is not None
             scoring = "negative expected cost" if costs else "balanced_accuracy"
         return cls.from_cv_results(
-            estimator.cv_results_,
+            results,
             best_tau=estimator.best_tau_,
             best_weight_power=estimator.best_weight_power_,
             balance=estimator.best_balance_,
