@@ -86,6 +86,7 @@ DataFrame, default=None
         reproducible fits. Unused otherwise (the base model has its own).""",
 }
 
+
 def _calibration_parameter():
     """The ``calibration`` parameter's first lines, from the one list of maps."""
     import textwrap

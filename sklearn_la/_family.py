@@ -186,9 +186,7 @@ def _fit_member(
         labels = np.empty(len(priors), dtype=object)
         first = np.unique(y_encoded, return_index=True)
         labels[first[0]] = list(_safe_indexing(y, first[1]))
-        rows = _resample_indices(
-            y_encoded, priors, weight_power, random_state, labels
-        )
+        rows = _resample_indices(y_encoded, priors, weight_power, random_state, labels)
         fit_params = _check_method_params(X, fit_params, indices=rows)
         X, y = _safe_indexing(X, rows), _safe_indexing(y, rows)
         sample_weight = None if sample_weight is None else sample_weight[rows]

@@ -440,8 +440,7 @@ def _check_priors(priors, classes, *, name="priors"):
     vector = _check_class_vector(priors, classes, name=name, positive=not deployment)
     if deployment and not np.any(vector > 0):
         raise ValueError(
-            f"`{name}` must have at least one positive entry; got "
-            f"{vector.tolist()!r}."
+            f"`{name}` must have at least one positive entry; got {vector.tolist()!r}."
         )
     normalised = _normalise(vector)
     if np.any((normalised <= 0) & (vector > 0)):

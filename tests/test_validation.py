@@ -33,7 +33,7 @@ from sklearn_la.metrics import (
     [
         (None, ValueError, "requires y to be passed.*`y` must be"),
         (np.array([]), ValueError, r"`y` is empty \(0 samples\)"),
-        (np.array(["a", None, "b"], dtype=object), ValueError, "Missing label None in `y`"),
+        (np.array(["a", None, "b"], dtype=object), ValueError, "Missing label None"),
         (np.array(["a", 1], dtype=object), ValueError, "Labels of mixed types"),
         (np.linspace(0, 1, 5), ValueError, "continuous"),
         (np.zeros(4), ValueError, "at least 2 classes"),

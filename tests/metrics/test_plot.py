@@ -541,7 +541,5 @@ def test_tau_curve_after_a_race_draws_the_finalists_only():
     finalists = results["n_splits"] == results["n_splits"].max()
     assert not finalists.all()
     display = TauCurveDisplay.from_estimator(search)
-    assert set(display.weight_powers) == set(
-        results["param_weight_power"][finalists]
-    )
+    assert set(display.weight_powers) == set(results["param_weight_power"][finalists])
     assert len(display.taus) == finalists.sum()
