@@ -473,9 +473,7 @@ class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
             split_params = {"groups": fit_params.pop("groups")}
         taus, members = _candidate_grid(
             taus=self.taus,
-            weight_powers=(0.0,)
-            if _is_option(self.weight_powers, "auto") and frozen
-            else self.weight_powers,  # fmt: skip
+            weight_powers=self._weight_powers(),
             balances=self._balances(),
         )
         _check_family_base(self.estimator, [w for w, _ in members])
@@ -588,6 +586,13 @@ class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
             calibration=calibration,
         )
 
+    def _weight_powers(self):
+        """``weight_powers``, with ``"auto"`` resolved for this base."""
+        if _is_option(self.weight_powers, "auto"):
+            frozen = isinstance(self.estimator, FrozenEstimator)
+            return (0.0,) if frozen else WEIGHT_POWERS["family"]
+        return self.weight_powers
+
     def _balances(self):
         """``balances``, with ``"auto"`` resolved for this base."""
         if not _is_option(self.balances, "auto"):
@@ -639,8 +644,7 @@ class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
 def _candidate_grid(*, taus, weight_powers, balances):
     """The taus and the family members ``(weight_power, balance)``."""
     if isinstance(weight_powers, str):
-        weight_powers = np.array(WEIGHT_POWERS["family" if weight_powers == "auto"
-                                                else weight_powers])  # fmt: skip
+        weight_powers = np.array(WEIGHT_POWERS[weight_powers])
     else:
         weight_powers = _check_grid(weight_powers, "weight_powers", low=0, high=1)
     if isinstance(taus, Integral):
