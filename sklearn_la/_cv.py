@@ -40,7 +40,7 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import get_scorer as _sklearn_scorer
 from sklearn.model_selection import RepeatedStratifiedKFold, check_cv
 from sklearn.utils import Bunch, _safe_indexing, check_random_state
-from sklearn.utils._param_validation import StrOptions
+from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.metadata_routing import MethodMapping
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import _check_method_params, check_is_fitted
@@ -57,6 +57,14 @@ from ._calibration import _calibrate_out_of_fold, _in_class_order
 from ._cost import _cost_decisions, _deployment_cost_scorer
 from ._docstrings import _fill_doc
 from ._family import BALANCES, _check_family_base, _fit_member
+from ._imblearn import (
+    BalancedBagging,
+    _balance_name,
+    _member_fits,
+    _member_prior,
+    _prior_correction,
+    _reads_prior,
+)
 from ._posthoc import _BaseLogitAdjusted
 from ._routing import _can_take_weights, _route_fit_params
 from ._selection import SELECTIONS, _nan_stats, _select_candidate
@@ -138,7 +146,8 @@ class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
         (any ``w > 0`` with a frozen base is refused). ``[0]`` tunes ``tau``
         alone.
 
-    balances : {"auto", "weight", "resample"} or list of them, default="auto"
+    balances : {"auto", "weight", "resample"}, imbalanced-learn sampler, \
+:class:`BalancedBagging` or list of them, default="auto"
         How the weights of ``w > 0`` are realised (see ``balance`` in
         :class:`LogitAdjustedClassifier`); each is a family member, so the
         search contains class weighting (``w = 1``, ``"weight"``) and random
@@ -149,7 +158,11 @@ class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
         it); asking for it with a base that cannot is refused. ``"auto"`` is
         ``("weight", "resample")``, or ``("resample",)`` for such a base. In
         each split only the training rows are resampled, from a seed per
-        split shared by all members.
+        split shared by all members. An imbalanced-learn sampler (``SMOTE()``)
+        or a :class:`BalancedBagging` is a member like the others, adjusted
+        from the class counts it produced; ``cv_results_`` names it by its
+        class (``"SMOTE"``, or its repr when its parameters are set), and a
+        bag of ``n`` base models counts ``n`` fits in ``n_fits_``.
 
     search : {"race", "exhaustive"}, default="race"
         How the members are spent fits on. ``"race"`` is successive halving
@@ -279,8 +292,9 @@ pandas Series or dict, default="uniform"
     best_weight_power_ : float
         Chosen ``weight_power``; also ``weight_power_``.
 
-    best_balance_ : str
-        Chosen ``balance``, ``"weight"`` or ``"resample"``; also ``balance_``.
+    best_balance_ : str or object
+        Chosen ``balance``: ``"weight"``, ``"resample"``, or the sampler or
+        :class:`BalancedBagging` given in ``balances``; also ``balance_``.
 
     best_score_ : float
         Mean CV score of the chosen candidate, over the splits it was scored
@@ -319,7 +333,7 @@ pandas Series or dict, default="uniform"
     weight_power_ : float
         Same as ``best_weight_power_``.
 
-    balance_ : str
+    balance_ : str or object
         Same as ``best_balance_``.
 
     {fitted_attributes}
@@ -362,7 +376,12 @@ pandas Series or dict, default="uniform"
         **_BaseLogitAdjusted._parameter_constraints,
         "taus": [_NumberInterval(Integral, 1, None, closed="left"), "array-like"],
         "weight_powers": [StrOptions({"auto", *WEIGHT_POWERS}), "array-like"],
-        "balances": [StrOptions({"auto", *BALANCES}), "array-like"],
+        "balances": [
+            StrOptions({"auto", *BALANCES}),
+            "array-like",
+            HasMethods(["fit_resample"]),
+            BalancedBagging,
+        ],
         "search": [StrOptions(set(SEARCHES))],
         "cv": ["cv_object"],
         "scoring": [str, callable, None],
@@ -390,7 +409,7 @@ pandas Series or dict, default="uniform"
         refit=True,
         n_jobs=None,
         verbose=0,
-        priors="train",
+        priors="auto",
         target_priors="uniform",
         response_method="auto",
         cost_matrix=None,
@@ -474,6 +493,7 @@ pandas Series or dict, default="uniform"
             balances=self._balances(),
         )
         _check_family_base(self.estimator, [w for w, _ in members])
+        reads_prior = _reads_prior(self.estimator, self.priors)
         routing = _route_fit_params(
             self,
             n_samples=len(y),
@@ -506,7 +526,7 @@ pandas Series or dict, default="uniform"
             rungs=_rungs(len(members), len(splits), self.search),
             routing=routing,
             priors=None
-            if _is_option(priors, "train")
+            if isinstance(priors, str)  # "train", or "auto" and "effective"
             else _class_vector(priors, classes),
             target=_class_vector(target, classes),
             response_method=_score_method(self.estimator, self.response_method_),
@@ -518,6 +538,7 @@ pandas Series or dict, default="uniform"
             verbose=self.verbose,
             random_state=self.random_state,
             refit=self.refit,
+            read_prior=self.priors if reads_prior else None,
         )
         if search.unseen:
             # Said once, here, so that it points at the user's call of fit.
@@ -536,7 +557,7 @@ pandas Series or dict, default="uniform"
         self.best_index_ = best
         self.best_tau_ = float(self.cv_results_["param_tau"][best])
         self.best_weight_power_ = float(self.cv_results_["param_weight_power"][best])
-        self.best_balance_ = str(self.cv_results_["param_balance"][best])
+        self.best_balance_ = self.cv_results_["params"][best]["balance"]
         self.best_score_ = float(self.cv_results_["mean_test_score"][best])
         self.n_fits_ = search.n_fits
         if self.verbose > 0:
@@ -554,11 +575,11 @@ pandas Series or dict, default="uniform"
         self.weight_power_ = self.best_weight_power_
         self.balance_ = self.best_balance_
         y_encoded = _encode_labels(y, classes)
-        if _is_option(priors, "train"):
+        if isinstance(priors, str):
             pi = _train_priors(y_encoded, classes, routing.prior_weight)
         else:
             pi = _class_vector(priors, classes)
-        self.estimator_ = _fit_on_rows(
+        self.estimator_, seen = _fit_on_rows(
             clone(self.estimator),
             X,
             y,
@@ -569,7 +590,12 @@ pandas Series or dict, default="uniform"
             routing=routing,
             random_state=check_random_state(self.random_state),
         )
-        self.n_fits_ += int(not frozen)
+        member = (self.weight_power_, self.balance_)
+        self.n_fits_ += int(not frozen) * _member_fits(self.balance_, self.weight_power_)
+        trained = _member_prior(
+            self.estimator_, seen, classes, member=member, deep=reads_prior,
+            estimator=self.estimator, priors_param=self.priors,
+        )  # fmt: skip
         calibration = search.calibrations.get((self.weight_power_, self.balance_))
         if calibration is not None:
             calibration = _in_class_order(
@@ -581,6 +607,7 @@ pandas Series or dict, default="uniform"
             priors=priors,
             target_priors=target,
             calibration=calibration,
+            trained=trained,
         )
 
     def _balances(self):
@@ -645,13 +672,19 @@ def _candidate_grid(*, taus, weight_powers, balances):
         taus = np.unique(np.round(np.append(grid, 1.0 - weight_powers), 12))
     else:
         taus = _check_grid(taus, "taus")
-    balances = [balances] if isinstance(balances, str) else list(balances)
-    balances = list(dict.fromkeys(balances))
+    single = isinstance(balances, str) or not isinstance(balances, (list, tuple))
+    balances = [balances] if single else list(balances)
     for balance in balances:
-        if balance not in BALANCES:
+        known = balance in BALANCES if isinstance(balance, str) else (
+            hasattr(balance, "fit_resample") or isinstance(balance, BalancedBagging)
+        )  # fmt: skip
+        if not known:
             raise ValueError(
-                f"`balances` entries must be in {BALANCES}; got {balance!r}."
+                f"`balances` entries must be in {BALANCES}, imbalanced-learn "
+                f"samplers or BalancedBagging; got {balance!r}."
             )
+    # One member per name: cv_results_ tells them apart by it.
+    balances = list({_balance_name(b): b for b in reversed(balances)}.values())[::-1]
     if not balances:
         raise ValueError("`balances` must hold at least one of 'weight', 'resample'.")
     # At w = 0 there is nothing to balance: one member, whatever the route.
@@ -718,8 +751,13 @@ def _run_search(
     verbose,
     random_state,
     refit,
+    read_prior=None,
 ):
     """Run the rungs; return ``cv_results``, ``best_index`` and what fit needs.
+
+    ``read_prior`` is the ``priors`` option (``"auto"`` or ``"effective"``)
+    when each fitted member's training prior is read from its base (see
+    :func:`_fit_and_score`), else None.
 
     Every member is fitted on the same resampling seed per split, so members
     are compared on common draws, and a member's scores on a split do not
@@ -784,6 +822,7 @@ def _run_search(
                 cost_matrix=cost_matrix,
                 scorer=scorer,
                 keep_log_scores=bool(calibration),
+                read_prior=read_prior,
             )
             for job, (i, k) in enumerate(jobs)
         )
@@ -792,7 +831,7 @@ def _run_search(
             fit_times[i, k] = fold.fit_time
             score_times[i, k] = fold.score_time
             scores[i, k] = fold.scores
-            n_fits += fold.fitted
+            n_fits += fold.fitted * _member_fits(members[i][1], members[i][0])
             if calibration:
                 folds[(i, k)] = fold
             progress.fitted(members[i], k, fold)
@@ -1000,6 +1039,7 @@ def _fit_and_score(
     cost_matrix,
     scorer,
     keep_log_scores,
+    read_prior=None,
 ):
     """Fit one member on one split's training rows; score every tau on its test rows.
 
@@ -1051,6 +1091,13 @@ def _fit_and_score(
     keep_log_scores : bool
         Return the out-of-fold log-scores too, to be calibrated.
 
+    read_prior : {"auto", "effective"} or None, default=None
+        Read the prior the fitted base was trained under (the ``priors``
+        option, named in a refusal); None reads only the counts a sampler or
+        bag member produced. Either way a member whose prior differs from
+        the family's ``pi ** (1 - w)`` has its log-scores corrected by
+        ``-log(pi') + (1 - w) * log(pi)`` (:mod:`._imblearn`).
+
     Returns
     -------
     job : int
@@ -1076,7 +1123,7 @@ def _fit_and_score(
     # these rows would predict, without the fit (most refuse one class).
     fitted = frozen or np.count_nonzero((fold_priors > 0) & (counts > 0)) > 1
     if fitted:
-        model = _fit_on_rows(
+        model, seen = _fit_on_rows(
             estimator,
             X,
             y,
@@ -1098,6 +1145,14 @@ def _fit_and_score(
             log_scores[:, columns] = fold_scores
         else:
             log_scores = fold_scores
+        trained = _member_prior(
+            model, seen, classes, member=member, deep=read_prior is not None,
+            estimator=estimator, priors_param=read_prior,
+        )  # fmt: skip
+        if trained is not None:
+            log_scores = log_scores + _prior_correction(
+                trained.prior, fold_priors, member[0]
+            )
         # A class whose training rows all weigh 0 was not learnt either: like
         # an absent class it cannot be predicted, rather than be adjusted by
         # log(0).
@@ -1138,6 +1193,8 @@ def _fit_on_rows(estimator, X, y, rows, *, y_encoded, priors, member, routing,
 
     The one place the search fits a base model: the worker's splits and the
     refit. ``y_encoded`` (the labels of ``rows``) indexes ``priors``.
+    Returns the fitted model and what it was fitted on, as
+    :func:`._family._fit_member`.
     """
     fit_params = routing.fit_params
     sample_weight = routing.sample_weight
@@ -1413,7 +1470,7 @@ def _cv_results(scores, fit_times, score_times, reached, taus, members, *, scori
 
     taus : ndarray of shape (n_taus,)
 
-    members : list of (float, str)
+    members : list of (float, str or object)
 
     scoring : str or callable
         The scoring parameter, for messages.
@@ -1429,7 +1486,9 @@ def _cv_results(scores, fit_times, score_times, reached, taus, members, *, scori
             "class). Choose another scoring or other group thresholds."
         )
     cand_w = np.repeat(np.array([w for w, _ in members], dtype=float), n_taus)
-    cand_balance = np.repeat(np.array([b for _, b in members], dtype=object), n_taus)
+    balance_of = [b for _, b in members for _ in range(n_taus)]
+    # A sampler is named by its class ("SMOTE"); params hold the object.
+    cand_balance = np.array([_balance_name(b) for b in balance_of], dtype=object)
     cand_tau = np.tile(taus, n_members)
     cand_iter = np.repeat(reached, n_taus)
     results = {
@@ -1437,8 +1496,8 @@ def _cv_results(scores, fit_times, score_times, reached, taus, members, *, scori
         "param_balance": cand_balance,
         "param_tau": cand_tau,
         "params": [
-            {"weight_power": float(w), "balance": str(b), "tau": float(t)}
-            for w, b, t in zip(cand_w, cand_balance, cand_tau)
+            {"weight_power": float(w), "balance": b, "tau": float(t)}
+            for w, b, t in zip(cand_w, balance_of, cand_tau)
         ],
     }
     for k in range(n_splits):

@@ -44,6 +44,13 @@ from ._calibration import _METHODS, _apply_calibration, _fit_frozen_calibration
 from ._cost import _cost_decisions
 from ._docstrings import _fill_doc
 from ._family import BALANCES, _check_family_base, _consistent_tau, _fit_member
+from ._imblearn import (
+    PRIORS,
+    BalancedBagging,
+    _effective_priors,
+    _member_prior,
+    _reads_prior,
+)
 from ._label_shift import _estimate_target_priors
 from ._routing import _route_fit_params
 from ._validation import (
@@ -94,7 +101,7 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             HasMethods(["fit", "predict_log_proba"]),
             HasMethods(["fit", "decision_function"]),
         ],
-        "priors": [StrOptions({"train"}), "array-like", dict],
+        "priors": [StrOptions(set(PRIORS)), "array-like", dict],
         "target_priors": [
             StrOptions({"uniform", "train", "estimate"}),
             "array-like",
@@ -132,12 +139,15 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             _check_cost_matrix(self.cost_matrix, classes)
         return X, y, sample_weight
 
-    def _finish_fit(self, y, prior_weight, *, priors, target_priors, calibration=None):
+    def _finish_fit(self, y, prior_weight, *, priors, target_priors, calibration=None,
+                    trained=None):  # fmt: skip
         """Set the classes, priors, offset, costs and feature attributes.
 
         ``priors`` and ``target_priors`` are the parameters, possibly already
         keyed by label (see :func:`._validation._by_label`); ``calibration``
-        a fitted :class:`._calibration._Calibration` or None.
+        a fitted :class:`._calibration._Calibration` or None; ``trained`` the
+        prior the base was read to be trained under (:mod:`._imblearn`), or
+        None where the family's ``priors_ ** (1 - w)`` holds.
         """
         classes = getattr(self.estimator_, "classes_", None)
         if classes is None:
@@ -161,10 +171,13 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             else _check_cost_matrix(self.cost_matrix, self.classes_)
         )
         self.calibration_ = calibration
-        if _is_option(priors, "train"):
+        if isinstance(priors, str):  # "train", or "auto" and "effective"
             self.priors_ = _train_priors(y_encoded, self.classes_, prior_weight)
         else:
             self.priors_ = _check_priors(priors, self.classes_)
+        self.effective_priors_, self._prior_correction = _effective_priors(
+            trained, self.classes_, self.priors_, self.weight_power_
+        )
         self._set_log_offset(target_priors)
         for name in ("n_features_in_", "feature_names_in_"):
             if hasattr(self.estimator_, name):
@@ -191,13 +204,12 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         self._log_offset = _effective_offset(
             self.priors_, self.tau_, self.target_priors_
         )
+        shift = self._log_offset
+        if self._prior_correction is not None:
+            shift = shift + self._prior_correction
         # The intercept cannot absorb a calibration map's temperature.
-        if (
-            self._log_offset.any()
-            and self.calibration_ is None
-            and _is_log_linear(self.estimator_)
-        ):
-            self._shifted_model = _shifted_log_linear(self.estimator_, self._log_offset)
+        if shift.any() and self.calibration_ is None and _is_log_linear(self.estimator_):
+            self._shifted_model = _shifted_log_linear(self.estimator_, shift)
 
     # -- prediction -----------------------------------------------------------
 
@@ -243,7 +255,11 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
 
     def _is_identity(self):
         """Whether the adjustment changes nothing (a constant offset, dropped)."""
-        return self._log_offset is not None and not self._log_offset.any()
+        return (
+            self._log_offset is not None
+            and not self._log_offset.any()
+            and self._prior_correction is None
+        )
 
     def _scores(self, X):
         """The canonical adjusted log-scores, their argmax and the base proba.
@@ -262,6 +278,9 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             return scores, _winners(scores, "decision_function"), proba
         method = _score_method(self.estimator_, self.response_method_)
         scores, proba = _base_log_scores(self.estimator_, X, method)
+        if self._prior_correction is not None:
+            # The base as if trained under priors_ ** (1 - w) (see _finish_fit).
+            scores += self._prior_correction
         if self.calibration_ is not None:
             _winners(scores, method)
             scores = _apply_calibration(scores, self.calibration_, copy=False)
@@ -287,6 +306,7 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             method != "predict_proba"
             or self._is_identity()
             or self.calibration_ is not None
+            or self._prior_correction is not None
         ):
             return None
         proba = np.asarray(self.estimator_.predict_proba(X), dtype=np.float64)
@@ -355,6 +375,8 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         method = _score_method(self.estimator_, self.response_method_)
         log_scores, _ = _base_log_scores(self.estimator_, X, method)
         _winners(log_scores, method)
+        if self._prior_correction is not None:
+            log_scores += self._prior_correction
         return _estimate_target_priors(
             log_scores, self._em_priors(), calibration=self.calibration_
         )
@@ -586,7 +608,7 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
     weight_power_ : float
         The class-balancing exponent the base model was fitted with.
 
-    balance_ : str
+    balance_ : str or object
         How the class-balancing weights were realised (``balance``).
 
     {fitted_attributes}
@@ -636,7 +658,11 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
             StrOptions({"auto"}),
             _NumberInterval(Real, None, None, closed="neither"),
         ],
-        "balance": [StrOptions(set(BALANCES))],
+        "balance": [
+            StrOptions(set(BALANCES)),
+            HasMethods(["fit_resample"]),
+            BalancedBagging,
+        ],
         "random_state": ["random_state"],
     }
 
@@ -645,7 +671,7 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
         estimator,
         *,
         tau="auto",
-        priors="train",
+        priors="auto",
         target_priors="uniform",
         response_method="auto",
         weight_power=0.0,
@@ -699,6 +725,7 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
         _check_wrapper_calibration(self.estimator, self.calibration)
         X, y, sample_weight = self._check_fit_inputs(X, y, sample_weight)
         _check_family_base(self.estimator, [self.weight_power])
+        reads_prior = _reads_prior(self.estimator, self.priors)
         routing = _route_fit_params(
             self,
             n_samples=len(y),
@@ -707,7 +734,7 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
             needs_weights=self.weight_power > 0 and self.balance == "weight",
         )
         priors, y_encoded, pi = self._family_priors(y, routing)
-        self.estimator_ = _fit_member(
+        self.estimator_, seen = _fit_member(
             clone(self.estimator),
             X,
             y,
@@ -727,6 +754,14 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
             if _is_option(self.tau, "auto")
             else float(self.tau)
         )
+        member = (self.weight_power_, self.balance_)
+        classes = np.unique(y)
+        if seen.y_encoded is None:
+            seen.y_encoded = _encode_labels(y, classes)
+        trained = _member_prior(
+            self.estimator_, seen, classes, member=member, deep=reads_prior,
+            estimator=self.estimator, priors_param=self.priors,
+        )  # fmt: skip
         calibration = None
         if self.calibration is not None:
             calibration = _fit_frozen_calibration(
@@ -744,6 +779,7 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
             priors=priors,
             target_priors=self.target_priors,
             calibration=calibration,
+            trained=trained,
         )
 
     def _family_priors(self, y, routing):
@@ -757,7 +793,7 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
             return self.priors, None, None
         classes, y_encoded = np.unique(y, return_inverse=True)
         priors = _by_label(self.priors, classes, name="priors")
-        if _is_option(priors, "train"):
+        if isinstance(priors, str):  # "train", or "auto" and "effective"
             pi = _train_priors(y_encoded, classes, routing.prior_weight)
         else:
             pi = np.array([priors[c] for c in _plain_list(classes)])
