@@ -58,9 +58,12 @@ from ._cost import _cost_decisions, _deployment_cost_scorer
 from ._docstrings import _fill_doc
 from ._family import BALANCES, _check_family_base, _fit_member
 from ._imblearn import (
+    NAMED_BALANCES,
     BalancedBagging,
+    _balance_entries,
     _balance_name,
     _member_fits,
+    _named_balances,
     _member_prior,
     _prior_correction,
     _reads_prior,
@@ -146,8 +149,8 @@ class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
         (any ``w > 0`` with a frozen base is refused). ``[0]`` tunes ``tau``
         alone.
 
-    balances : {"auto", "weight", "resample"}, imbalanced-learn sampler, \
-:class:`BalancedBagging` or list of them, default="auto"
+    balances : {"auto", "imblearn", "weight", "resample"}, imbalanced-learn \
+sampler, :class:`BalancedBagging` or list of them, default="auto"
         How the weights of ``w > 0`` are realised (see ``balance`` in
         :class:`LogitAdjustedClassifier`); each is a family member, so the
         search contains class weighting (``w = 1``, ``"weight"``) and random
@@ -162,7 +165,14 @@ class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
         or a :class:`BalancedBagging` is a member like the others, adjusted
         from the class counts it produced; ``cv_results_`` names it by its
         class (``"SMOTE"``, or its repr when its parameters are set), and a
-        bag of ``n`` base models counts ``n`` fits in ``n_fits_``.
+        bag of ``n`` base models counts ``n`` fits in ``n_fits_``. An entry
+        may also be a pair ``(balance, weight_powers)``: that member is
+        searched at its own weight powers only. ``"imblearn"`` (it needs
+        imbalanced-learn) is ``"auto"``'s members, plus ``SMOTE()`` at ``w``
+        in ``(0.5, 1)`` and ``BalancedBagging(n_estimators=3)`` at ``w = 1``:
+        12 members, raced at 27 to 37 fits of the base model with the
+        default ``cv`` (the bag costs 3 per split it runs on), against 20 for
+        the default. ``benchmarks/results/bench_family.md`` compares them.
 
     search : {"race", "exhaustive"}, default="race"
         How the members are spent fits on. ``"race"`` is successive halving
@@ -377,7 +387,7 @@ pandas Series or dict, default="uniform"
         "taus": [_NumberInterval(Integral, 1, None, closed="left"), "array-like"],
         "weight_powers": [StrOptions({"auto", *WEIGHT_POWERS}), "array-like"],
         "balances": [
-            StrOptions({"auto", *BALANCES}),
+            StrOptions({"auto", *BALANCES, *NAMED_BALANCES}),
             "array-like",
             HasMethods(["fit_resample"]),
             BalancedBagging,
@@ -611,7 +621,10 @@ pandas Series or dict, default="uniform"
         )
 
     def _balances(self):
-        """``balances``, with ``"auto"`` resolved for this base."""
+        """``balances``, with ``"auto"`` (and the named sets) resolved for
+        this base."""
+        if isinstance(self.balances, str) and self.balances in NAMED_BALANCES:
+            return _named_balances(self.balances, weights=_can_take_weights(self))
         if not _is_option(self.balances, "auto"):
             return self.balances
         return BALANCES if _can_take_weights(self) else ("resample",)
@@ -665,34 +678,21 @@ def _candidate_grid(*, taus, weight_powers, balances):
                                                 else weight_powers])  # fmt: skip
     else:
         weight_powers = _check_grid(weight_powers, "weight_powers", low=0, high=1)
+    # (balance, its weight powers): weight_powers unless the entry has its own.
+    entries = _balance_entries(balances, weight_powers)
+    powers = list(dict.fromkeys([w for _, own in entries for w in own.tolist()]))
     if isinstance(taus, Integral):
         grid = np.linspace(0.0, 2.0, taus) if taus > 1 else np.ones(1)
         # The consistent tau of every weight power is a candidate too; rounded
         # so that grid values print as typed (0.3, not 0.30000000000000004).
-        taus = np.unique(np.round(np.append(grid, 1.0 - weight_powers), 12))
+        taus = np.unique(np.round(np.append(grid, 1.0 - np.array(powers)), 12))
     else:
         taus = _check_grid(taus, "taus")
-    single = isinstance(balances, str) or not isinstance(balances, (list, tuple))
-    balances = [balances] if single else list(balances)
-    for balance in balances:
-        known = balance in BALANCES if isinstance(balance, str) else (
-            hasattr(balance, "fit_resample") or isinstance(balance, BalancedBagging)
-        )  # fmt: skip
-        if not known:
-            raise ValueError(
-                f"`balances` entries must be in {BALANCES}, imbalanced-learn "
-                f"samplers or BalancedBagging; got {balance!r}."
-            )
-    # One member per name: cv_results_ tells them apart by it.
-    balances = list({_balance_name(b): b for b in reversed(balances)}.values())[::-1]
-    if not balances:
-        raise ValueError("`balances` must hold at least one of 'weight', 'resample'.")
     # At w = 0 there is nothing to balance: one member, whatever the route.
-    members = [
-        (float(w), b)
-        for w in dict.fromkeys(weight_powers.tolist())
-        for b in (balances[:1] if w == 0 else balances)
-    ]
+    members = []
+    for w in powers:
+        at_w = [b for b, own in entries if w in own]
+        members += [(float(w), b) for b in (at_w[:1] if w == 0 else at_w)]
     return taus, members
 
 

@@ -438,6 +438,32 @@ def _prior_correction(trained, priors, weight_power):
     return correction
 
 
+def _corrected_offset(trained, priors, weight_power, tau, target):
+    """The offset ``-tau * log(pi) + log(q)`` and the correction, in one sum.
+
+    ``(1 - w - tau) * log(pi) - log(pi') + log(q)``: at the consistent ``tau
+    = 1 - w`` exactly ``-log(pi') + log(q)``, so that a base trained under
+    the target prior is left bit for bit as it is (a constant is dropped,
+    as :func:`._adjust._effective_offset` drops it). A class left out of
+    the correction (:func:`_prior_correction`) keeps ``-tau * log(pi) +
+    log(q)``.
+    """
+    known = (trained > 0) & (priors > 0)
+    log_priors = np.log(priors)
+    offset = -tau * log_priors + np.log(target)
+    offset[known] = (
+        (1.0 - weight_power - tau) * log_priors[known]
+        - np.log(trained[known])
+        + np.log(target[known])
+    )
+    if not np.all(np.isfinite(offset)):
+        raise ValueError(
+            f"`tau` value {float(tau)!r} is too large for these priors: the offset "
+            f"overflows to {offset.tolist()!r}. Use a smaller `tau`."
+        )
+    return np.zeros_like(offset) if np.ptp(offset) == 0 else offset
+
+
 def _member_prior(model, seen, classes, *, member, deep, estimator, priors_param):
     """The prior a fitted member was trained under, or None where the family's
     own ``pi ** (1 - w)`` holds by construction.
@@ -803,6 +829,66 @@ class _Bagged:
 
     def predict(self, X):
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+
+# Named candidate sets of the CV's ``balances``, beyond "auto": the default's
+# members plus SMOTE at w = 0.5 and 1 and an EasyEnsemble-style bag of 3 at
+# w = 1; raced, at most 37 fits of the base model (27 when the bag is out
+# after the first split), against the default's 20.
+NAMED_BALANCES = ("imblearn",)
+_IMBLEARN_BAG = 3
+
+
+def _named_balances(name, *, weights):
+    """The entries of a named ``balances`` set (``weights``: whether the base
+    takes sample weights, as for ``"auto"``)."""
+    _require_imblearn(f"balances={name!r}")
+    from imblearn.over_sampling import SMOTE
+
+    shared = ["weight", "resample"] if weights else ["resample"]
+    return [
+        *shared,
+        (SMOTE(), (0.5, 1.0)),
+        (BalancedBagging(n_estimators=_IMBLEARN_BAG), (1.0,)),
+    ]
+
+
+def _balance_entries(balances, weight_powers):
+    """``balances`` as ``(balance, weight powers)`` pairs, one per name.
+
+    An entry is ``"weight"``, ``"resample"``, an imbalanced-learn sampler or a
+    :class:`BalancedBagging`, with ``weight_powers``; or a pair ``(balance,
+    its own weight powers)``, for a member that is not worth every ``w``
+    (a bag at ``w = 1`` only). Two entries of the same name (``"SMOTE"``)
+    are one, the first.
+    """
+    from ._family import BALANCES
+    from ._validation import _check_grid
+
+    single = isinstance(balances, str) or not isinstance(balances, (list, tuple))
+    entries = []
+    for entry in [balances] if single else list(balances):
+        balance, own = entry, weight_powers
+        if isinstance(entry, tuple) and len(entry) == 2:
+            balance = entry[0]
+            own = _check_grid(entry[1], f"weight powers of {balance!r}", low=0, high=1)
+        known = balance in BALANCES if isinstance(balance, str) else (
+            hasattr(balance, "fit_resample") or isinstance(balance, BalancedBagging)
+        )  # fmt: skip
+        if not known:
+            raise ValueError(
+                f"`balances` entries must be in {BALANCES}, imbalanced-learn "
+                "samplers, BalancedBagging, or (balance, weight_powers) pairs; got "
+                f"{entry!r}."
+            )
+        entries.append((balance, np.asarray(own, dtype=float)))
+    if not entries:
+        raise ValueError("`balances` must hold at least one of 'weight', 'resample'.")
+    # One member per name: cv_results_ tells them apart by it.
+    named = {}
+    for balance, own in entries:
+        named.setdefault(_balance_name(balance), (balance, own))
+    return list(named.values())
 
 
 def _balance_name(balance):

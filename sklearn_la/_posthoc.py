@@ -47,6 +47,7 @@ from ._family import BALANCES, _check_family_base, _consistent_tau, _fit_member
 from ._imblearn import (
     PRIORS,
     BalancedBagging,
+    _corrected_offset,
     _effective_priors,
     _member_prior,
     _reads_prior,
@@ -187,6 +188,9 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     def _set_log_offset(self, target_priors):
         """Resolve ``target_priors_`` and the offset, and build the fast path."""
         self._log_offset = self._shifted_model = None
+        # A prior correction goes into the offset, or, where a calibration map
+        # or EM reads the base scores first, onto those scores (_scores).
+        self._score_shift = self._prior_correction
         if _is_option(target_priors, "estimate"):
             # q is only known per batch, but tau can be checked now.
             _check_offset(self.priors_, self.tau_)
@@ -201,15 +205,23 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             self.target_priors_ = _check_priors(
                 target_priors, self.classes_, name="target_priors"
             )
-        self._log_offset = _effective_offset(
-            self.priors_, self.tau_, self.target_priors_
-        )
-        shift = self._log_offset
-        if self._prior_correction is not None:
-            shift = shift + self._prior_correction
+        if self._score_shift is not None and self.calibration_ is None:
+            self._log_offset = _corrected_offset(
+                self.effective_priors_, self.priors_, self.weight_power_,
+                self.tau_, self.target_priors_,
+            )  # fmt: skip
+            self._score_shift = None
+        else:
+            self._log_offset = _effective_offset(
+                self.priors_, self.tau_, self.target_priors_
+            )
         # The intercept cannot absorb a calibration map's temperature.
-        if shift.any() and self.calibration_ is None and _is_log_linear(self.estimator_):
-            self._shifted_model = _shifted_log_linear(self.estimator_, shift)
+        if (
+            self._log_offset.any()
+            and self.calibration_ is None
+            and _is_log_linear(self.estimator_)
+        ):
+            self._shifted_model = _shifted_log_linear(self.estimator_, self._log_offset)
 
     # -- prediction -----------------------------------------------------------
 
@@ -258,7 +270,7 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         return (
             self._log_offset is not None
             and not self._log_offset.any()
-            and self._prior_correction is None
+            and self._score_shift is None
         )
 
     def _scores(self, X):
@@ -278,9 +290,9 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             return scores, _winners(scores, "decision_function"), proba
         method = _score_method(self.estimator_, self.response_method_)
         scores, proba = _base_log_scores(self.estimator_, X, method)
-        if self._prior_correction is not None:
+        if self._score_shift is not None:
             # The base as if trained under priors_ ** (1 - w) (see _finish_fit).
-            scores += self._prior_correction
+            scores += self._score_shift
         if self.calibration_ is not None:
             _winners(scores, method)
             scores = _apply_calibration(scores, self.calibration_, copy=False)
@@ -306,7 +318,7 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             method != "predict_proba"
             or self._is_identity()
             or self.calibration_ is not None
-            or self._prior_correction is not None
+            or self._score_shift is not None
         ):
             return None
         proba = np.asarray(self.estimator_.predict_proba(X), dtype=np.float64)
