@@ -63,8 +63,8 @@ from ._imblearn import (
     _balance_entries,
     _balance_name,
     _member_fits,
-    _named_balances,
     _member_prior,
+    _named_balances,
     _prior_correction,
     _reads_prior,
 )
@@ -601,7 +601,8 @@ pandas Series or dict, default="uniform"
             random_state=check_random_state(self.random_state),
         )
         member = (self.weight_power_, self.balance_)
-        self.n_fits_ += int(not frozen) * _member_fits(self.balance_, self.weight_power_)
+        fits = _member_fits(self.balance_, self.weight_power_)
+        self.n_fits_ += int(not frozen) * fits
         trained = _member_prior(
             self.estimator_, seen, classes, member=member, deep=reads_prior,
             estimator=self.estimator, priors_param=self.priors,

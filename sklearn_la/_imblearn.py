@@ -108,7 +108,8 @@ def _rebalancing(estimator):
     ):
         return f"the balanced ensemble {_name(estimator)}"
     if isinstance(estimator, BaggingClassifier):
-        return None if estimator.estimator is None else _rebalancing(estimator.estimator)
+        inner = estimator.estimator
+        return None if inner is None else _rebalancing(inner)
     if isinstance(estimator, (CalibratedClassifierCV, SVC, NuSVC)):
         # Their probabilities are fitted to the labels as given (a calibration
         # map, libsvm's Platt scaling): trained under the data's prior.
@@ -230,7 +231,8 @@ def _codes(classes):
         try:
             return index[_plain(label)]
         except KeyError:
-            raise _Unreadable(f"it names the class {_plain(label)!r}, not in y") from None
+            name = _plain(label)
+            raise _Unreadable(f"it names the class {name!r}, not in y") from None
 
     return code_of
 
@@ -349,7 +351,7 @@ def _after_sampler(sampler, rows, code_of, n_classes):
     strategy = getattr(sampler, "sampling_strategy_", None)
     over = isinstance(sampler, imblearn.over_sampling.base.BaseOverSampler)
     under = isinstance(sampler, imblearn.under_sampling.base.BaseUnderSampler)
-    asked = {} if strategy is None else {code_of(k): int(n) for k, n in strategy.items()}
+    asked = {code_of(k): int(n) for k, n in (strategy or {}).items()}
     if (over and rows.counts is not None) or (
         under and (rows.counts is not None or set(asked) == set(range(n_classes)))
     ):

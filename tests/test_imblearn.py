@@ -13,7 +13,11 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.tree import DecisionTreeClassifier
 
-from sklearn_la import BalancedBagging, LogitAdjustedClassifier, LogitAdjustedClassifierCV
+from sklearn_la import (
+    BalancedBagging,
+    LogitAdjustedClassifier,
+    LogitAdjustedClassifierCV,
+)
 from sklearn_la._family import _resampled_counts
 from sklearn_la._imblearn import _family_targets
 
@@ -284,9 +288,9 @@ def test_effective_priors_make_resampled_probabilities_calibrated_in_the_large()
     X_train, y_train, X_test, y_test = X[:3000], y[:3000], X[3000:], y[3000:]
     base = make_pipeline(RandomUnderSampler(random_state=0), LogisticRegression())
     raw = clone(base).fit(X_train, y_train).predict_proba(X_test).mean(axis=0)
-    clf = LogitAdjustedClassifier(
-        base, priors="effective", target_priors="train"
-    ).fit(X_train, y_train)
+    clf = LogitAdjustedClassifier(base, priors="effective", target_priors="train").fit(
+        X_train, y_train
+    )
     mean = clf.predict_proba(X_test).mean(axis=0)
     frequency = _frequencies(y_test)
     # Within a few standard errors of the test frequencies; the raw model's
@@ -306,8 +310,9 @@ def test_a_frozen_balanced_forest_is_read_from_its_fitted_samplers():
     [
         (make_pipeline(SMOTEENN(), LogisticRegression()), "auto", "SMOTEENN"),
         (
-            VotingClassifier([("lr", LogisticRegression(class_weight="balanced"))],
-                             voting="soft"),  # fmt: skip
+            VotingClassifier(
+                [("lr", LogisticRegression(class_weight="balanced"))], voting="soft"
+            ),  # fmt: skip
             "effective",
             "lr__class_weight='balanced' rebalances the classes inside "
             "VotingClassifier",
@@ -374,12 +379,15 @@ def test_the_named_set_adds_smote_and_a_bag_to_the_default_members():
     ).fit(X3, Y3)
     members = list(
         dict.fromkeys(
-            zip(search.cv_results_["param_weight_power"],
-                search.cv_results_["param_balance"])  # fmt: skip
+            zip(
+                search.cv_results_["param_weight_power"],
+                search.cv_results_["param_balance"],
+            )  # fmt: skip
         )
     )
     assert len(members) == 12
-    assert (0.5, "SMOTE") in members and (1.0, "BalancedBagging(n_estimators=3)") in members
+    assert (0.5, "SMOTE") in members
+    assert (1.0, "BalancedBagging(n_estimators=3)") in members
     assert (0.75, "SMOTE") not in members
     # Raced without the refit: 11 + 3 on the first split, then 4 members on
     # two splits and 2 on two more, the bag among them or not.

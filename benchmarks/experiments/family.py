@@ -50,7 +50,11 @@ from sklearn.base import clone
 from sklearn.model_selection import RepeatedStratifiedKFold
 from sklearn.pipeline import Pipeline
 
-from sklearn_la import BalancedBagging, LogitAdjustedClassifier, LogitAdjustedClassifierCV
+from sklearn_la import (
+    BalancedBagging,
+    LogitAdjustedClassifier,
+    LogitAdjustedClassifierCV,
+)
 from sklearn_la._cv import _candidate_grid, _rungs, _survivors
 from sklearn_la._imblearn import _member_fits
 from sklearn_la._selection import SELECTIONS, _select_candidate

@@ -80,8 +80,13 @@ for ax, (name, model) in zip(axes, models.items()):
     # A bin without positives has no place on a log scale: left out.
     ax.set_xscale("log")
     ax.set_yscale("log", nonpositive="mask")
-    ax.set(xlim=(1e-3, 1), ylim=(1e-3, 1), title=name, ylabel="",
-           xlabel="mean predicted probability of the positive class")
+    ax.set(
+        xlim=(1e-3, 1),
+        ylim=(1e-3, 1),
+        title=name,
+        ylabel="",
+        xlabel="mean predicted probability of the positive class",
+    )
 axes[0].set_ylabel("fraction of positives")
 fig.suptitle("Reliability on the test half (10 quantile bins)")
 fig.tight_layout()
@@ -99,7 +104,8 @@ for priors in ("auto", "train"):
     clf = LogitAdjustedClassifier(forest, priors=priors).fit(X_train, y_train)
     score = balanced_accuracy_score(y_test, clf.predict(X_test))
     print(f'priors="{priors}": balanced accuracy {score:.3f}')
-print(f"the forest alone: {balanced_accuracy_score(y_test, forest.predict(X_test)):.3f}")
+alone = balanced_accuracy_score(y_test, forest.predict(X_test))
+print(f"the forest alone: {alone:.3f}")
 
 # %%
 # Samplers as members of the family
@@ -124,8 +130,10 @@ for w, balance in dict.fromkeys(
     rows = (results["param_weight_power"] == w) & (results["param_balance"] == balance)
     best = np.nanmax(results["mean_test_score"][rows])
     n_splits = results["n_splits"][rows][0]
-    print(f"w={w:<4} {balance:>8}: best balanced accuracy {best:.3f} "
-          f"({n_splits} split(s))")
+    print(
+        f"w={w:<4} {balance:>8}: best balanced accuracy {best:.3f} "
+        f"({n_splits} split(s))"
+    )
 print(
     f"chosen: w={search.best_weight_power_}, balance={search.best_balance_}, "
     f"tau={search.best_tau_}; {search.n_fits_} fits of the base model"
