@@ -440,3 +440,36 @@ def test_the_package_imports_and_fits_without_imblearn():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "ok"
+
+
+def test_a_corrected_member_calibrates_and_predicts_consistently():
+    search = LogitAdjustedClassifierCV(
+        LogisticRegression(),
+        weight_powers=[1],
+        balances=[SMOTE()],
+        calibration="temperature",
+        cv=3,
+    ).fit(X3, Y3)
+    assert search.calibration_.method == "temperature"
+    assert search._prior_correction is not None or np.allclose(
+        search.effective_priors_, UNIFORM
+    )
+    proba = search.predict_proba(X3)
+    np.testing.assert_array_equal(search.predict(X3), search.classes_[proba.argmax(1)])
+    np.testing.assert_allclose(np.log(proba), search.predict_log_proba(X3))
+
+
+def test_em_reads_a_resampled_base_from_the_prior_it_was_trained_under():
+    X, y = make_classification(
+        n_samples=4000, n_classes=3, n_informative=5, weights=[0.7, 0.25, 0.05],
+        class_sep=1.5, random_state=3,
+    )  # fmt: skip
+    base = make_pipeline(RandomUnderSampler(random_state=0), LogisticRegression())
+    clf = LogitAdjustedClassifier(base, target_priors="estimate").fit(X, y)
+    # The batch is the training distribution: EM finds its frequencies, not
+    # the balanced prior the base's raw scores are under.
+    np.testing.assert_allclose(
+        clf.estimate_target_priors(X), _frequencies(y), atol=0.04
+    )
+    ignored = LogitAdjustedClassifier(base, priors="train").fit(X, y)
+    assert np.abs(ignored.estimate_target_priors(X) - _frequencies(y)).max() > 0.1
