@@ -39,6 +39,7 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import BaggingClassifier
 from sklearn.frozen import FrozenEstimator
+from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
 from sklearn.pipeline import Pipeline
 from sklearn.svm import SVC, NuSVC
 from sklearn.utils import Bunch
@@ -314,14 +315,21 @@ def _class_weighted(model, rows, code_of, n_classes):
     if weight is None:
         return rows.prior()
     if isinstance(weight, str) and weight in ("balanced", "balanced_subsample"):
-        # n_y * n / (K * n_y): the same mass for every class the fit saw (a
-        # forest's "balanced_subsample" per bootstrap, in expectation).
+        # Weights n / (K * n_y), n_y the rows of class y (a forest's
+        # "balanced_subsample": per bootstrap, in expectation): each class's
+        # mass over its rows. Logistic regression counts n_y with the sample
+        # weights, so every class gets the same mass whatever the weights.
         if rows.counts is None:
             present = np.zeros(n_classes, dtype=bool)
             present[[code_of(c) for c in model.classes_]] = True
-        else:
-            present = rows.counts > 0
-        return _normalised(present.astype(float))
+            return _normalised(present.astype(float))
+        if rows.weights is None or isinstance(
+            model, (LogisticRegression, LogisticRegressionCV)
+        ):
+            return _normalised((rows.counts > 0).astype(float))
+        mass = rows.prior() * rows.counts.sum()
+        return _normalised(np.divide(mass, rows.counts, out=np.zeros(n_classes),
+                                     where=rows.counts > 0))  # fmt: skip
     if isinstance(weight, dict):
         prior = rows.prior()
         if prior is None:

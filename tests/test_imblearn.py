@@ -261,6 +261,23 @@ def test_class_weights_give_the_mass_n_times_w():
     np.testing.assert_allclose(clf.effective_priors_, mass / mass.sum())
 
 
+def test_balanced_class_weights_meet_the_family_weights_as_sklearn_does():
+    # A tree balances the row counts: the family's pi ** -w survives; logistic
+    # regression balances the weighted counts: it does not.
+    priors = _frequencies(Y3)
+    tree = LogitAdjustedClassifier(
+        DecisionTreeClassifier(class_weight="balanced", random_state=0),
+        weight_power=0.5,
+    ).fit(X3, Y3)
+    np.testing.assert_allclose(
+        tree.effective_priors_, priors**-0.5 / (priors**-0.5).sum()
+    )
+    logistic = LogitAdjustedClassifier(
+        LogisticRegression(class_weight="balanced"), weight_power=0.5
+    ).fit(X3, Y3)
+    np.testing.assert_allclose(logistic.effective_priors_, UNIFORM)
+
+
 def test_an_under_sampler_with_counts_is_read_from_the_rows_it_kept():
     base = make_pipeline(
         RandomUnderSampler(sampling_strategy={0: 200, 1: 100}, random_state=0),
