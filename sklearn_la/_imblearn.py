@@ -277,10 +277,10 @@ def _leaf_priors(model, rows, code_of, n_classes, *, deep):
     if isinstance(model, _Bagged):
         return [
             prior
-            for member, member_seen in zip(model.estimators_, model.seen_)
+            for member, (labels, weights) in zip(model.estimators_, model.seen_)
             for prior in _leaf_priors(
                 member,
-                _Rows.of(member_seen.y_encoded, member_seen.sample_weight, n_classes),
+                _Rows.of(labels, weights, n_classes),
                 code_of,
                 n_classes,
                 deep=deep,
@@ -798,15 +798,17 @@ class _Bagged:
 
     def __init__(self, estimators, seen, classes, n_codes):
         self.estimators_ = list(estimators)
-        self.seen_ = list(seen)
+        # (encoded labels, weights) of each model's rows: plain data, which
+        # skops saves without another type to trust.
+        self.seen_ = [(rows.y_encoded, rows.sample_weight) for rows in seen]
         self.classes_ = np.asarray(classes)
         first = self.estimators_[0]
         for name in ("n_features_in_", "feature_names_in_"):
             if hasattr(first, name):
                 setattr(self, name, getattr(first, name))
         self.class_prior_ = np.mean(
-            [np.bincount(s.y_encoded, minlength=n_codes) / len(s.y_encoded)
-             for s in self.seen_], axis=0,
+            [np.bincount(labels, minlength=n_codes) / len(labels)
+             for labels, _ in self.seen_], axis=0,
         )  # fmt: skip
 
     def __repr__(self):

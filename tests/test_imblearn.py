@@ -201,7 +201,7 @@ def test_bagging_with_replacement_draws_within_each_class():
         DecisionTreeClassifier(), weight_power=1,
         balance=BalancedBagging(3, replacement=True), random_state=0,
     ).fit(X3, Y3)  # fmt: skip
-    rows = member.estimator_.seen_[0].y_encoded
+    rows, _ = member.estimator_.seen_[0]
     assert np.array_equal(np.bincount(rows), [np.bincount(Y3).min()] * 3)
 
 
