@@ -8,6 +8,8 @@ sklearn-la implements Menon et al., "Long-tail learning via logit adjustment"
 - :class:`LogitAdjustedClassifierCV` tunes ``tau`` and the family member by
   cross-validation without refitting the base model per ``tau``, racing the
   members over the folds (about the cost of one cross-validation);
+- :class:`BalancedBagging` makes a bag of base models on rebalanced subsets
+  a member of the family, as any imbalanced-learn sampler can be;
 - :class:`LogitAdjustedNet` (needs the ``torch`` extra) trains a neural net with
   the logit-adjusted loss through skorch.
 
@@ -22,6 +24,10 @@ Package layout, one concept per module (``sklearn_la/``)::
     _adjust.py          the numpy maths: base log-scores, offsets, the four
                         adjusted outputs, the log-linear intercept shift
     _family.py          the consistent family: weights pi^-w or resampling
+    _rebalancing.py     every other rebalancing as a family member
+                        (imbalanced-learn samplers, BalancedBagging), and
+                        the prior a base was trained under (samplers in its
+                        pipeline, balanced ensembles, class_weight)
     _calibration.py     calibration, whole: temperature and bias-corrected
                         temperature scaling, their likelihood, and the
                         held-out scores they are fitted on
@@ -62,10 +68,12 @@ the ``integration``, ``benchmark`` and ``cli`` markers.
 
 from ._cv import LogitAdjustedClassifierCV
 from ._posthoc import LogitAdjustedClassifier
+from ._rebalancing import BalancedBagging
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "BalancedBagging",
     "LogitAdjustedClassifier",
     "LogitAdjustedClassifierCV",
     "LogitAdjustedNet",

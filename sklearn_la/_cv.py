@@ -40,7 +40,7 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import get_scorer as _sklearn_scorer
 from sklearn.model_selection import RepeatedStratifiedKFold, check_cv
 from sklearn.utils import Bunch, _safe_indexing, check_random_state
-from sklearn.utils._param_validation import StrOptions
+from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.metadata_routing import MethodMapping
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import _check_method_params
@@ -58,6 +58,17 @@ from ._cost import _cost_decisions, _deployment_cost_scorer
 from ._docstrings import _fill_doc
 from ._family import BALANCES, _check_family_base, _fit_member
 from ._posthoc import _BaseLogitAdjusted
+from ._rebalancing import (
+    NAMED_BALANCES,
+    BalancedBagging,
+    _balance_entries,
+    _balance_name,
+    _member_fits,
+    _member_prior,
+    _named_balances,
+    _prior_correction,
+    _reads_prior,
+)
 from ._routing import _can_take_weights, _route_fit_params
 from ._selection import SELECTIONS, _nan_stats, _select_candidate
 from ._validation import (
@@ -138,7 +149,8 @@ class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
         (any ``w > 0`` with a frozen base is refused). ``[0]`` tunes ``tau``
         alone.
 
-    balances : {"auto", "weight", "resample"} or list of them, default="auto"
+    balances : {"auto", "imblearn", "weight", "resample"}, imbalanced-learn \
+sampler, :class:`BalancedBagging` or list of them, default="auto"
         How the weights of ``w > 0`` are realised (see ``balance`` in
         :class:`LogitAdjustedClassifier`); each is a family member, so the
         search contains class weighting (``w = 1``, ``"weight"``) and random
@@ -149,7 +161,18 @@ class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
         it); asking for it with a base that cannot is refused. ``"auto"`` is
         ``("weight", "resample")``, or ``("resample",)`` for such a base. In
         each split only the training rows are resampled, from a seed per
-        split shared by all members.
+        split shared by all members. An imbalanced-learn sampler (``SMOTE()``)
+        or a :class:`BalancedBagging` is a member like the others, adjusted
+        from the class counts it produced; ``cv_results_`` names it by its
+        class (``"SMOTE"``, or its repr when its parameters are set), and a
+        bag of ``n`` base models counts ``n`` fits in ``n_fits_``. An entry
+        may also be a pair ``(balance, weight_powers)``: that member is
+        searched at its own weight powers only. ``"imblearn"`` (it needs
+        imbalanced-learn) is ``"auto"``'s members, plus ``SMOTE()`` at ``w``
+        in ``(0.5, 1)`` and ``BalancedBagging(n_estimators=3)`` at ``w = 1``:
+        12 members, raced at 27 to 37 fits of the base model with the
+        default ``cv`` (the bag costs 3 per split it runs on), against 20 for
+        the default. ``benchmarks/results/bench_family.md`` compares them.
 
     search : {"race", "exhaustive"}, default="race"
         How the members are spent fits on. ``"race"`` is successive halving
@@ -280,8 +303,9 @@ class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
     best_weight_power_ : float
         Chosen ``weight_power``; also ``weight_power_``.
 
-    best_balance_ : str
-        Chosen ``balance``, ``"weight"`` or ``"resample"``; also ``balance_``.
+    best_balance_ : str or object
+        Chosen ``balance``: ``"weight"``, ``"resample"``, or the sampler or
+        :class:`BalancedBagging` given in ``balances``; also ``balance_``.
 
     best_score_ : float
         Mean CV score of the chosen candidate, over the splits it was scored
@@ -320,7 +344,7 @@ class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
     weight_power_ : float
         Same as ``best_weight_power_``.
 
-    balance_ : str
+    balance_ : str or object
         Same as ``best_balance_``.
 
     {fitted_attributes}
@@ -363,7 +387,12 @@ class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
         **_BaseLogitAdjusted._parameter_constraints,
         "taus": [_NumberInterval(Integral, 1, None, closed="left"), "array-like"],
         "weight_powers": [StrOptions({"auto", *WEIGHT_POWERS}), "array-like"],
-        "balances": [StrOptions({"auto", *BALANCES}), "array-like"],
+        "balances": [
+            StrOptions({"auto", *BALANCES, *NAMED_BALANCES}),
+            "array-like",
+            HasMethods(["fit_resample"]),
+            BalancedBagging,
+        ],
         "search": [StrOptions(set(SEARCHES))],
         "cv": ["cv_object"],
         "scoring": [str, callable, None],
@@ -395,7 +424,7 @@ class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
         refit=True,
         n_jobs=None,
         verbose=0,
-        priors="train",
+        priors="auto",
         target_priors="auto",
         response_method="auto",
         cost_matrix=None,
@@ -477,6 +506,7 @@ class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
             balances=self._balances(),
         )
         _check_family_base(self.estimator, [w for w, _ in members])
+        reads_prior = _reads_prior(self.estimator, self.priors)
         routing = _route_fit_params(
             self,
             n_samples=len(y),
@@ -509,7 +539,7 @@ class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
             rungs=_rungs(len(members), len(splits), self.search),
             routing=routing,
             priors=None
-            if _is_option(priors, "train")
+            if isinstance(priors, str)  # "train", or "auto" and "effective"
             else _class_vector(priors, classes),
             target=_class_vector(target, classes),
             response_method=_score_method(self.estimator, self.response_method_),
@@ -521,6 +551,7 @@ class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
             verbose=self.verbose,
             random_state=self.random_state,
             refit=self.refit,
+            read_prior=self.priors if reads_prior else None,
         )
         if search.unseen:
             # Said once, here, so that it points at the user's call of fit.
@@ -539,7 +570,7 @@ class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
         self.best_index_ = best
         self.best_tau_ = float(self.cv_results_["param_tau"][best])
         self.best_weight_power_ = float(self.cv_results_["param_weight_power"][best])
-        self.best_balance_ = str(self.cv_results_["param_balance"][best])
+        self.best_balance_ = self.cv_results_["params"][best]["balance"]
         self.best_score_ = float(self.cv_results_["mean_test_score"][best])
         self.n_fits_ = search.n_fits
         if self.verbose > 0:
@@ -557,11 +588,11 @@ class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
         self.weight_power_ = self.best_weight_power_
         self.balance_ = self.best_balance_
         y_encoded = _encode_labels(y, classes)
-        if _is_option(priors, "train"):
+        if isinstance(priors, str):
             pi = _train_priors(y_encoded, classes, routing.prior_weight)
         else:
             pi = _class_vector(priors, classes)
-        self.estimator_ = _fit_on_rows(
+        self.estimator_, seen = _fit_on_rows(
             clone(self.estimator),
             X,
             y,
@@ -572,7 +603,13 @@ class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
             routing=routing,
             random_state=check_random_state(self.random_state),
         )
-        self.n_fits_ += int(not frozen)
+        member = (self.weight_power_, self.balance_)
+        fits = _member_fits(self.balance_, self.weight_power_)
+        self.n_fits_ += int(not frozen) * fits
+        trained = _member_prior(
+            self.estimator_, seen, classes, member=member, deep=reads_prior,
+            estimator=self.estimator, priors_param=self.priors,
+        )  # fmt: skip
         calibration = search.calibrations.get((self.weight_power_, self.balance_))
         if calibration is not None:
             calibration = _in_class_order(
@@ -584,6 +621,7 @@ class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
             priors=priors,
             target_priors=target,
             calibration=calibration,
+            trained=trained,
         )
 
     def _weight_powers(self):
@@ -594,7 +632,10 @@ class LogitAdjustedClassifierCV(_BaseLogitAdjusted):
         return self.weight_powers
 
     def _balances(self):
-        """``balances``, with ``"auto"`` resolved for this base."""
+        """``balances``, with ``"auto"`` (and the named sets) resolved for
+        this base."""
+        if isinstance(self.balances, str) and self.balances in NAMED_BALANCES:
+            return _named_balances(self.balances, weights=_can_take_weights(self))
         if not _is_option(self.balances, "auto"):
             return self.balances
         return BALANCES if _can_take_weights(self) else ("resample",)
@@ -647,28 +688,21 @@ def _candidate_grid(*, taus, weight_powers, balances):
         weight_powers = np.array(WEIGHT_POWERS[weight_powers])
     else:
         weight_powers = _check_grid(weight_powers, "weight_powers", low=0, high=1)
+    # (balance, its weight powers): weight_powers unless the entry has its own.
+    entries = _balance_entries(balances, weight_powers)
+    powers = list(dict.fromkeys([w for _, own in entries for w in own.tolist()]))
     if isinstance(taus, Integral):
         grid = np.linspace(0.0, 2.0, taus) if taus > 1 else np.ones(1)
         # The consistent tau of every weight power is a candidate too; rounded
         # so that grid values print as typed (0.3, not 0.30000000000000004).
-        taus = np.unique(np.round(np.append(grid, 1.0 - weight_powers), 12))
+        taus = np.unique(np.round(np.append(grid, 1.0 - np.array(powers)), 12))
     else:
         taus = _check_grid(taus, "taus")
-    balances = [balances] if isinstance(balances, str) else list(balances)
-    balances = list(dict.fromkeys(balances))
-    for balance in balances:
-        if balance not in BALANCES:
-            raise ValueError(
-                f"`balances` entries must be in {BALANCES}; got {balance!r}."
-            )
-    if not balances:
-        raise ValueError("`balances` must hold at least one of 'weight', 'resample'.")
     # At w = 0 there is nothing to balance: one member, whatever the route.
-    members = [
-        (float(w), b)
-        for w in dict.fromkeys(weight_powers.tolist())
-        for b in (balances[:1] if w == 0 else balances)
-    ]
+    members = []
+    for w in powers:
+        at_w = [b for b, own in entries if w in own]
+        members += [(float(w), b) for b in (at_w[:1] if w == 0 else at_w)]
     return taus, members
 
 
@@ -727,8 +761,13 @@ def _run_search(
     verbose,
     random_state,
     refit,
+    read_prior=None,
 ):
     """Run the rungs; return ``cv_results``, ``best_index`` and what fit needs.
+
+    ``read_prior`` is the ``priors`` option (``"auto"`` or ``"effective"``)
+    when each fitted member's training prior is read from its base (see
+    :func:`_fit_and_score`), else None.
 
     Every member is fitted on the same resampling seed per split, so members
     are compared on common draws, and a member's scores on a split do not
@@ -793,6 +832,7 @@ def _run_search(
                 cost_matrix=cost_matrix,
                 scorer=scorer,
                 keep_log_scores=bool(calibration),
+                read_prior=read_prior,
             )
             for job, (i, k) in enumerate(jobs)
         )
@@ -801,7 +841,7 @@ def _run_search(
             fit_times[i, k] = fold.fit_time
             score_times[i, k] = fold.score_time
             scores[i, k] = fold.scores
-            n_fits += fold.fitted
+            n_fits += fold.fitted * _member_fits(members[i][1], members[i][0])
             if calibration:
                 folds[(i, k)] = fold
             progress.fitted(members[i], k, fold)
@@ -1009,6 +1049,7 @@ def _fit_and_score(
     cost_matrix,
     scorer,
     keep_log_scores,
+    read_prior=None,
 ):
     """Fit one member on one split's training rows; score every tau on its test rows.
 
@@ -1060,6 +1101,13 @@ def _fit_and_score(
     keep_log_scores : bool
         Return the out-of-fold log-scores too, to be calibrated.
 
+    read_prior : {"auto", "effective"} or None, default=None
+        Read the prior the fitted base was trained under (the ``priors``
+        option, named in a refusal); None reads only the counts a sampler or
+        bag member produced. Either way a member whose prior differs from
+        the family's ``pi ** (1 - w)`` has its log-scores corrected by
+        ``-log(pi') + (1 - w) * log(pi)`` (:mod:`._rebalancing`).
+
     Returns
     -------
     job : int
@@ -1085,7 +1133,7 @@ def _fit_and_score(
     # these rows would predict, without the fit (most refuse one class).
     fitted = frozen or np.count_nonzero((fold_priors > 0) & (counts > 0)) > 1
     if fitted:
-        model = _fit_on_rows(
+        model, seen = _fit_on_rows(
             estimator,
             X,
             y,
@@ -1107,6 +1155,14 @@ def _fit_and_score(
             log_scores[:, columns] = fold_scores
         else:
             log_scores = fold_scores
+        trained = _member_prior(
+            model, seen, classes, member=member, deep=read_prior is not None,
+            estimator=estimator, priors_param=read_prior,
+        )  # fmt: skip
+        if trained is not None:
+            log_scores = log_scores + _prior_correction(
+                trained.prior, fold_priors, member[0]
+            )
         # A class whose training rows all weigh 0 was not learnt either: like
         # an absent class it cannot be predicted, rather than be adjusted by
         # log(0).
@@ -1147,6 +1203,8 @@ def _fit_on_rows(estimator, X, y, rows, *, y_encoded, priors, member, routing,
 
     The one place the search fits a base model: the worker's splits and the
     refit. ``y_encoded`` (the labels of ``rows``) indexes ``priors``.
+    Returns the fitted model and what it was fitted on, as
+    :func:`._family._fit_member`.
     """
     fit_params = routing.fit_params
     sample_weight = routing.sample_weight
@@ -1422,7 +1480,7 @@ def _cv_results(scores, fit_times, score_times, reached, taus, members, *, scori
 
     taus : ndarray of shape (n_taus,)
 
-    members : list of (float, str)
+    members : list of (float, str or object)
 
     scoring : str or callable
         The scoring parameter, for messages.
@@ -1438,7 +1496,9 @@ def _cv_results(scores, fit_times, score_times, reached, taus, members, *, scori
             "class). Choose another scoring or other group thresholds."
         )
     cand_w = np.repeat(np.array([w for w, _ in members], dtype=float), n_taus)
-    cand_balance = np.repeat(np.array([b for _, b in members], dtype=object), n_taus)
+    balance_of = [b for _, b in members for _ in range(n_taus)]
+    # A sampler is named by its class ("SMOTE"); params hold the object.
+    cand_balance = np.array([_balance_name(b) for b in balance_of], dtype=object)
     cand_tau = np.tile(taus, n_members)
     cand_iter = np.repeat(reached, n_taus)
     results = {
@@ -1446,8 +1506,8 @@ def _cv_results(scores, fit_times, score_times, reached, taus, members, *, scori
         "param_balance": cand_balance,
         "param_tau": cand_tau,
         "params": [
-            {"weight_power": float(w), "balance": str(b), "tau": float(t)}
-            for w, b, t in zip(cand_w, cand_balance, cand_tau)
+            {"weight_power": float(w), "balance": b, "tau": float(t)}
+            for w, b, t in zip(cand_w, balance_of, cand_tau)
         ],
     }
     for k in range(n_splits):

@@ -11,11 +11,30 @@ alone. This is the package's one docstring-sharing mechanism.
 
 _PARAMETERS = {
     "priors": """\
-    priors : "train", array-like of shape (n_classes,), pandas Series or dict, \
-default="train"
+    priors : {"auto", "train", "effective"}, array-like of shape (n_classes,), \
+pandas Series or dict, default="auto"
         Training priors ``pi``. ``"train"`` uses the label frequencies of the
         ``y`` given to :meth:`fit` (weighted by ``sample_weight`` when given);
-        a class of zero total weight is then refused by name. An array is
+        a class of zero total weight is then refused by name.
+        ``"effective"`` keeps those as ``priors_`` and also reads the class
+        prior ``pi'`` the fitted base model was actually trained under
+        (``effective_priors_``): after the samplers of an imbalanced-learn
+        ``Pipeline`` (from their ``sample_indices_``, else the counts their
+        fitted ``sampling_strategy_`` asked for), in a balanced ensemble
+        (``BalancedRandomForestClassifier``, ``BalancedBaggingClassifier``,
+        ``EasyEnsembleClassifier``, ``RUSBoostClassifier`` or a
+        ``BaggingClassifier``: the mean of its members'), or with a
+        ``class_weight`` (the class mass ``n_y * w_y``); a calibrated
+        classifier or an ``SVC`` re-learns the prior of its data. The base's
+        log-scores then get ``-log(pi'_y) + (1 - w) * log(pi_y)``, so that its
+        probabilities are posteriors under the prior the family assumes,
+        ``pi ** (1 - w)``, and :meth:`predict_proba` is the posterior under
+        ``target_priors`` (calibrated in the large with
+        ``target_priors="train"``). A base whose training prior cannot be
+        read (a sampler inside an object sklearn-la does not look into,
+        ``SMOTEENN``) is refused by name. ``"auto"`` is ``"effective"`` for a
+        base that rebalances in one of those ways and ``"train"`` for any
+        other, so that a balanced ensemble is not corrected twice. An array is
         read in the order of the sorted labels (``np.unique(y)``), which is
         ``classes_`` for every scikit-learn classifier; with a base whose
         ``classes_`` are not sorted an array is ambiguous and refused at
@@ -60,7 +79,8 @@ DataFrame, default=None
         I`` is logit adjustment and a costly rare class is predicted more
         often still.""",
     "balance": """\
-    balance : {"weight", "resample"}, default="weight"
+    balance : {"weight", "resample"}, imbalanced-learn sampler or \
+:class:`~sklearn_la.BalancedBagging`, default="weight"
         How the weights ``pi_y ** -w`` of ``weight_power > 0`` reach the base
         model. ``"weight"`` passes them as ``sample_weight`` (multiplied with
         any given ``sample_weight`` and scaled to keep its total), which needs
@@ -79,10 +99,24 @@ DataFrame, default=None
         Resampling suits models whose fit counts rows
         rather than weights (gradient boosting's ``min_samples_leaf``, a
         forest's bootstraps), and works for bases without ``sample_weight``.
-        Only training rows are ever resampled, never validation rows.""",
+        Only training rows are ever resampled, never validation rows.
+        An imbalanced-learn sampler (``SMOTE()``, ``ADASYN()``,
+        ``RandomUnderSampler()``...) is set to the same family: an
+        over-sampler to those counts (``w = 1`` with ``SMOTE(random_state=0)``
+        fits exactly ``make_pipeline(SMOTE(random_state=0), estimator)``), an
+        under-sampler to ``round(n_y * (min_k pi_k / pi_y) ** w)`` rows (at
+        least one); a class with fewer rows than a neighbour-based
+        over-sampler needs (``k_neighbors + 1``) is left as it is, where
+        imbalanced-learn would refuse the fit, and its own unset
+        ``random_state`` is drawn from ``random_state``. A
+        :class:`~sklearn_la.BalancedBagging` fits a bag of base models on
+        subsets at those counts. Whatever the realisation, the adjustment
+        uses the class counts actually produced (``effective_priors_``).""",
     "random_state": """\
     random_state : int, RandomState instance or None, default=None
-        Seeds the row draws of ``balance="resample"``; pass an int for
+        Seeds the row draws of ``balance="resample"``, and a sampler or
+        :class:`~sklearn_la.BalancedBagging` passed as ``balance`` (a
+        sampler's own ``random_state``, when set, is kept); pass an int for
         reproducible fits. Unused otherwise (the base model has its own).""",
 }
 
@@ -114,6 +148,12 @@ _ATTRIBUTES = {
 
     priors_ : ndarray of shape (n_classes,)
         Training priors ``pi`` used by the adjustment, in ``classes_`` order.
+
+    effective_priors_ : ndarray of shape (n_classes,)
+        The class prior the fitted base model is taken to be trained under:
+        as read (see ``priors``), or the class frequencies a sampler or bag
+        member actually produced; otherwise the family's ``priors_ ** (1 -
+        weight_power_)``, normalised.
 
     class_counts_ : ndarray of shape (n_classes,)
         Number of training samples per class (unweighted); read by the

@@ -19,7 +19,7 @@ bootstrap) see a different data set, which is why both routes are members.
 
 import numpy as np
 from sklearn.frozen import FrozenEstimator
-from sklearn.utils import _safe_indexing
+from sklearn.utils import Bunch, _safe_indexing
 from sklearn.utils.validation import _check_method_params
 
 from ._routing import _fit_estimator
@@ -172,11 +172,26 @@ def _fit_member(
     ``balance="weight"`` multiplies ``sample_weight`` by ``pi_y ** -w``
     (:func:`_balancing_weights`); ``"resample"`` fits on the rows of
     :func:`_resample_indices`, each carrying its own ``sample_weight`` and
-    sample-aligned fit params. ``w = 0`` fits on the data as given.
-    ``y_encoded`` indexes ``priors``; ``fit_params``, ``weight_key`` and
-    ``sample_weight`` are as routed (see :func:`._routing._fit_estimator`),
-    already restricted to the rows of ``X``.
+    sample-aligned fit params; an imbalanced-learn sampler or a
+    :class:`~sklearn_la.BalancedBagging` is fitted by :mod:`._rebalancing`.
+    ``w = 0`` fits on the data as given. ``y_encoded`` indexes ``priors``;
+    ``fit_params``, ``weight_key`` and ``sample_weight`` are as routed (see
+    :func:`._routing._fit_estimator`), already restricted to the rows of
+    ``X``.
+
+    Returns the fitted estimator and ``seen``, a Bunch of the ``y_encoded``
+    and ``sample_weight`` of the rows its ``fit`` was given (``y_encoded``
+    None if it was None), from which :mod:`._rebalancing` reads the prior it
+    was trained under.
     """
+    if weight_power > 0 and not isinstance(balance, str):
+        from ._rebalancing import _fit_rebalanced
+
+        return _fit_rebalanced(
+            estimator, X, y, balance=balance, y_encoded=y_encoded, priors=priors,
+            weight_power=weight_power, random_state=random_state,
+            fit_params=fit_params, weight_key=weight_key, sample_weight=sample_weight,
+        )  # fmt: skip
     if weight_power > 0 and balance == "weight":
         sample_weight = _balancing_weights(
             y_encoded, priors, weight_power, sample_weight
@@ -190,7 +205,8 @@ def _fit_member(
         fit_params = _check_method_params(X, fit_params, indices=rows)
         X, y = _safe_indexing(X, rows), _safe_indexing(y, rows)
         sample_weight = None if sample_weight is None else sample_weight[rows]
-    return _fit_estimator(
+        y_encoded = y_encoded[rows]
+    estimator = _fit_estimator(
         estimator,
         X,
         y,
@@ -198,3 +214,4 @@ def _fit_member(
         weight_key=weight_key,
         sample_weight=sample_weight,
     )
+    return estimator, Bunch(y_encoded=y_encoded, sample_weight=sample_weight)

@@ -46,6 +46,14 @@ from ._cost import _cost_decisions
 from ._docstrings import _fill_doc
 from ._family import BALANCES, _check_family_base, _consistent_tau, _fit_member
 from ._label_shift import _estimate_target_priors
+from ._rebalancing import (
+    PRIORS,
+    BalancedBagging,
+    _corrected_offset,
+    _effective_priors,
+    _member_prior,
+    _reads_prior,
+)
 from ._routing import _route_fit_params
 from ._validation import (
     _by_label,
@@ -100,7 +108,7 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             HasMethods(["fit", "predict_log_proba"]),
             HasMethods(["fit", "decision_function"]),
         ],
-        "priors": [StrOptions({"train"}), "array-like", dict],
+        "priors": [StrOptions(set(PRIORS)), "array-like", dict],
         "target_priors": [
             StrOptions({"auto", "uniform", "train", "estimate"}),
             "array-like",
@@ -145,12 +153,15 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             return "uniform" if self.cost_matrix is None else "train"
         return self.target_priors
 
-    def _finish_fit(self, y, prior_weight, *, priors, target_priors, calibration=None):
+    def _finish_fit(self, y, prior_weight, *, priors, target_priors, calibration=None,
+                    trained=None):  # fmt: skip
         """Set the classes, priors, offset, costs and feature attributes.
 
         ``priors`` and ``target_priors`` are the parameters, possibly already
         keyed by label (see :func:`._validation._by_label`); ``calibration``
-        a fitted :class:`._calibration._Calibration` or None.
+        a fitted :class:`._calibration._Calibration` or None; ``trained`` the
+        prior the base was read to be trained under (:mod:`._rebalancing`), or
+        None where the family's ``priors_ ** (1 - w)`` holds.
         """
         classes = getattr(self.estimator_, "classes_", None)
         if classes is None:
@@ -174,12 +185,15 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             else _check_cost_matrix(self.cost_matrix, self.classes_)
         )
         self.calibration_ = calibration
-        if _is_option(priors, "train"):
+        if isinstance(priors, str):  # "train", or "auto" and "effective"
             self.priors_ = _train_priors(y_encoded, self.classes_, prior_weight)
         else:
             self.priors_ = _check_priors(priors, self.classes_)
         # The base method scores are read from, resolved once for prediction.
         self._score_source = _score_method(self.estimator_, self.response_method_)
+        self.effective_priors_, self._prior_correction = _effective_priors(
+            trained, self.classes_, self.priors_, self.weight_power_
+        )
         self._set_log_offset(target_priors)
         for name in ("n_features_in_", "feature_names_in_"):
             if hasattr(self.estimator_, name):
@@ -189,6 +203,9 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     def _set_log_offset(self, target_priors):
         """Resolve ``target_priors_`` and the offset, and build the fast path."""
         self._log_offset = self._shifted_model = None
+        # A prior correction goes into the offset, or, where a calibration map
+        # or EM reads the base scores first, onto those scores (_scores).
+        self._score_shift = self._prior_correction
         if _is_option(target_priors, "estimate"):
             # q is only known per batch, but tau can be checked now.
             _check_offset(self.priors_, self.tau_)
@@ -203,9 +220,16 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             self.target_priors_ = _check_priors(
                 target_priors, self.classes_, name="target_priors"
             )
-        self._log_offset = _effective_offset(
-            self.priors_, self.tau_, self.target_priors_
-        )
+        if self._score_shift is not None and self.calibration_ is None:
+            self._log_offset = _corrected_offset(
+                self.effective_priors_, self.priors_, self.weight_power_,
+                self.tau_, self.target_priors_,
+            )  # fmt: skip
+            self._score_shift = None
+        else:
+            self._log_offset = _effective_offset(
+                self.priors_, self.tau_, self.target_priors_
+            )
         # The intercept cannot absorb a calibration map's temperature, nor the
         # -inf of a class never predicted.
         if (
@@ -273,7 +297,11 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
 
     def _is_identity(self):
         """Whether the adjustment changes nothing (a constant offset, dropped)."""
-        return self._log_offset is not None and not self._log_offset.any()
+        return (
+            self._log_offset is not None
+            and not self._log_offset.any()
+            and self._score_shift is None
+        )
 
     def _scores(self, X):
         """The canonical adjusted log-scores, their argmax and the base proba.
@@ -291,6 +319,9 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             return scores, _winners(scores, "decision_function"), proba
         method = self._score_source
         scores, proba = _base_log_scores(self.estimator_, X, method)
+        if self._score_shift is not None:
+            # The base as if trained under priors_ ** (1 - w) (see _finish_fit).
+            scores += self._score_shift
         if self.calibration_ is not None:
             _winners(scores, method)
             scores = _apply_calibration(scores, self.calibration_, copy=False)
@@ -315,6 +346,7 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             method != "predict_proba"
             or self._is_identity()
             or self.calibration_ is not None
+            or self._score_shift is not None
         ):
             return None
         proba = np.asarray(self.estimator_.predict_proba(X), dtype=np.float64)
@@ -383,6 +415,8 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         method = self._score_source
         log_scores, _ = _base_log_scores(self.estimator_, X, method)
         _winners(log_scores, method)
+        if self._prior_correction is not None:
+            log_scores += self._prior_correction
         return _estimate_target_priors(
             log_scores, self._em_priors(), calibration=self.calibration_
         )
@@ -636,7 +670,7 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
     weight_power_ : float
         The class-balancing exponent the base model was fitted with.
 
-    balance_ : str
+    balance_ : str or object
         How the class-balancing weights were realised (``balance``).
 
     {fitted_attributes}
@@ -686,7 +720,11 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
             StrOptions({"auto"}),
             _NumberInterval(Real, None, None, closed="neither"),
         ],
-        "balance": [StrOptions(set(BALANCES))],
+        "balance": [
+            StrOptions(set(BALANCES)),
+            HasMethods(["fit_resample"]),
+            BalancedBagging,
+        ],
         "random_state": ["random_state"],
     }
 
@@ -695,7 +733,7 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
         estimator,
         *,
         tau="auto",
-        priors="train",
+        priors="auto",
         target_priors="auto",
         response_method="auto",
         weight_power=0.0,
@@ -749,6 +787,7 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
         _check_wrapper_calibration(self.estimator, self.calibration)
         X, y, sample_weight = self._check_fit_inputs(X, y, sample_weight)
         _check_family_base(self.estimator, [self.weight_power])
+        reads_prior = _reads_prior(self.estimator, self.priors)
         routing = _route_fit_params(
             self,
             n_samples=len(y),
@@ -757,7 +796,7 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
             needs_weights=self.weight_power > 0 and self.balance == "weight",
         )
         priors, y_encoded, pi = self._family_priors(y, routing)
-        self.estimator_ = _fit_member(
+        self.estimator_, seen = _fit_member(
             clone(self.estimator),
             X,
             y,
@@ -777,6 +816,14 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
             if _is_option(self.tau, "auto")
             else float(self.tau)
         )
+        member = (self.weight_power_, self.balance_)
+        classes = np.unique(y)
+        if seen.y_encoded is None:
+            seen.y_encoded = _encode_labels(y, classes)
+        trained = _member_prior(
+            self.estimator_, seen, classes, member=member, deep=reads_prior,
+            estimator=self.estimator, priors_param=self.priors,
+        )  # fmt: skip
         calibration = None
         if self.calibration is not None:
             calibration = _fit_frozen_calibration(
@@ -794,6 +841,7 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
             priors=priors,
             target_priors=self._target_priors(),
             calibration=calibration,
+            trained=trained,
         )
 
     def _family_priors(self, y, routing):
@@ -807,7 +855,7 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
             return self.priors, None, None
         classes, y_encoded = np.unique(y, return_inverse=True)
         priors = _by_label(self.priors, classes, name="priors")
-        if _is_option(priors, "train"):
+        if isinstance(priors, str):  # "train", or "auto" and "effective"
             pi = _train_priors(y_encoded, classes, routing.prior_weight)
         else:
             pi = np.array([priors[c] for c in _plain_list(classes)])

@@ -34,6 +34,7 @@ BENCHMARKS = (
     "experiments.neural",
     "experiments.family",
     "experiments.label_shift",
+    "experiments.resampled_calibration",
     "speed.posthoc",
     "speed.tuning",
     "speed.scale",

