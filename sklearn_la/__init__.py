@@ -23,11 +23,11 @@ Package layout, one concept per module (``sklearn_la/``)::
                         matrices, grids
     _adjust.py          the numpy maths: base log-scores, offsets, the four
                         adjusted outputs, the log-linear intercept shift
-    _family.py          the consistent family: weights pi^-w or resampling
-    _rebalancing.py     every other rebalancing as a family member
-                        (imbalanced-learn samplers, BalancedBagging), and
-                        the prior a base was trained under (samplers in its
-                        pipeline, balanced ensembles, class_weight)
+    _family.py          the consistent family: every realisation of a member
+                        (weights pi^-w, replicated rows, imbalanced-learn
+                        samplers, BalancedBagging), and the prior a base was
+                        trained under (samplers in its pipeline, balanced
+                        ensembles, class_weight)
     _calibration.py     calibration, whole: temperature and bias-corrected
                         temperature scaling, their likelihood, and the
                         held-out scores they are fitted on
@@ -67,8 +67,8 @@ the ``integration``, ``benchmark`` and ``cli`` markers.
 """
 
 from ._cv import LogitAdjustedClassifierCV
+from ._family import BalancedBagging
 from ._posthoc import LogitAdjustedClassifier
-from ._rebalancing import BalancedBagging
 
 __version__ = "0.1.0"
 

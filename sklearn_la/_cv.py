@@ -56,19 +56,21 @@ from ._adjust import (
 from ._calibration import _calibrate_out_of_fold, _in_class_order
 from ._cost import _cost_decisions, _deployment_cost_scorer
 from ._docstrings import _fill_doc
-from ._family import BALANCES, _check_family_base, _fit_member
-from ._posthoc import _BaseLogitAdjusted
-from ._rebalancing import (
+from ._family import (
+    BALANCES,
     NAMED_BALANCES,
     BalancedBagging,
     _balance_entries,
     _balance_name,
+    _check_family_base,
+    _fit_member,
     _member_fits,
     _member_prior,
     _named_balances,
     _prior_correction,
     _reads_prior,
 )
+from ._posthoc import _BaseLogitAdjusted
 from ._routing import _can_take_weights, _route_fit_params
 from ._selection import SELECTIONS, _nan_stats, _select_candidate
 from ._validation import (
@@ -1106,7 +1108,7 @@ def _fit_and_score(
         option, named in a refusal); None reads only the counts a sampler or
         bag member produced. Either way a member whose prior differs from
         the family's ``pi ** (1 - w)`` has its log-scores corrected by
-        ``-log(pi') + (1 - w) * log(pi)`` (:mod:`._rebalancing`).
+        ``-log(pi') + (1 - w) * log(pi)`` (:mod:`._family`).
 
     Returns
     -------

@@ -44,16 +44,19 @@ from ._adjust import (
 from ._calibration import _METHODS, _apply_calibration, _fit_frozen_calibration
 from ._cost import _cost_decisions
 from ._docstrings import _fill_doc
-from ._family import BALANCES, _check_family_base, _consistent_tau, _fit_member
-from ._label_shift import _estimate_target_priors
-from ._rebalancing import (
+from ._family import (
+    BALANCES,
     PRIORS,
     BalancedBagging,
+    _check_family_base,
+    _consistent_tau,
     _corrected_offset,
     _effective_priors,
+    _fit_member,
     _member_prior,
     _reads_prior,
 )
+from ._label_shift import _estimate_target_priors
 from ._routing import _route_fit_params
 from ._validation import (
     _by_label,
@@ -160,7 +163,7 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         ``priors`` and ``target_priors`` are the parameters, possibly already
         keyed by label (see :func:`._validation._by_label`); ``calibration``
         a fitted :class:`._calibration._Calibration` or None; ``trained`` the
-        prior the base was read to be trained under (:mod:`._rebalancing`), or
+        prior the base was read to be trained under (:mod:`._family`), or
         None where the family's ``priors_ ** (1 - w)`` holds.
         """
         classes = getattr(self.estimator_, "classes_", None)

@@ -18,8 +18,7 @@ from sklearn_la import (
     LogitAdjustedClassifier,
     LogitAdjustedClassifierCV,
 )
-from sklearn_la._family import _resampled_counts
-from sklearn_la._rebalancing import _family_targets
+from sklearn_la._family import _family_targets, _resampled_counts
 
 imblearn = pytest.importorskip("imblearn")
 from imblearn.combine import SMOTEENN  # noqa: E402

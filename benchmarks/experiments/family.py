@@ -57,7 +57,7 @@ from sklearn_la import (
     LogitAdjustedClassifierCV,
 )
 from sklearn_la._cv import _candidate_grid, _rungs, _survivors
-from sklearn_la._rebalancing import _member_fits
+from sklearn_la._family import _member_fits
 from sklearn_la._selection import SELECTIONS, _select_candidate
 
 from _common.machine import EXPERIMENT_VERSIONS, machine_info

@@ -65,7 +65,6 @@ def test_docs_build_without_warnings_and_run_every_example(tmp_path):
         **os.environ,
         "SKLEARN_LA_REPO": str(REPO),
         "MPLBACKEND": "agg",
-        "OMP_NUM_THREADS": "2",
     }
     command = [
         sys.executable,

@@ -19,7 +19,14 @@ from sklearn_la import LogitAdjustedClassifier, LogitAdjustedClassifierCV
 from sklearn_la.datasets import make_long_tailed
 
 pytestmark = pytest.mark.integration
-sio = pytest.importorskip("skops.io")
+
+
+@pytest.fixture(scope="module")
+def sio():
+    # Imported when a test needs it, not at collection: importing skops walks
+    # every scikit-learn estimator (about 3 s), in every test process.
+    return pytest.importorskip("skops.io")
+
 
 # scikit-learn's own tree structures, which skops does not trust by default.
 _TREE = "sklearn.tree._tree.Tree"
@@ -68,7 +75,7 @@ def _fit(meta, base, X, y):
 
 @pytest.mark.parametrize("meta", [LogitAdjustedClassifier, LogitAdjustedClassifierCV])
 @pytest.mark.parametrize("base_name", sorted(BASES))
-def test_skops_round_trip_predicts_identically(meta, base_name, data, tmp_path):
+def test_skops_round_trip_predicts_identically(sio, meta, base_name, data, tmp_path):
     X, y = data
     make_base, _ = BASES[base_name]
     model = _fit(meta, make_base(), X, y)
@@ -83,7 +90,7 @@ def test_skops_round_trip_predicts_identically(meta, base_name, data, tmp_path):
 
 @pytest.mark.parametrize("meta", [LogitAdjustedClassifier, LogitAdjustedClassifierCV])
 @pytest.mark.parametrize("base_name", sorted(BASES))
-def test_skops_untrusted_types_are_the_documented_ones(meta, base_name, data):
+def test_skops_untrusted_types_are_the_documented_ones(sio, meta, base_name, data):
     # docs/persistence.rst lists these; update it when this test fails.
     X, y = data
     make_base, sklearn_types = BASES[base_name]
@@ -92,7 +99,7 @@ def test_skops_untrusted_types_are_the_documented_ones(meta, base_name, data):
 
 
 @pytest.mark.parametrize("meta", [LogitAdjustedClassifier, LogitAdjustedClassifierCV])
-def test_skops_round_trip_of_frozen_base(meta, data):
+def test_skops_round_trip_of_frozen_base(sio, meta, data):
     X, y = data
     base = FrozenEstimator(LogisticRegression(max_iter=300).fit(X, y))
     model = _fit(meta, base, X, y)
@@ -102,7 +109,7 @@ def test_skops_round_trip_of_frozen_base(meta, data):
     _assert_same_predictions(loaded, model, X)
 
 
-def test_skops_refuses_the_package_types_until_trusted(data):
+def test_skops_refuses_the_package_types_until_trusted(sio, data):
     X, y = data
     blob = sio.dumps(
         LogitAdjustedClassifier(LogisticRegression(max_iter=300)).fit(X, y)
@@ -142,7 +149,7 @@ def test_net_round_trip_through_safetensors(tmp_path):
 
 
 @pytest.mark.parametrize("meta", [LogitAdjustedClassifier, LogitAdjustedClassifierCV])
-def test_skops_round_trip_of_parameters_keyed_by_label(meta, data):
+def test_skops_round_trip_of_parameters_keyed_by_label(sio, meta, data):
     # skops stores no pandas objects: a Series or DataFrame parameter is kept
     # as plain lists and rebuilt on load, equal to the one given.
     pd = pytest.importorskip("pandas")
@@ -165,13 +172,13 @@ def test_skops_round_trip_of_parameters_keyed_by_label(meta, data):
     _assert_same_predictions(loaded, model, X)
 
 
-def test_skops_round_trip_of_a_sampler_and_a_bag_member(data):
+def test_skops_round_trip_of_a_sampler_and_a_bag_member(sio, data):
     # docs/persistence.rst lists the extra types; update it when this fails.
     pytest.importorskip("imblearn")
     from imblearn.over_sampling import SMOTE
 
     from sklearn_la import BalancedBagging
-    from sklearn_la._rebalancing import _Bagged
+    from sklearn_la._family import _Bagged
 
     X, y = data
     expected = {
