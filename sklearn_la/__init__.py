@@ -50,13 +50,11 @@ Package layout, one concept per module (``sklearn_la/``)::
                         TauCurveDisplay); their input checks are in
                         _validation.py
     nn/                 torch, imported only here: functional.py (one function
-                        per loss), _kernels.py (their maths), _loss_base.py
-                        (cast cache, base class), _adjusted.py and
-                        _reweighted.py (the loss modules), _shapes.py and
-                        _checks.py (input checks), _net.py (LogitAdjustedNet,
-                        skorch hooks only), _targets.py, _input.py,
-                        _weights.py, _components.py (what the net prepares),
-                        _callbacks.py, _modules.py (TabularMLP)
+                        per loss, and the maths the modules share),
+                        _losses.py (the loss modules), _net.py
+                        (LogitAdjustedNet, skorch hooks only), _callbacks.py,
+                        _modules.py (TabularMLP), _checks.py (the torch
+                        side's checks)
     losses.py           public re-export of the loss modules
     _cli.py             the command line (``python -m sklearn_la``),
                         _cli_data.py (CSV files), _cli_models.py (the models)

@@ -57,6 +57,7 @@ from ._calibration import _calibrate_out_of_fold, _in_class_order
 from ._cost import _cost_decisions, _deployment_cost_scorer
 from ._docstrings import _fill_doc
 from ._family import (
+    _MAX_SEED,
     BALANCES,
     NAMED_BALANCES,
     BalancedBagging,
@@ -785,9 +786,7 @@ def _run_search(
         to the identity map).
     """
     n_members, n_splits, n_taus = len(members), len(splits), len(taus)
-    seeds = check_random_state(random_state).randint(
-        np.iinfo(np.int32).max, size=n_splits
-    )
+    seeds = check_random_state(random_state).randint(_MAX_SEED, size=n_splits)
     scorer = _get_scorer(scoring, cost=cost_matrix, classes=classes, target=target)
     scores = np.full((n_members, n_splits, n_taus), np.nan)
     fit_times = np.full((n_members, n_splits), np.nan)

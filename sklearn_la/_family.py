@@ -17,8 +17,9 @@ bootstrap) see a different data set, which is why both routes are members.
 ``w = 1`` is random oversampling, row for row as imbalanced-learn's
 ``RandomOverSampler`` with the same ``random_state``.
 
-The theorem says more than "weights or replication": a base model trained under the class prior ``pi ** (1 - w)``, however that
-prior was reached, is consistent for the balanced error once adjusted by
+The theorem says more than "weights or replication": a base model trained
+under the class prior ``pi ** (1 - w)``, however that prior was reached, is
+consistent for the balanced error once adjusted by
 ``(1 - w) * log(pi)``. And a model trained under any prior ``pi'`` has
 posteriors under ``pi'``: ``log p(y|x) - log(pi'_y) + log(q_y)`` are its
 posteriors under a deployment prior ``q``. So this module also holds:
@@ -53,18 +54,31 @@ from numbers import Integral
 import numpy as np
 from sklearn.base import BaseEstimator, clone
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.ensemble import BaggingClassifier
+from sklearn.ensemble import (
+    BaggingClassifier,
+    ExtraTreesClassifier,
+    HistGradientBoostingClassifier,
+    RandomForestClassifier,
+)
 from sklearn.frozen import FrozenEstimator
-from sklearn.linear_model import LogisticRegression, LogisticRegressionCV
+from sklearn.linear_model import (
+    LogisticRegression,
+    LogisticRegressionCV,
+    Perceptron,
+    RidgeClassifier,
+    RidgeClassifierCV,
+    SGDClassifier,
+)
 from sklearn.pipeline import Pipeline
-from sklearn.svm import SVC, NuSVC
+from sklearn.svm import SVC, LinearSVC, NuSVC
+from sklearn.tree import DecisionTreeClassifier, ExtraTreeClassifier
 from sklearn.utils import Bunch, _safe_indexing
 from sklearn.utils._param_validation import HasMethods, Interval
 from sklearn.utils.validation import _check_method_params, has_fit_parameter
 
 from ._adjust import _log_offset
 from ._routing import _fit_estimator
-from ._validation import _plain
+from ._validation import _check_grid, _plain
 
 BALANCES = ("weight", "resample")
 # Resampling never makes a class more than this many times the largest
@@ -263,6 +277,26 @@ def _fit_member(
 # The ``priors`` options besides an array or dict.
 PRIORS = ("auto", "train", "effective")
 _MAX_SEED = np.iinfo(np.int32).max
+# How class_weight="balanced" counts a class given sample weights (scikit-learn
+# >= 1.8): by its weight mass, so every class ends with the same mass, or by
+# its rows, so the weights still tilt the prior. A forest also draws its
+# bootstraps in proportion to the weights: the same mass again.
+_BALANCED_BY_MASS = (
+    LogisticRegression,
+    LogisticRegressionCV,
+    LinearSVC,
+    RandomForestClassifier,
+    ExtraTreesClassifier,
+)
+_BALANCED_BY_COUNT = (
+    DecisionTreeClassifier,
+    ExtraTreeClassifier,
+    HistGradientBoostingClassifier,
+    RidgeClassifier,
+    RidgeClassifierCV,
+    SGDClassifier,
+    Perceptron,
+)
 
 
 def _require_imblearn(purpose):
@@ -409,10 +443,11 @@ class _Rows:
         labels = np.asarray(labels)
         return cls(labels, weights, np.bincount(labels, minlength=n_classes))
 
-    def subset(self, indices, n_classes):
+    def subset(self, indices, n_classes, *, weighted=True):
         if self.labels is None:
             return _Rows()
-        weights = None if self.weights is None else self.weights[indices]
+        keep = weighted and self.weights is not None
+        weights = self.weights[indices] if keep else None
         return _Rows.of(self.labels[indices], weights, n_classes)
 
     def prior(self):
@@ -458,7 +493,7 @@ def _trained_prior(model, seen, classes, *, deep):
 
     seen : Bunch
         ``y_encoded`` (indices into ``classes``) and ``sample_weight`` of the
-        rows ``model.fit`` was given (:func:`._family._fit_member`).
+        rows ``model.fit`` was given (:func:`_fit_member`).
 
     classes : ndarray of shape (n_classes,)
 
@@ -527,16 +562,22 @@ def _class_weighted(model, rows, code_of, n_classes):
     if isinstance(weight, str) and weight in ("balanced", "balanced_subsample"):
         # Weights n / (K * n_y), n_y the rows of class y (a forest's
         # "balanced_subsample": per bootstrap, in expectation): each class's
-        # mass over its rows. Logistic regression counts n_y with the sample
-        # weights, so every class gets the same mass whatever the weights.
+        # mass over its rows. Some models count n_y with the sample weights,
+        # so every class gets the same mass whatever the weights; others count
+        # rows, and a model on neither list is refused rather than guessed.
         if rows.counts is None:
             present = np.zeros(n_classes, dtype=bool)
             present[[code_of(c) for c in model.classes_]] = True
             return _normalised(present.astype(float))
-        if rows.weights is None or isinstance(
-            model, (LogisticRegression, LogisticRegressionCV)
-        ):
-            return _normalised((rows.counts > 0).astype(float))
+        present = (rows.counts > 0).astype(float)
+        if rows.weights is None or isinstance(model, _BALANCED_BY_MASS):
+            return _normalised(present)
+        if not isinstance(model, _BALANCED_BY_COUNT):
+            raise _Unreadable(
+                f"{_name(model)}(class_weight={weight!r}) was fitted with sample "
+                "weights, and whether its class weights count the rows or their "
+                "weights is unknown"
+            )
         mass = rows.prior() * rows.counts.sum()
         return _normalised(np.divide(mass, rows.counts, out=np.zeros(n_classes),
                                      where=rows.counts > 0))  # fmt: skip
@@ -635,7 +676,10 @@ def _bagging_priors(model, rows, code_of, n_classes):
     member_codes = _encoded_by(model, code_of)
     priors = []
     for member, indices in zip(model.estimators_, model.estimators_samples_):
-        member_rows = rows.subset(np.asarray(indices), n_classes)
+        # The draws follow the sample weights and the member is fitted on the
+        # drawn rows alone (scikit-learn >= 1.7): weighting them again would
+        # count the weights twice.
+        member_rows = rows.subset(np.asarray(indices), n_classes, weighted=False)
         priors += _leaf_priors(member, member_rows, member_codes, n_classes, deep=True)
     return priors
 
@@ -691,7 +735,7 @@ def _member_prior(model, seen, classes, *, member, deep, estimator, priors_param
 
     A member of weights or replication gets None unless its base is read
     (``deep``); a sampler or bag member always has the counts it produced
-    read. ``seen`` is what :func:`._family._fit_member` returned, its labels
+    read. ``seen`` is what :func:`_fit_member` returned, its labels
     encoded as indices of ``classes``; ``estimator`` and ``priors_param``
     name what is refused.
 
@@ -960,6 +1004,14 @@ def _fit_bag(estimator, X, y, *, bag, y_encoded, priors, weight_power,
              random_state, fit_params, weight_key, sample_weight):  # fmt: skip
     """Fit a :class:`BalancedBagging` member; returns the ensemble and ``seen``."""
     bag._validate_params()
+    # A bag averages its members' probabilities: refuse before fitting them.
+    if not hasattr(estimator, "predict_proba"):
+        raise ValueError(
+            f"balance={bag!r} averages the probabilities of its members, but the "
+            f"estimator {type(estimator).__name__} has no predict_proba. Use a "
+            "probabilistic base (or CalibratedClassifierCV around it), or a "
+            "sampler or 'weight' as balance."
+        )
     if bag.sampler is None:
         _require_imblearn("BalancedBagging(sampler=None)")
         from imblearn.under_sampling import RandomUnderSampler
@@ -1085,8 +1137,6 @@ def _balance_entries(balances, weight_powers):
     (a bag at ``w = 1`` only). Two entries of the same name (``"SMOTE"``)
     are one, the first.
     """
-    from ._family import BALANCES
-    from ._validation import _check_grid
 
     single = isinstance(balances, str) or not isinstance(balances, (list, tuple))
     entries = []

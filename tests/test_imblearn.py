@@ -5,12 +5,18 @@ import sys
 
 import numpy as np
 import pytest
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.datasets import make_classification
-from sklearn.ensemble import VotingClassifier
+from sklearn.ensemble import (
+    BaggingClassifier,
+    HistGradientBoostingClassifier,
+    RandomForestClassifier,
+    VotingClassifier,
+)
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
+from sklearn.svm import LinearSVC
 from sklearn.tree import DecisionTreeClassifier
 
 from sklearn_la import (
@@ -277,6 +283,77 @@ def test_balanced_class_weights_meet_the_family_weights_as_sklearn_does():
     np.testing.assert_allclose(logistic.effective_priors_, UNIFORM)
 
 
+@pytest.mark.parametrize(
+    "base",
+    [
+        RandomForestClassifier(n_estimators=5, class_weight="balanced", random_state=0),
+        LinearSVC(class_weight="balanced"),
+        LogisticRegression(class_weight="balanced"),
+    ],
+    ids=["forest", "liblinear", "logistic"],
+)
+def test_balanced_by_the_weight_mass_is_uniform_under_any_sample_weight(base):
+    # These count each class with the sample weights (a forest also draws
+    # its bootstraps by them): every class ends with the same mass.
+    weights = np.random.default_rng(0).uniform(0.1, 5, len(Y3))
+    method = "decision_function" if isinstance(base, LinearSVC) else "auto"
+    clf = LogitAdjustedClassifier(base, weight_power=0.5, response_method=method)
+    clf.fit(X3, Y3, sample_weight=weights)
+    np.testing.assert_allclose(clf.effective_priors_, UNIFORM)
+
+
+def test_balanced_by_row_counts_keeps_the_tilt_of_the_sample_weights():
+    weights = np.random.default_rng(0).uniform(0.1, 5, len(Y3))
+    clf = LogitAdjustedClassifier(
+        HistGradientBoostingClassifier(max_iter=5, class_weight="balanced")
+    ).fit(X3, Y3, sample_weight=weights)
+    # n / (K n_y) per row: each class's weight mass over its row count.
+    mass = np.bincount(Y3, weights=weights) / np.bincount(Y3)
+    np.testing.assert_allclose(clf.effective_priors_, mass / mass.sum())
+
+
+class _BalancedTree(ClassifierMixin, BaseEstimator):
+    """A model with a class_weight that scikit-learn does not ship."""
+
+    def __init__(self, class_weight=None):
+        self.class_weight = class_weight
+
+    def fit(self, X, y, sample_weight=None):
+        self.tree_ = DecisionTreeClassifier(class_weight=self.class_weight)
+        self.tree_.fit(X, y, sample_weight=sample_weight)
+        self.classes_ = self.tree_.classes_
+        return self
+
+    def predict_proba(self, X):
+        return self.tree_.predict_proba(X)
+
+
+def test_balanced_weights_of_an_unknown_model_with_sample_weights_are_refused():
+    weights = np.linspace(0.5, 2, len(Y3))
+    base = _BalancedTree(class_weight="balanced")
+    with pytest.raises(ValueError, match="_BalancedTree.*the rows or their weights"):
+        LogitAdjustedClassifier(base).fit(X3, Y3, sample_weight=weights)
+    # Without sample weights both ways agree: read, not refused.
+    clf = LogitAdjustedClassifier(base).fit(X3, Y3)
+    np.testing.assert_allclose(clf.effective_priors_, UNIFORM)
+
+
+def test_a_bag_fitted_with_sample_weights_counts_each_draw_once():
+    # scikit-learn draws a bag's rows in proportion to the sample weights and
+    # fits each member on the drawn rows: the members' prior is the class mix
+    # of their draws, not of their draws weighted again.
+    weights = np.where(Y3 == 0, 0.2, 3.0)
+    clf = LogitAdjustedClassifier(
+        BaggingClassifier(DecisionTreeClassifier(), n_estimators=4, random_state=0),
+        priors="effective",
+    ).fit(X3, Y3, sample_weight=weights)
+    drawn = [
+        np.bincount(Y3[rows], minlength=3) / len(rows)
+        for rows in clf.estimator_.estimators_samples_
+    ]
+    np.testing.assert_allclose(clf.effective_priors_, np.mean(drawn, axis=0))
+
+
 def test_an_under_sampler_with_counts_is_read_from_the_rows_it_kept():
     base = make_pipeline(
         RandomUnderSampler(sampling_strategy={0: 200, 1: 100}, random_state=0),
@@ -373,6 +450,25 @@ def test_samplers_and_bags_race_as_members_and_refit_as_the_wrapper():
         random_state=0,
     ).fit(X3, Y3)  # fmt: skip
     np.testing.assert_array_equal(wrapper.predict(X3), search.predict(X3))
+
+
+def test_a_bag_of_a_base_without_probabilities_is_refused_before_any_fit():
+    fits = []
+
+    class Counted(LinearSVC):
+        def fit(self, X, y, sample_weight=None):
+            fits.append(1)
+            return super().fit(X, y, sample_weight=sample_weight)
+
+    clf = LogitAdjustedClassifier(
+        Counted(),
+        weight_power=1,
+        balance=BalancedBagging(2),
+        response_method="decision_function",
+    )
+    with pytest.raises(ValueError, match="balance=BalancedBagging.*no predict_proba"):
+        clf.fit(X3, Y3)
+    assert not fits
 
 
 def test_a_bag_counts_its_base_fits():

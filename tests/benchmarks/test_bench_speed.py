@@ -1,4 +1,8 @@
-"""The speed benchmarks (``benchmarks/speed``) at their smallest sizes."""
+"""The speed benchmarks (``benchmarks/speed``) at their smallest sizes.
+
+The tuning and scale results are checked on the tiny runs of
+tests/benchmarks/test_bench_suite.py (``RESULT_CHECKS``).
+"""
 
 import platform
 import subprocess
@@ -12,16 +16,6 @@ from _common import runner
 pytestmark = pytest.mark.benchmark
 
 BENCH = Path(runner.__file__).resolve().parents[1]
-
-
-def test_tuning_finds_the_same_tau_as_grid_search(tmp_path):
-    from speed import tuning
-
-    outcome = runner.run(tuning.BENCHMARK, ["--tiny", "--out", str(tmp_path)])
-    assert all(r["same"] for r in outcome.result["tau"])
-    (family,) = outcome.result["family"]
-    assert family["fits"][:2] == (20, 91)
-    assert "speed-up" in (tmp_path / "bench_tuning.md").read_text(encoding="utf-8")
 
 
 def test_loss_benchmark_holds_each_shifted_loss_to_the_floor(capsys):
@@ -49,21 +43,6 @@ def test_loss_benchmark_holds_each_shifted_loss_to_the_floor(capsys):
     assert "<= 1.03" in printed
     # A smoke run leaves the (pytest) process's allocator alone.
     assert "- allocator: default" in printed
-
-
-def test_scale_benchmark_measures_memory_taus_and_the_wrapper(tmp_path):
-    from speed import scale
-
-    outcome = runner.run(scale.BENCHMARK, ["--tiny", "--out", str(tmp_path)])
-    result = outcome.result
-    assert result["taus"]["same_scores"]
-    assert {r["K"] for r in result["memory"]} == {10, 50}
-    assert all(r["tuner_peak"] > 0 for r in result["memory"])
-    assert {r["method"] for r in result["wrapper"]} >= {
-        "wrapper predict_proba",
-        "wrapper predict",
-    }
-    assert "Tuning memory" in (tmp_path / "bench_scale.md").read_text(encoding="utf-8")
 
 
 def test_allocator_pinning_reports_what_it_pinned():

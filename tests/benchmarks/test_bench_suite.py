@@ -76,12 +76,44 @@ def test_benchmark_names_match_the_test():
     assert set(suite.groups()["speed"]) == {"posthoc", "tuning", "scale", "losses"}
 
 
+def _check_tuning(result, page):
+    assert all(r["same"] for r in result["tau"])
+    (family,) = result["family"]
+    assert family["fits"][:2] == (20, 91)
+    assert "speed-up" in page
+
+
+def _check_scale(result, page):
+    assert result["taus"]["same_scores"]
+    assert {r["K"] for r in result["memory"]} == {10, 50}
+    assert all(r["tuner_peak"] > 0 for r in result["memory"])
+    assert {r["method"] for r in result["wrapper"]} >= {
+        "wrapper predict_proba",
+        "wrapper predict",
+    }
+    assert "Tuning memory" in page
+
+
+# What a benchmark's own result must show, checked on the same tiny run (one
+# run per benchmark: the suite's smoke tests are its slowest tests).
+RESULT_CHECKS = {"tuning": _check_tuning, "scale": _check_scale}
+
+
 @pytest.mark.parametrize("name", list(NEEDS))
-def test_tiny_run_of_each_benchmark(name, tmp_path, capsys):
+def test_tiny_run_of_each_benchmark(name, tmp_path, capsys, monkeypatch):
     _skip_unless_runnable(name)
+    outcomes = []
+
+    def run_and_keep(*args, **kwargs):
+        outcomes.append(run(*args, **kwargs))
+        return outcomes[-1]
+
+    run = runner.run
+    monkeypatch.setattr(runner, "run", run_and_keep)
     rc = suite.main(["--tiny", name, "--out", str(tmp_path)])
     printed = capsys.readouterr().out
     assert rc == 0, printed[-3000:]
+    (outcome,) = outcomes
 
     md = (tmp_path / f"bench_{name}.md").read_text(encoding="utf-8")
     command = f"python benchmarks/run.py {name} --tiny --out {tmp_path}"
@@ -104,6 +136,8 @@ def test_tiny_run_of_each_benchmark(name, tmp_path, capsys):
     # Images the page shows were written beside it.
     for image in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", md):
         assert (tmp_path / image).is_file(), image
+    if name in RESULT_CHECKS:
+        RESULT_CHECKS[name](outcome.result, md)
 
 
 def test_failed_benchmark_is_recorded_and_the_rest_collected(
