@@ -29,12 +29,15 @@ def data():
 def _cv_model(n_jobs):
     # Small on purpose: what is checked is that the folds travel to the
     # engine and come back identical, not the search itself. Three members
-    # (w = 0, and w = 1 by weights and by resampling) race over three folds.
+    # (w = 0, and w = 1 by weights and by resampling) on three folds, in one
+    # batch of jobs (the race sends one batch per round, and an engine may
+    # start its worker processes anew for each).
     return LogitAdjustedClassifierCV(
         LogisticRegression(max_iter=300),
         cv=3,
         taus=5,
         weight_powers=[0.0, 1.0],
+        search="exhaustive",
         n_jobs=n_jobs,
         random_state=0,
     )
