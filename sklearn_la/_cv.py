@@ -315,7 +315,11 @@ sampler, :class:`BalancedBagging` or list of them, default="auto"
         on.
 
     best_index_ : int
-        Index of the chosen candidate in ``cv_results_``.
+        Index of the chosen candidate in ``cv_results_``. It is the candidate
+        ``selection`` picked, which need not be ranked 1: ``rank_test_score``
+        orders the mean scores, and the default ``"paired"`` rule keeps the
+        consistent ``tau = 1 - w`` unless another candidate beats it by one
+        standard error of the paired differences.
 
     cv_results_ : dict of ndarrays
         In ``GridSearchCV``'s layout, one entry per (weight_power, balance,

@@ -171,6 +171,18 @@ def _sample_weight_key(estimator):
     if isinstance(estimator, Pipeline):
         name, target = estimator.steps[-1]
         key = f"{name}__sample_weight"
+        # An imbalanced-learn sampler before the last step hands it other rows
+        # than those the weights were given for.
+        samplers = [s for _, s in estimator.steps[:-1] if hasattr(s, "fit_resample")]
+        if samplers:
+            raise TypeError(
+                f"`estimator` is a pipeline whose sampler "
+                f"{type(samplers[0]).__name__} changes the rows before its last "
+                f"step {type(target).__name__}, so sample weights given for the "
+                "rows of X cannot reach it; sample_weight and balance='weight' "
+                "with weight_power > 0 need them. Use balance='resample' (or a "
+                "sampler as balance) for the family, and no sample_weight."
+            )
     if "sample_weight" not in inspect.signature(target.fit).parameters:
         raise TypeError(
             f"`estimator` {type(target).__name__} does not accept sample_weight "

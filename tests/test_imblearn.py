@@ -471,6 +471,21 @@ def test_a_bag_of_a_base_without_probabilities_is_refused_before_any_fit():
     assert not fits
 
 
+def test_weights_cannot_cross_a_sampler_in_the_base_pipeline():
+    # The sampler hands the last step other rows than the weights were given
+    # for: the CV's default members are the resampling ones, and weights are
+    # refused by name instead of failing inside the pipeline.
+    pipe = make_pipeline(RandomUnderSampler(random_state=0), LogisticRegression())
+    search = LogitAdjustedClassifierCV(pipe, cv=3).fit(X3, Y3)
+    assert set(search.cv_results_["param_balance"]) == {"resample"}
+    np.testing.assert_allclose(search.effective_priors_, UNIFORM)
+    match = "sampler RandomUnderSampler changes the rows before its last step"
+    with pytest.raises(TypeError, match=match):
+        LogitAdjustedClassifier(pipe, weight_power=0.5).fit(X3, Y3)
+    with pytest.raises(TypeError, match=match):
+        LogitAdjustedClassifier(pipe).fit(X3, Y3, sample_weight=np.ones(len(Y3)))
+
+
 def test_a_bag_counts_its_base_fits():
     calls = []
 
