@@ -314,6 +314,12 @@ sampler, :class:`BalancedBagging` or list of them, default="auto"
         Mean CV score of the chosen candidate, over the splits it was scored
         on.
 
+    best_params_ : dict
+        The chosen candidate as in ``GridSearchCV``: ``{"weight_power": ...,
+        "balance": ..., "tau": ...}``, parameters of
+        :class:`LogitAdjustedClassifier` (a ``"resample"`` member's rows are
+        drawn from the CV estimator's own ``random_state``).
+
     best_index_ : int
         Index of the chosen candidate in ``cv_results_``. It is the candidate
         ``selection`` picked, which need not be ranked 1: ``rank_test_score``
@@ -578,6 +584,7 @@ sampler, :class:`BalancedBagging` or list of them, default="auto"
         self.best_tau_ = float(self.cv_results_["param_tau"][best])
         self.best_weight_power_ = float(self.cv_results_["param_weight_power"][best])
         self.best_balance_ = self.cv_results_["params"][best]["balance"]
+        self.best_params_ = dict(self.cv_results_["params"][best])
         self.best_score_ = float(self.cv_results_["mean_test_score"][best])
         self.n_fits_ = search.n_fits
         if self.verbose > 0:

@@ -175,11 +175,22 @@ def test_weight_power_grid_is_searched_jointly_with_tau():
     assert clf.best_weight_power_ in (0.0, 0.5, 1.0)
     assert clf.weight_power_ == clf.best_weight_power_
     best = results["params"][clf.best_index_]
-    assert best == {
-        "weight_power": clf.best_weight_power_,
-        "balance": clf.best_balance_,
-        "tau": clf.best_tau_,
-    }
+    assert (
+        best
+        == clf.best_params_
+        == {
+            "weight_power": clf.best_weight_power_,
+            "balance": clf.best_balance_,
+            "tau": clf.best_tau_,
+        }
+    )
+    # As GridSearchCV's: the wrapper given them predicts as the refit does
+    # (a "weight" member draws nothing at random).
+    if clf.best_balance_ == "weight":
+        wrapper = LogitAdjustedClassifier(
+            LogisticRegression(max_iter=1000), **clf.best_params_
+        ).fit(X, Y)
+        np.testing.assert_allclose(wrapper.predict_proba(X), clf.predict_proba(X))
     assert sorted(results["rank_test_score"]) == list(range(1, 5 * len(TAUS) + 1))
 
 
