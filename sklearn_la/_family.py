@@ -1149,10 +1149,21 @@ def _balance_entries(balances, weight_powers):
             hasattr(balance, "fit_resample") or isinstance(balance, BalancedBagging)
         )  # fmt: skip
         if not known:
+            # A bare pair, balances=(SMOTE(), [1.0]), reads as two entries.
+            hint = (
+                f" A (balance, weight_powers) pair goes inside a list: "
+                f"balances=[{balances!r}]."
+                if single is False
+                and isinstance(balances, tuple)
+                and len(balances) == 2
+                and not isinstance(balances[0], tuple)
+                and entry is balances[1]
+                else ""
+            )
             raise ValueError(
                 f"`balances` entries must be in {BALANCES}, imbalanced-learn "
                 "samplers, BalancedBagging, or (balance, weight_powers) pairs; got "
-                f"{entry!r}."
+                f"{entry!r}.{hint}"
             )
         entries.append((balance, np.asarray(own, dtype=float)))
     if not entries:

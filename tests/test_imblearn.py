@@ -486,6 +486,12 @@ def test_weights_cannot_cross_a_sampler_in_the_base_pipeline():
         LogitAdjustedClassifier(pipe).fit(X3, Y3, sample_weight=np.ones(len(Y3)))
 
 
+def test_a_bare_pair_as_balances_is_told_to_go_inside_a_list():
+    search = LogitAdjustedClassifierCV(LogisticRegression(), balances=(SMOTE(), [1.0]))
+    with pytest.raises(ValueError, match=r"goes inside a list: balances=\[\(SMOTE"):
+        search.fit(X3, Y3)
+
+
 def test_a_bag_counts_its_base_fits():
     calls = []
 
