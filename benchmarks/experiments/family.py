@@ -172,6 +172,25 @@ def _held_out(base, split, members, taus, seed):
     return np.array(scores), erm
 
 
+def _exhaustive_scores(base, split, seed, **candidates):
+    """Every candidate's score on each of the 10 splits of 5-fold CV repeated
+    twice (the exhaustive search, no refit): ``cv_results_`` and the
+    (candidates, splits) matrix of its split scores."""
+    search = LogitAdjustedClassifierCV(
+        clone(base),
+        search="exhaustive",
+        cv=RepeatedStratifiedKFold(n_splits=5, n_repeats=2, random_state=seed),
+        selection="best",
+        scoring=balanced_accuracy,
+        refit=False,
+        random_state=seed,
+        **candidates,
+    ).fit(split.X_train, split.y_train)
+    res = search.cv_results_
+    n_splits = sum(k.startswith("split") for k in res)
+    return res, np.column_stack([res[f"split{k}_test_score"] for k in range(n_splits)])
+
+
 def run_cell(dataset, model_name, seed, quick):
     """Every candidate's CV and test scores, and the peers', as a dict."""
     from threadpoolctl import threadpool_limits
@@ -181,20 +200,7 @@ def run_cell(dataset, model_name, seed, quick):
     with threadpool_limits(1):
         split = load_split(dataset, random_state=seed)
         base = make_models(quick, seed)[model_name][0]
-        search = LogitAdjustedClassifierCV(
-            clone(base),
-            search="exhaustive",
-            cv=RepeatedStratifiedKFold(n_splits=5, n_repeats=2, random_state=seed),
-            selection="best",
-            scoring=balanced_accuracy,
-            refit=False,
-            random_state=seed,
-        ).fit(split.X_train, split.y_train)
-        res = search.cv_results_
-        n_splits = sum(k.startswith("split") for k in res)
-        per_split = np.column_stack(
-            [res[f"split{k}_test_score"] for k in range(n_splits)]
-        )
+        res, per_split = _exhaustive_scores(base, split, seed)
         taus = np.unique(res["param_tau"])
         members = list(
             dict.fromkeys(zip(res["param_weight_power"], res["param_balance"]))
@@ -825,22 +831,10 @@ def run_rebalanced_cell(dataset, model_name, seed, quick):
         split = load_split(dataset, random_state=seed)
         base = make_models(quick, seed)[model_name][0]
         for w, balance in members:
-            search = LogitAdjustedClassifierCV(
-                clone(base),
-                taus=taus,
-                weight_powers=[w],
-                balances=[balance],
-                search="exhaustive",
-                cv=RepeatedStratifiedKFold(n_splits=5, n_repeats=2, random_state=seed),
-                selection="best",
-                scoring=balanced_accuracy,
-                refit=False,
-                random_state=seed,
-            ).fit(split.X_train, split.y_train)
-            res = search.cv_results_
-            cv += np.column_stack(
-                [res[f"split{k}_test_score"] for k in range(10)]
-            ).tolist()
+            res, per_split = _exhaustive_scores(
+                base, split, seed, taus=taus, weight_powers=[w], balances=[balance]
+            )
+            cv += per_split.tolist()
             names.append(str(res["param_balance"][0]))
             fits.append(_member_fits(balance, w))
         test, _ = _held_out(base, split, members, taus, seed)
