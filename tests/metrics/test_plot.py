@@ -1,8 +1,5 @@
 """Tests of sklearn_la.metrics._plot: the displays and plot_per_class_accuracy."""
 
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
@@ -52,14 +49,6 @@ def search():
 
 def _legend_texts(ax):
     return [text.get_text() for text in ax.get_legend().get_texts()]
-
-
-def test_import_does_not_import_matplotlib():
-    code = "import sys, sklearn_la.metrics; print('matplotlib' in sys.modules)"
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "False"
 
 
 # -- PerClassAccuracyDisplay ------------------------------------------------------
