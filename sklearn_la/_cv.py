@@ -955,30 +955,53 @@ def _calibrate_members(folds, scores, score_times, *, members, splits, y, classe
 
 
 class _Progress:
-    """What ``verbose >= 1`` prints: the plan, each fit, the members dropped."""
+    """What ``verbose >= 1`` prints: the plan, each fit, the members dropped.
+
+    Fits are counted as ``n_fits_`` counts them, in fits of the base model: a
+    bag member's fit is its ``n_estimators`` fits. Which members survive a
+    rung is known only when it ends, so with members of unequal cost the
+    fits planned are an upper bound (the costliest survivors), updated at
+    each rung.
+    """
 
     def __init__(self, rungs, members, *, verbose, refit, n_jobs):
         self.members = members
         self.verbose = verbose
-        self.planned = _planned_fits(rungs) + int(refit)
+        self.rungs = rungs
+        self.refit = refit
+        self.cost = {m: _member_fits(m[1], m[0]) for m in members}
         self.done = 0
         self.seconds = {}
         self.alive = list(members)
         self.workers = max(1, effective_n_jobs(n_jobs))
+        self.planned = self._planned(0)
         if verbose > 0:
             steps = ", ".join(
                 f"{'all' if rung == 0 else 'the best'} {keep} on {upto} split(s)"
                 for rung, (keep, upto) in enumerate(rungs)
             )
+            bound = "" if len(set(self.cost.values())) == 1 else "at most "
             print(
                 f"[LogitAdjustedClassifierCV] {len(members)} member(s): {steps}; "
-                f"{self.planned} fits planned"
+                f"{bound}{self.planned} fits of the base planned"
                 + (", the refit included" if refit else "")
             )
 
+    def _planned(self, n_splits):
+        """Fits done, plus those left after ``n_splits`` splits: each rung's
+        costliest possible survivors among the members still racing."""
+        costs = sorted((self.cost[m] for m in self.alive), reverse=True)
+        left, done = 0, n_splits
+        for keep, upto in self.rungs:
+            if upto > done:
+                left += sum(costs[:keep]) * (upto - done)
+                done = upto
+        last = self.rungs[-1][0]
+        return self.done + left + (max(costs[:last]) if self.refit else 0)
+
     def fitted(self, member, split, fold):
-        self.done += int(fold.fitted)
-        self.seconds.setdefault(member, []).append(fold.fit_time)
+        self.done += int(fold.fitted) * self.cost[member]
+        self.seconds.setdefault(member, []).append(fold.fit_time / self.cost[member])
         if self.verbose <= 0:
             return
         scored = f"scored {1e3 * fold.score_time:.2f} ms per tau"
@@ -991,6 +1014,7 @@ class _Progress:
 
     def dropped(self, dropped, means, n_splits):
         self.alive = [m for m in self.alive if m not in dropped]
+        self.planned = self._planned(n_splits)
         if self.verbose <= 0 or not dropped:
             return
         gone = ", ".join(f"{_member_name(m)} ({means[m]:.4f})" for m in dropped)
@@ -1001,21 +1025,13 @@ class _Progress:
         )
 
     def _seconds_left(self):
-        """The fits left, each at the mean fit time so far of the members
-        still racing (resampled members fit on more rows), over the workers."""
+        """The base fits left, each at the mean time per base fit so far of
+        the members still racing (resampled members fit on more rows), over
+        the workers."""
         times = [np.mean(self.seconds[m]) for m in self.alive if m in self.seconds]
         if not times:
             return 0.0
         return (self.planned - self.done) * float(np.mean(times)) / self.workers
-
-
-def _planned_fits(rungs):
-    """Fits of a schedule: each rung's members on its new splits."""
-    fits, done = 0, 0
-    for keep, upto in rungs:
-        fits += keep * (upto - done)
-        done = upto
-    return fits
 
 
 def _member_name(member):

@@ -20,7 +20,11 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 from sklearn.utils import Bunch
 
-from sklearn_la import LogitAdjustedClassifier, LogitAdjustedClassifierCV
+from sklearn_la import (
+    BalancedBagging,
+    LogitAdjustedClassifier,
+    LogitAdjustedClassifierCV,
+)
 from sklearn_la.metrics import make_group_scorer
 
 X, Y = make_classification(
@@ -517,13 +521,15 @@ def test_calibration_follows_a_base_with_unsorted_classes(calibration):
     ],
 )
 def test_race_schedule(n_members, n_splits, search, rungs):
-    from sklearn_la._cv import _planned_fits, _rungs
+    from sklearn_la._cv import _Progress, _rungs
 
     assert _rungs(n_members, n_splits, search) == rungs
     if search == "race" and n_members > 2 and n_splits >= 5:
         third = -(-n_members // 3)
         extra = 2 * third + 4 if third > 2 else 8
-        assert _planned_fits(rungs) == n_members + extra
+        members = [(w / n_members, "weight") for w in range(n_members)]
+        progress = _Progress(rungs, members, verbose=0, refit=True, n_jobs=None)
+        assert progress.planned == n_members + extra + 1
 
 
 def _per_split(clf):
@@ -631,7 +637,7 @@ def test_verbose_shows_the_plan_the_progress_the_drops_and_the_choice(capsys):
     tag = "[LogitAdjustedClassifierCV] "
     assert lines[0] == (
         tag + "9 member(s): all 9 on 1 split(s), the best 3 on 3 split(s), the best "
-        "2 on 5 split(s); 20 fits planned, the refit included"
+        "2 on 5 split(s); 20 fits of the base planned, the refit included"
     )
     progress = [line for line in lines if " fits: " in line]
     assert [line.split(" fits: ")[0] for line in progress] == [
@@ -647,6 +653,32 @@ def test_verbose_shows_the_plan_the_progress_the_drops_and_the_choice(capsys):
         f"{tag}chose weight_power={clf.best_weight_power_:g}, "
         f"balance={clf.best_balance_}, tau={clf.best_tau_:g} (mean balanced_accuracy "
     )
+
+
+def test_verbose_counts_fits_of_the_base_as_n_fits_does(capsys):
+    # A bag member's fit is n_estimators fits of the base: the progress
+    # counts them, and its plan is an upper bound tightened at each rung.
+    bag = BalancedBagging(n_estimators=3)
+    clf = LogitAdjustedClassifierCV(
+        GaussianNB(), balances=["weight", bag], taus=TAUS, cv=5, verbose=1
+    ).fit(X, Y)
+    lines = capsys.readouterr().out.splitlines()
+    assert "; at most " in lines[0] and lines[0].endswith(
+        " fits of the base planned, the refit included"
+    )
+    plan = int(lines[0].split("; at most ")[1].split()[0])
+    steps = [line for line in lines if " fits: " in line]
+    counts = [
+        tuple(map(int, line.split("] ")[1].split(" fits: ")[0].split("/")))
+        for line in steps
+    ]
+    done = [0] + [k for k, _ in counts]
+    for line, before, after in zip(steps, done, done[1:]):
+        assert after - before == (3 if "BalancedBagging" in line else 1), line
+    plans = [plan] + [n for _, n in counts]
+    assert all(later <= earlier for earlier, later in zip(plans, plans[1:]))
+    refit = 3 if isinstance(clf.best_balance_, BalancedBagging) else 1
+    assert clf.n_fits_ == done[-1] + refit <= plans[-1]
 
 
 # -- parameters that would edit the grid silently ----------------------------
