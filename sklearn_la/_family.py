@@ -322,7 +322,15 @@ def _name(obj):
 
 
 class _Unreadable(ValueError):
-    """What stops the training prior of a base from being read."""
+    """What stops the training prior of a base from being read.
+
+    ``missing_class``: the base knows a class that ``y`` lacks, so the
+    frequencies of ``y`` cannot stand in for its prior either.
+    """
+
+    def __init__(self, reason, *, missing_class=False):
+        super().__init__(reason)
+        self.missing_class = missing_class
 
 
 # -- does a base rebalance? ------------------------------------------------------
@@ -417,11 +425,20 @@ def _reads_prior(estimator, priors):
 
 
 def _refusal(estimator, priors, reason):
+    if reason.missing_class:
+        # priors="train" would fail too: y gives that class no frequency.
+        advice = (
+            "Fit on data with every class the base estimator knows, or pass the "
+            "prior it was trained under as an array or dict."
+        )
+    else:
+        advice = (
+            "Pass `priors='train'` to adjust by the label frequencies of y anyway, "
+            "or the prior it was trained under as an array or dict."
+        )
     return (
         f"`priors={priors!r}` reads the class prior the base estimator was trained "
-        f"under, but that of {_name(estimator)} cannot be known: {reason}. Pass "
-        "`priors='train'` to adjust by the label frequencies of y anyway, or the "
-        "prior it was trained under as an array or dict."
+        f"under, but that of {_name(estimator)} cannot be known: {reason}. {advice}"
     )
 
 
@@ -478,7 +495,9 @@ def _codes(classes):
             return index[_plain(label)]
         except KeyError:
             name = _plain(label)
-            raise _Unreadable(f"it names the class {name!r}, not in y") from None
+            raise _Unreadable(
+                f"it names the class {name!r}, not in y", missing_class=True
+            ) from None
 
     return code_of
 

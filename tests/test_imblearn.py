@@ -589,3 +589,18 @@ def test_em_reads_a_resampled_base_from_the_prior_it_was_trained_under():
     )
     ignored = LogitAdjustedClassifier(base, priors="train").fit(X, y)
     assert np.abs(ignored.estimate_target_priors(X) - _frequencies(y)).max() > 0.1
+
+
+def test_a_frozen_rebalanced_base_knowing_a_class_y_lacks_gets_advice_that_works():
+    # Neither its samplers' counts nor y's frequencies give class 2 a prior,
+    # so the message must not suggest priors="train" (which fails too).
+    forest = BalancedRandomForestClassifier(n_estimators=5, random_state=0).fit(X3, Y3)
+    lacking = Y3 != 2
+    with pytest.raises(ValueError, match="names the class 2, not in y") as info:
+        LogitAdjustedClassifier(FrozenEstimator(forest)).fit(X3[lacking], Y3[lacking])
+    assert "Fit on data with every class" in str(info.value)
+    assert "priors='train'" not in str(info.value)
+    with pytest.raises(ValueError, match="has no sample in the y given to fit"):
+        LogitAdjustedClassifier(FrozenEstimator(forest), priors="train").fit(
+            X3[lacking], Y3[lacking]
+        )
