@@ -184,10 +184,10 @@ sampler, :class:`BalancedBagging` or list of them, default="auto"
         and the best two on the first five, where ``selection`` chooses among
         their candidates; a member is ranked by the candidate ``selection``
         picks among its own taus, and ties keep the member listed first
-        (lower ``w``, ``"weight"`` first). With ``M`` members it costs ``M +
-        2 * ceil(M / 3) + 4`` fits plus the refit (``M + 8`` when ``ceil(M /
-        3) <= 2``; with two or fewer members, two or fewer times five), and
-        never uses more than the first five splits of ``cv``.
+        (lower ``w``, then the order of ``balances``). With ``M`` members it
+        costs ``M + 2 * ceil(M / 3) + 4`` fits plus the refit (``M + 8`` when
+        ``ceil(M / 3) <= 2``; with two or fewer members, two or fewer times
+        five), and never uses more than the first five splits of ``cv``.
         ``"exhaustive"`` scores every member on every split, as before this
         option existed: with the default ``cv``, 10 fits per member.
 
@@ -704,7 +704,9 @@ def _candidate_grid(*, taus, weight_powers, balances):
         weight_powers = _check_grid(weight_powers, "weight_powers", low=0, high=1)
     # (balance, its weight powers): weight_powers unless the entry has its own.
     entries = _balance_entries(balances, weight_powers)
-    powers = list(dict.fromkeys([w for _, own in entries for w in own.tolist()]))
+    # Sorted, so that members are listed (and ties kept) by w whatever the
+    # order of the entries: a pair listed before "weight" comes after it at w.
+    powers = sorted({w for _, own in entries for w in own.tolist()})
     if isinstance(taus, Integral):
         grid = np.linspace(0.0, 2.0, taus) if taus > 1 else np.ones(1)
         # The consistent tau of every weight power is a candidate too; rounded
