@@ -116,8 +116,10 @@ DataFrame, default=None
     random_state : int, RandomState instance or None, default=None
         Seeds the row draws of ``balance="resample"``, and a sampler or
         :class:`~sklearn_la.BalancedBagging` passed as ``balance`` (a
-        sampler's own ``random_state``, when set, is kept); pass an int for
-        reproducible fits. Unused otherwise (the base model has its own).""",
+        sampler's own ``random_state``, when set, is kept; a bag sets each of
+        its base models' ``random_state`` from it, as scikit-learn's bagging
+        does); pass an int for reproducible fits. Unused otherwise (the base
+        model has its own).""",
 }
 
 
