@@ -594,7 +594,8 @@ sampler, :class:`BalancedBagging` or list of them, default="auto"
                 f"tau={self.best_tau_:g} (mean "
                 f"{_scoring_name(self.scoring, self.cost_matrix)} "
                 f"{self.best_score_:.4f} over {self.cv_results_['n_splits'][best]} "
-                f"split(s)); refitting"
+                f"split(s)); "
+                + ("no refit: the base is frozen" if frozen else "refitting")
             )
         if not self.refit:
             return self
@@ -808,7 +809,14 @@ def _run_search(
     # Out-of-fold log-scores kept for calibration: (member, split) -> fold.
     folds = {}
     calibrations, unseen = {}, []
-    progress = _Progress(rungs, members, verbose=verbose, refit=refit, n_jobs=n_jobs)
+    progress = _Progress(
+        rungs,
+        members,
+        verbose=verbose,
+        refit=refit,
+        n_jobs=n_jobs,
+        frozen=isinstance(estimator, FrozenEstimator),
+    )
     alive = list(range(n_members))
     done = 0
     n_fits = 0
@@ -966,12 +974,13 @@ class _Progress:
     each rung.
     """
 
-    def __init__(self, rungs, members, *, verbose, refit, n_jobs):
+    def __init__(self, rungs, members, *, verbose, refit, n_jobs, frozen=False):
         self.members = members
         self.verbose = verbose
         self.rungs = rungs
-        self.refit = refit
-        self.cost = {m: _member_fits(m[1], m[0]) for m in members}
+        # A frozen base is scored, never fitted nor refitted.
+        self.refit = refit and not frozen
+        self.cost = {m: 0 if frozen else _member_fits(m[1], m[0]) for m in members}
         self.done = 0
         self.seconds = {}
         self.alive = list(members)
@@ -983,10 +992,14 @@ class _Progress:
                 for rung, (keep, upto) in enumerate(rungs)
             )
             bound = "" if len(set(self.cost.values())) == 1 else "at most "
-            print(
-                f"[LogitAdjustedClassifierCV] {len(members)} member(s): {steps}; "
-                f"{bound}{self.planned} fits of the base planned"
+            plan = (
+                "a frozen base: scored, never fitted"
+                if frozen
+                else f"{bound}{self.planned} fits of the base planned"
                 + (", the refit included" if refit else "")
+            )
+            print(
+                f"[LogitAdjustedClassifierCV] {len(members)} member(s): {steps}; {plan}"
             )
 
     def _planned(self, n_splits):
@@ -1002,11 +1015,16 @@ class _Progress:
         return self.done + left + (max(costs[:last]) if self.refit else 0)
 
     def fitted(self, member, split, fold):
-        self.done += int(fold.fitted) * self.cost[member]
-        self.seconds.setdefault(member, []).append(fold.fit_time / self.cost[member])
+        cost = self.cost[member]
+        self.done += int(fold.fitted) * cost
+        if cost:
+            self.seconds.setdefault(member, []).append(fold.fit_time / cost)
         if self.verbose <= 0:
             return
         scored = f"scored {1e3 * fold.score_time:.2f} ms per tau"
+        if not cost:
+            print(f"[LogitAdjustedClassifierCV] {_member_name(member)}: {scored}")
+            return
         print(
             f"[LogitAdjustedClassifierCV] {self.done}/{self.planned} fits: "
             f"{_member_name(member)} on split {split + 1}: fit "

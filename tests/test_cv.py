@@ -954,3 +954,13 @@ def test_large_splits_are_scored_in_chunks_with_the_same_result(monkeypatch):
         log_scores, offsets, y_true, np.arange(7)
     )
     np.testing.assert_array_equal(whole, chunked)
+
+
+def test_verbose_with_a_frozen_base_plans_no_fit(capsys):
+    frozen = FrozenEstimator(GaussianNB().fit(X, Y))
+    clf = LogitAdjustedClassifierCV(frozen, taus=TAUS, verbose=1).fit(X, Y)
+    lines = capsys.readouterr().out.splitlines()
+    assert clf.n_fits_ == 0
+    assert lines[0].endswith("; a frozen base: scored, never fitted")
+    assert not any(" fits: " in line for line in lines)
+    assert lines[-1].endswith("; no refit: the base is frozen")
