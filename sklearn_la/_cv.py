@@ -595,7 +595,13 @@ sampler, :class:`BalancedBagging` or list of them, default="auto"
                 f"{_scoring_name(self.scoring, self.cost_matrix)} "
                 f"{self.best_score_:.4f} over {self.cv_results_['n_splits'][best]} "
                 f"split(s)); "
-                + ("no refit: the base is frozen" if frozen else "refitting")
+                + (
+                    "no refit: the base is frozen"
+                    if frozen
+                    else "refitting"
+                    if self.refit
+                    else "no refit (refit=False)"
+                )
             )
         if not self.refit:
             return self

@@ -956,7 +956,7 @@ def test_large_splits_are_scored_in_chunks_with_the_same_result(monkeypatch):
     np.testing.assert_array_equal(whole, chunked)
 
 
-def test_verbose_with_a_frozen_base_plans_no_fit(capsys):
+def test_verbose_says_when_nothing_is_refitted(capsys):
     frozen = FrozenEstimator(GaussianNB().fit(X, Y))
     clf = LogitAdjustedClassifierCV(frozen, taus=TAUS, verbose=1).fit(X, Y)
     lines = capsys.readouterr().out.splitlines()
@@ -964,3 +964,5 @@ def test_verbose_with_a_frozen_base_plans_no_fit(capsys):
     assert lines[0].endswith("; a frozen base: scored, never fitted")
     assert not any(" fits: " in line for line in lines)
     assert lines[-1].endswith("; no refit: the base is frozen")
+    LogitAdjustedClassifierCV(GaussianNB(), taus=TAUS, refit=False, verbose=1).fit(X, Y)
+    assert capsys.readouterr().out.splitlines()[-1].endswith("; no refit (refit=False)")
