@@ -248,7 +248,11 @@ sampler, :class:`BalancedBagging` or list of them, default="auto"
         as it returns (``k/N`` fits done, its fit and scoring time, and an
         estimate of the time left from the fit times of the members still
         racing), the members dropped at each rung with their scores, and the
-        chosen candidate. Silent by default.
+        chosen candidate. Fits are counted as ``n_fits_`` counts them, in
+        fits of the base model: a :class:`BalancedBagging` member's fit is
+        its ``n_estimators`` fits, and with such members ``N`` is an upper
+        bound, tightened at each rung. A frozen base is only scored: a line
+        per member, no ``k/N``. Silent by default.
 
     {priors}
 
@@ -712,7 +716,9 @@ def _candidate_grid(*, taus, weight_powers, balances):
     # (balance, its weight powers): weight_powers unless the entry has its own.
     entries = _balance_entries(balances, weight_powers)
     # Sorted, so that members are listed (and ties kept) by w whatever the
-    # order of the entries: a pair listed before "weight" comes after it at w.
+    # order of the entries: a pair (bag, [1.0]) listed first no longer puts
+    # its w = 1 member ahead of those at lower w; at equal w the order of
+    # balances stands.
     powers = sorted({w for _, own in entries for w in own.tolist()})
     if isinstance(taus, Integral):
         grid = np.linspace(0.0, 2.0, taus) if taus > 1 else np.ones(1)
@@ -1002,7 +1008,7 @@ class _Progress:
                 "a frozen base: scored, never fitted"
                 if frozen
                 else f"{bound}{self.planned} fits of the base planned"
-                + (", the refit included" if refit else "")
+                + (", the refit included" if self.refit else "")
             )
             print(
                 f"[LogitAdjustedClassifierCV] {len(members)} member(s): {steps}; {plan}"
@@ -1010,7 +1016,8 @@ class _Progress:
 
     def _planned(self, n_splits):
         """Fits done, plus those left after ``n_splits`` splits: each rung's
-        costliest possible survivors among the members still racing."""
+        costliest possible survivors among the members still racing, and the
+        costliest refit among the last rung's."""
         costs = sorted((self.cost[m] for m in self.alive), reverse=True)
         left, done = 0, n_splits
         for keep, upto in self.rungs:

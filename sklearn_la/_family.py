@@ -324,8 +324,13 @@ def _name(obj):
 class _Unreadable(ValueError):
     """What stops the training prior of a base from being read.
 
-    ``missing_class``: the base knows a class that ``y`` lacks, so the
-    frequencies of ``y`` cannot stand in for its prior either.
+    Parameters
+    ----------
+    reason : str
+        Why, as a clause of the refusal (:func:`_refusal`).
+    missing_class : bool, default=False
+        The base knows a class that ``y`` lacks, so the frequencies of ``y``
+        cannot stand in for its prior either.
     """
 
     def __init__(self, reason, *, missing_class=False):
@@ -425,6 +430,8 @@ def _reads_prior(estimator, priors):
 
 
 def _refusal(estimator, priors, reason):
+    """The message refusing ``priors`` (a reading option) for ``estimator``,
+    with the advice that works for ``reason`` (an :class:`_Unreadable`)."""
     if reason.missing_class:
         # priors="train" would fail too: y gives that class no frequency.
         advice = (

@@ -653,6 +653,19 @@ def test_verbose_shows_the_plan_the_progress_the_drops_and_the_choice(capsys):
         f"{tag}chose weight_power={clf.best_weight_power_:g}, "
         f"balance={clf.best_balance_}, tau={clf.best_tau_:g} (mean balanced_accuracy "
     )
+    assert lines[-1].endswith("; refitting")
+
+
+def test_verbose_says_when_nothing_is_refitted(capsys):
+    frozen = FrozenEstimator(GaussianNB().fit(X, Y))
+    clf = LogitAdjustedClassifierCV(frozen, taus=TAUS, verbose=1).fit(X, Y)
+    lines = capsys.readouterr().out.splitlines()
+    assert clf.n_fits_ == 0
+    assert lines[0].endswith("; a frozen base: scored, never fitted")
+    assert not any(" fits: " in line for line in lines)
+    assert lines[-1].endswith("; no refit: the base is frozen")
+    LogitAdjustedClassifierCV(GaussianNB(), taus=TAUS, refit=False, verbose=1).fit(X, Y)
+    assert capsys.readouterr().out.splitlines()[-1].endswith("; no refit (refit=False)")
 
 
 def test_verbose_counts_fits_of_the_base_as_n_fits_does(capsys):
@@ -667,6 +680,9 @@ def test_verbose_counts_fits_of_the_base_as_n_fits_does(capsys):
         " fits of the base planned, the refit included"
     )
     plan = int(lines[0].split("; at most ")[1].split()[0])
+    # Costs 1, 3 (bag) at w > 0: 17 on the first split, the 3 costliest on
+    # two more, the 2 costliest on two more, a bag's refit.
+    assert plan == 17 + 9 * 2 + 6 * 2 + 3
     steps = [line for line in lines if " fits: " in line]
     counts = [
         tuple(map(int, line.split("] ")[1].split(" fits: ")[0].split("/")))
@@ -956,13 +972,13 @@ def test_large_splits_are_scored_in_chunks_with_the_same_result(monkeypatch):
     np.testing.assert_array_equal(whole, chunked)
 
 
-def test_verbose_says_when_nothing_is_refitted(capsys):
-    frozen = FrozenEstimator(GaussianNB().fit(X, Y))
-    clf = LogitAdjustedClassifierCV(frozen, taus=TAUS, verbose=1).fit(X, Y)
-    lines = capsys.readouterr().out.splitlines()
-    assert clf.n_fits_ == 0
-    assert lines[0].endswith("; a frozen base: scored, never fitted")
-    assert not any(" fits: " in line for line in lines)
-    assert lines[-1].endswith("; no refit: the base is frozen")
-    LogitAdjustedClassifierCV(GaussianNB(), taus=TAUS, refit=False, verbose=1).fit(X, Y)
-    assert capsys.readouterr().out.splitlines()[-1].endswith("; no refit (refit=False)")
+def test_members_are_listed_by_weight_power_whatever_the_order_of_balances():
+    # Ties keep the member listed first: a lower w, so a pair entry listed
+    # before "weight" must not put its w = 1 member ahead of every other.
+    from sklearn_la._cv import _candidate_grid
+
+    bag = BalancedBagging(n_estimators=3)
+    _, members = _candidate_grid(
+        taus=5, weight_powers=(1.0, 0.0, 0.5), balances=[(bag, [1.0]), "weight"]
+    )
+    assert members == [(0.0, "weight"), (0.5, "weight"), (1.0, bag), (1.0, "weight")]

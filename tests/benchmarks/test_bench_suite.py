@@ -91,6 +91,17 @@ def _check_family(result, page, out):
     (first,) = family._load(out / "family_cells.jsonl.gz")
     _, fits, _ = family.race_with_costs(first, cell)
     assert 26 <= fits <= 37
+    # The RF rows' peers add a BalancedRandomForest (built, not fitted here).
+    base = family.make_models(True, 0)["RF"][0]
+    y = family.load_split("zoo", random_state=0).y_train
+    assert "BRF" in family._peer_models(base, "RF", 0, y)
+    # Re-rendered from the caches, the page names the command computing them.
+    runner.run(
+        family.BENCHMARK,
+        ["--tiny", "--render", "--out", str(out)],
+    )
+    text = (out / "bench_family.md").read_text(encoding="utf-8")
+    assert "--render" not in text.splitlines()[2]
 
 
 def _check_tuning(result, page, out):
