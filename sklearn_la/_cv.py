@@ -217,6 +217,10 @@ sampler, :class:`BalancedBagging` or list of them, default="auto"
         ``i``; with ``target_priors="train"`` (what ``"auto"`` means with a
         cost matrix) the plain mean cost, with ``"uniform"`` the
         class-balanced cost, the cost counterpart of balanced accuracy.
+        Without a cost matrix, a ``target_priors`` other than ``"uniform"``
+        is scored the same way with the 0-1 cost, the negative error at
+        ``q`` (with ``"train"``, minus the error rate): balanced accuracy
+        would tune ``tau`` back to the balanced decision and undo it.
 
     selection : {"paired", "best", "one_se", "consistent"}, default="paired"
         How the candidate is chosen from the per-split CV scores.
@@ -596,7 +600,7 @@ sampler, :class:`BalancedBagging` or list of them, default="auto"
                 f"[{type(self).__name__}] chose weight_power="
                 f"{self.best_weight_power_:g}, balance={self.best_balance_}, "
                 f"tau={self.best_tau_:g} (mean "
-                f"{_scoring_name(self.scoring, self.cost_matrix)} "
+                f"{_scoring_name(self.scoring, self.cost_matrix, target)} "
                 f"{self.best_score_:.4f} over {self.cv_results_['n_splits'][best]} "
                 f"split(s)); "
                 + (
@@ -1494,20 +1498,27 @@ def _balanced_accuracy_over_taus(log_scores, offsets, y_true, label_order):
     return scores
 
 
-def _scoring_name(scoring, cost_matrix):
+def _scoring_name(scoring, cost_matrix, target):
     if callable(scoring):
         return getattr(scoring, "__name__", "score")
     if scoring is None:
-        if cost_matrix is None:
-            return "balanced_accuracy"
-        return "score (negated expected cost)"
+        if cost_matrix is not None:
+            return "score (negated expected cost)"
+        if not _is_option(target, "uniform"):
+            return "score (negated error at target_priors)"
+        return "balanced_accuracy"
     return scoring
 
 
 def _get_scorer(scoring, *, cost, classes, target):
-    """The scorer; by default balanced accuracy, or with a cost matrix the
-    expected cost at the deployment prior (see ``scoring``)."""
-    if scoring is None and cost is not None:
+    """The scorer; by default balanced accuracy, or the expected cost at the
+    deployment prior ``target`` with a cost matrix, or with another target
+    than uniform (the 0-1 cost: the error at that prior; see ``scoring``)."""
+    if scoring is None and not (cost is None and _is_option(target, "uniform")):
+        # Balanced accuracy would tune tau back to the balanced decision and
+        # undo target_priors.
+        if cost is None:
+            cost = 1.0 - np.eye(len(classes))
         return _deployment_cost_scorer(cost, classes, target)
     if callable(scoring):
         return scoring

@@ -982,3 +982,30 @@ def test_members_are_listed_by_weight_power_whatever_the_order_of_balances():
         taus=5, weight_powers=(1.0, 0.0, 0.5), balances=[(bag, [1.0]), "weight"]
     )
     assert members == [(0.0, "weight"), (0.5, "weight"), (1.0, bag), (1.0, "weight")]
+
+
+def test_default_scoring_follows_a_target_prior_other_than_uniform():
+    # Balanced accuracy would tune tau back to the balanced decision and undo
+    # target_priors="train": the default scores the error at that prior,
+    # here minus the error rate.
+    kwargs = dict(weight_powers=[0.0], taus=TAUS, cv=3, target_priors="train")
+    default = LogitAdjustedClassifierCV(GaussianNB(), **kwargs).fit(X, Y)
+    accuracy = LogitAdjustedClassifierCV(GaussianNB(), scoring="accuracy", **kwargs)
+    accuracy.fit(X, Y)
+    np.testing.assert_allclose(
+        default.cv_results_["mean_test_score"],
+        accuracy.cv_results_["mean_test_score"] - 1.0,
+    )
+    assert default.best_tau_ == accuracy.best_tau_
+    uniform = LogitAdjustedClassifierCV(
+        GaussianNB(), **{**kwargs, "target_priors": "uniform"}
+    )
+    balanced = LogitAdjustedClassifierCV(
+        GaussianNB(),
+        scoring="balanced_accuracy",
+        **{**kwargs, "target_priors": "uniform"},
+    )
+    np.testing.assert_array_equal(
+        uniform.fit(X, Y).cv_results_["mean_test_score"],
+        balanced.fit(X, Y).cv_results_["mean_test_score"],
+    )
