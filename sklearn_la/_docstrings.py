@@ -15,7 +15,9 @@ _PARAMETERS = {
 pandas Series or dict, default="auto"
         Training priors ``pi``. ``"train"`` uses the label frequencies of the
         ``y`` given to :meth:`fit` (weighted by ``sample_weight`` when given);
-        a class of zero total weight is then refused by name.
+        a class of zero total weight gets prior 0 and is never predicted
+        (as a class that scikit-learn's ``BaggingClassifier`` drew no row
+        of).
         ``"effective"`` keeps those as ``priors_`` and also reads the class
         prior ``pi'`` the fitted base model was actually trained under
         (``effective_priors_``): after the samplers of an imbalanced-learn

@@ -787,7 +787,10 @@ def _effective_priors(trained, classes, priors, weight_power):
     of ``classes`` and ``prior`` as :func:`_member_prior` read it.
     """
     if trained is None:
-        family = np.exp((1.0 - weight_power) * np.log(priors))
+        # A class of prior 0 (zero total weight) stays at 0, for every w.
+        family = np.power(
+            priors, 1.0 - weight_power, out=np.zeros(len(priors)), where=priors > 0
+        )
         return family / family.sum(), None
     lookup = {_plain(c): p for c, p in zip(trained.classes, trained.prior)}
     prior = np.array([lookup.get(_plain(c), 0.0) for c in classes])

@@ -1,9 +1,12 @@
 """The consistent family: class balancing pi_y ** -w by weights or resampling."""
 
+import warnings
+
 import numpy as np
 import pytest
 from _core import RecordingClassifier, long_tailed
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.datasets import make_classification
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
@@ -287,3 +290,23 @@ def test_cv_default_with_a_base_without_sample_weight_searches_resampling_only()
         LogitAdjustedClassifierCV(
             KNeighborsClassifier(), weight_powers=[0, 1], balances="weight", cv=3
         ).fit(X_LT, Y_LT)
+
+
+@pytest.mark.parametrize("weight_power", [0.0, 0.5, 1.0])
+def test_a_class_of_zero_total_weight_keeps_prior_zero_at_every_weight_power(
+    weight_power,
+):
+    X, y = make_classification(
+        n_samples=300, n_classes=3, n_informative=4, weights=[0.7, 0.2, 0.1],
+        random_state=0,
+    )  # fmt: skip
+    weights = np.where(y == 2, 0.0, 1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no numpy warning from log(0)
+        clf = LogitAdjustedClassifier(
+            LogisticRegression(), priors="train", weight_power=weight_power
+        ).fit(X, y, sample_weight=weights)
+    assert clf.priors_[2] == 0 and clf.effective_priors_[2] == 0
+    assert np.isclose(clf.effective_priors_.sum(), 1.0)
+    proba = clf.predict_proba(X)
+    assert np.isfinite(proba).all() and not (clf.predict(X) == 2).any()
