@@ -934,11 +934,12 @@ def _refuse_row_params(sampler, n_samples, fit_params, sample_weight):
         aligned.insert(0, "sample_weight")
     if aligned:
         raise ValueError(
-            f"`balance` {_name(sampler)} makes new rows, which have no "
+            f"The sampler {_name(sampler)} makes new rows, which have no "
             f"{', '.join(aligned)}: per-row fit metadata can only follow a sampler "
             "that selects rows (one with sample_indices_, as RandomOverSampler "
-            "and RandomUnderSampler). Fit without it, or use balance='resample' "
-            "or 'weight'."
+            "and RandomUnderSampler). The sampler is a `balance`, or an entry of "
+            "the CV's `balances` (balances='imblearn' holds SMOTE()): fit without "
+            "the metadata, or use 'resample' or 'weight'."
         )
 
 
