@@ -678,7 +678,19 @@ sampler, :class:`BalancedBagging` or list of them, default="auto"
             warnings.filterwarnings(
                 "ignore", message="The least populated class in y has only"
             )
-            return list(self._splitter(y).split(X, y, **split_params))
+            try:
+                splits = list(self._splitter(y).split(X, y, **split_params))
+            except ValueError as exc:
+                # The splitter's message names n_splits, not the parameter.
+                raise ValueError(
+                    f"cv={self.cv!r} cannot split these {len(y)} rows: {exc} "
+                    "Pass a smaller cv (an int, e.g. cv=2) or a splitter that can."
+                ) from exc
+        if not splits:
+            raise ValueError(
+                f"cv={self.cv!r} gave no (train, test) split; expected at least one."
+            )
+        return splits
 
     def _splitter(self, y=None):
         """``cv`` as a splitter; ``None`` is 5-fold stratified, repeated twice."""

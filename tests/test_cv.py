@@ -1009,3 +1009,17 @@ def test_default_scoring_follows_a_target_prior_other_than_uniform():
         uniform.fit(X, Y).cv_results_["mean_test_score"],
         balanced.fit(X, Y).cv_results_["mean_test_score"],
     )
+
+
+@pytest.mark.parametrize(
+    "cv, rows, match",
+    [
+        ([], 40, r"cv=\[\] gave no \(train, test\) split"),
+        (None, 6, r"cv=None cannot split these 6 rows: .*Pass a smaller cv"),
+        (10, 6, r"cv=10 cannot split these 6 rows: .*Pass a smaller cv"),
+    ],
+)
+def test_a_cv_that_cannot_split_is_refused_by_name(cv, rows, match):
+    X_few, y_few = X[:rows], np.resize([0, 1], rows)
+    with pytest.raises(ValueError, match=match):
+        LogitAdjustedClassifierCV(GaussianNB(), cv=cv).fit(X_few, y_few)
