@@ -1210,17 +1210,29 @@ def _fit_and_score(
     # these rows would predict, without the fit (most refuse one class).
     fitted = frozen or np.count_nonzero((fold_priors > 0) & (counts > 0)) > 1
     if fitted:
-        model, seen = _fit_on_rows(
-            estimator,
-            X,
-            y,
-            train,
-            y_encoded=y_train,
-            priors=fold_priors,
-            member=member,
-            routing=routing,
-            random_state=np.random.RandomState(seed),
-        )
+        try:
+            model, seen = _fit_on_rows(
+                estimator,
+                X,
+                y,
+                train,
+                y_encoded=y_train,
+                priors=fold_priors,
+                member=member,
+                routing=routing,
+                random_state=np.random.RandomState(seed),
+            )
+        except Exception as exc:
+            # A sampler or base failing deep inside its fit: keep its error
+            # (as GridSearchCV with error_score="raise") and say which member.
+            if hasattr(exc, "add_note"):  # Python >= 3.11
+                exc.add_note(
+                    "LogitAdjustedClassifierCV was fitting the member "
+                    f"{_member_name(member)} on the {len(train)} training rows of "
+                    "a split; leave that member out of `balances` or "
+                    "`weight_powers` to search without it."
+                )
+            raise
         fold_scores, _ = _base_log_scores(
             model, _safe_indexing(X, test), response_method
         )

@@ -611,3 +611,22 @@ def test_a_frozen_rebalanced_base_knowing_a_class_y_lacks_gets_advice_that_works
     np.testing.assert_array_equal(
         clf.predict(X3), clf.classes_[clf.predict_proba(X3).argmax(axis=1)]
     )
+
+
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="exception notes: Python 3.11")
+def test_a_member_failing_in_its_fit_is_named_in_the_error():
+    from imblearn.over_sampling import KMeansSMOTE
+
+    X, y = make_classification(
+        n_samples=400, n_classes=3, n_informative=4, weights=[0.8, 0.15, 0.05],
+        random_state=0,
+    )  # fmt: skip
+    search = LogitAdjustedClassifierCV(
+        LogisticRegression(), balances=["weight", KMeansSMOTE(random_state=0)]
+    )
+    with pytest.raises(RuntimeError, match="No clusters found") as info:
+        search.fit(X, y)
+    (note,) = info.value.__notes__
+    assert note.startswith(
+        "LogitAdjustedClassifierCV was fitting the member w=0.25 KMeansSMOTE"
+    )
