@@ -110,7 +110,10 @@ DataFrame, default=None
         least one); a class with fewer rows than a neighbour-based
         over-sampler needs (``k_neighbors + 1``) is left as it is, where
         imbalanced-learn would refuse the fit, and its own unset
-        ``random_state`` is drawn from ``random_state``. A
+        ``random_state`` is drawn from ``random_state``. The family sets the
+        counts: a sampler with its own ``sampling_strategy`` (other than
+        ``"auto"``), a cleaning sampler and a combined one (``SMOTEENN``) are
+        refused before any fit. A
         :class:`~sklearn_la.BalancedBagging` fits a bag of base models on
         subsets at those counts. Whatever the realisation, the adjustment
         uses the class counts actually produced (``effective_priors_``).""",

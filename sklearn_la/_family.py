@@ -808,14 +808,34 @@ def _sampling_kind(sampler):
     imbalanced-learn reads a ``sampling_strategy`` dict by the sampler's
     declared ``_sampling_type`` (the attribute its own validation reads and
     every custom sampler sets): the class counts wanted after over-sampling,
-    or kept by under-sampling. A cleaning method takes no counts.
+    or kept by under-sampling. A cleaning method takes no counts; a combined
+    one (``SMOTEENN``) declares over-sampling but then cleans, so it leaves
+    other counts than the family's. The family sets the counts, so a
+    ``sampling_strategy`` of the user's would be overwritten: refused too.
     """
+    strategy = sampler.get_params(deep=False).get("sampling_strategy", "auto")
+    if not (isinstance(strategy, str) and strategy == "auto"):
+        raise ValueError(
+            f"`balance` {_name(sampler)} has sampling_strategy={strategy!r}, but a "
+            "family member's class counts are set by sklearn-la (n_y * pi_y ** -w "
+            "at its weight power), which would overwrite it. Leave "
+            "sampling_strategy='auto', or put the sampler in the base estimator's "
+            "imbalanced-learn Pipeline, where priors='auto' reads the prior it "
+            "leaves."
+        )
     kind = getattr(sampler, "_sampling_type", None)
+    if type(sampler).__module__.startswith("imblearn.combine"):
+        kind = "combined"
     if kind == "over-sampling":
         return "over"
     if kind == "under-sampling":
         return "under"
-    if kind == "clean-sampling":
+    if kind == "combined":
+        reason = (
+            "it over-samples and then cleans rows, so it leaves other class counts "
+            "than the family's"
+        )
+    elif kind == "clean-sampling":
         reason = (
             "it cleans rows (its sampling_strategy names classes, not counts), so "
             "it cannot be set to the family's class counts"
@@ -825,10 +845,21 @@ def _sampling_kind(sampler):
             f"its sampling type {kind!r} takes no class counts (an imbalanced-learn "
             "over- or under-sampler is expected)"
         )
+    if kind == "combined":
+        # Its counts cannot be read back from a pipeline either.
+        advice = (
+            "Use its over-sampler (SMOTE()) as the member, or put it in the base "
+            "estimator's imbalanced-learn Pipeline with the prior it leaves given "
+            "as priors=."
+        )
+    else:
+        advice = (
+            "Put it in the base estimator's imbalanced-learn Pipeline instead, "
+            "where priors='auto' reads the prior it leaves."
+        )
     raise ValueError(
-        f"`balance` {_name(sampler)} cannot realise a family member: {reason}. Put "
-        "it in the base estimator's imbalanced-learn Pipeline instead, where "
-        "priors='auto' reads the prior it leaves."
+        f"`balance` {_name(sampler)} cannot realise a family member: {reason}. "
+        f"{advice}"
     )
 
 
@@ -1195,9 +1226,18 @@ def _balance_entries(balances, weight_powers):
                 "samplers, BalancedBagging, or (balance, weight_powers) pairs; got "
                 f"{entry!r}.{hint}"
             )
+        # Refuse a sampler that cannot be a member before any fit, not at
+        # its turn in the race.
+        sampler = balance.sampler if isinstance(balance, BalancedBagging) else balance
+        if hasattr(sampler, "fit_resample"):
+            _sampling_kind(sampler)
         entries.append((balance, np.asarray(own, dtype=float)))
     if not entries:
-        raise ValueError("`balances` must hold at least one of 'weight', 'resample'.")
+        raise ValueError(
+            "`balances` must hold at least one entry: 'weight', 'resample', an "
+            "imbalanced-learn sampler, a BalancedBagging or a (balance, "
+            "weight_powers) pair."
+        )
     # One member per name: cv_results_ tells them apart by it.
     named = {}
     for balance, own in entries:

@@ -630,3 +630,30 @@ def test_a_member_failing_in_its_fit_is_named_in_the_error():
     assert note.startswith(
         "LogitAdjustedClassifierCV was fitting the member w=0.25 KMeansSMOTE"
     )
+
+
+@pytest.mark.parametrize(
+    "sampler, match",
+    [
+        (SMOTE(sampling_strategy="minority"), "has sampling_strategy='minority'"),
+        (SMOTE(sampling_strategy={0: 300}), r"has sampling_strategy=\{0: 300\}"),
+        (SMOTEENN(), "SMOTEENN cannot realise a family member: it over-samples and"),
+    ],
+)
+def test_a_sampler_the_family_cannot_set_is_refused_before_any_fit(sampler, match):
+    # The family sets the counts: a strategy of the user's would be silently
+    # overwritten, and a combined sampler cleans rows after reaching them.
+    calls = []
+
+    class _Counting(LogisticRegression):
+        def fit(self, X, y, sample_weight=None):
+            calls.append(len(y))
+            return super().fit(X, y, sample_weight=sample_weight)
+
+    with pytest.raises(ValueError, match=match):
+        LogitAdjustedClassifierCV(_Counting(), balances=["weight", sampler]).fit(X3, Y3)
+    assert calls == []
+    with pytest.raises(ValueError, match=match):
+        LogitAdjustedClassifier(
+            LogisticRegression(), weight_power=1, balance=sampler
+        ).fit(X3, Y3)
