@@ -858,8 +858,7 @@ def _sampling_kind(sampler):
             "where priors='auto' reads the prior it leaves."
         )
     raise ValueError(
-        f"`balance` {_name(sampler)} cannot realise a family member: {reason}. "
-        f"{advice}"
+        f"`balance` {_name(sampler)} cannot realise a family member: {reason}. {advice}"
     )
 
 

@@ -532,3 +532,20 @@ def test_tau_curve_after_a_race_draws_the_finalists_only():
     display = TauCurveDisplay.from_estimator(search)
     assert set(display.weight_powers) == set(results["param_weight_power"][finalists])
     assert len(display.taus) == finalists.sum()
+
+
+def test_a_class_with_no_evaluation_row_keeps_its_place_at_nan():
+    # Class 0, the largest in training and predicted, has no test row: it
+    # stays on the axis (n/a) and in its many-shot group, not dropped.
+    y_true = np.array([1, 1, 2, 2, 2, 3])
+    y_pred = np.array([1, 0, 2, 2, 1, 3])
+    for counts in ([50, 30, 10, 2], {0: 50, 1: 30, 2: 10, 3: 2, 4: 0}):
+        display = PerClassAccuracyDisplay.from_predictions(
+            y_true, y_pred, class_counts=counts, many_threshold=20, few_threshold=5
+        )
+        assert sorted(display.labels.tolist()) == [0, 1, 2, 3]
+        untested = display.labels.tolist().index(0)
+        assert np.isnan(display.per_class_accuracy[untested])
+        assert display.class_counts[untested] == 50
+        assert _tick_texts(display.ax_)[0] == "0 (50)"
+        plt.close(display.figure_)

@@ -13,13 +13,16 @@ from collections.abc import Mapping
 
 import numpy as np
 from sklearn.utils._param_validation import validate_params
+from sklearn.utils.multiclass import unique_labels
 from sklearn.utils.validation import check_is_fitted
 
 from ..._validation import (
     _CLASS_COUNTS,
     _THRESHOLD,
+    _check_class_counts,
     _check_labels_argument,
     _check_thresholds,
+    _plain_list,
 )
 from .._classification import _GROUPS, _assign_groups, _per_class_accuracy
 from .._scorers import _fitted_class_counts
@@ -462,7 +465,9 @@ class PerClassAccuracyDisplay:
 
         class_counts : mapping, pandas Series or array-like of shape (n_labels,)
             Training samples per class, as in
-            :func:`~sklearn_la.metrics.group_accuracy`.
+            :func:`~sklearn_la.metrics.group_accuracy`. A class trained on
+            but absent from ``y_true`` (predicted, or a key of a mapping with
+            a positive count) is drawn at "n/a" in its place and group.
 
         name : str, default=None
             Legend label of a single model; no legend when None. With a
@@ -503,6 +508,9 @@ class PerClassAccuracyDisplay:
                 )
             labels, counts = found, found_counts
             recalls.append(recall)
+        labels, counts, recalls = _with_untested_classes(
+            labels, counts, recalls, y_true, predictions, class_counts
+        )
         display = cls(
             class_counts=counts,
             per_class_accuracy=np.array(recalls) if len(recalls) > 1 else recalls[0],
@@ -655,6 +663,39 @@ def _common_class_counts(estimators, names, y, owner):
             "class counts; pass the training counts as `class_counts=`."
         )
     return first
+
+
+def _with_untested_classes(labels, counts, recalls, y_true, predictions, class_counts):
+    """Add the classes with a training count but no evaluation row, at nan.
+
+    The recalls cover the labels of ``y_true``; a class only predicted, or
+    (with a mapping ``class_counts``) only trained on, has no accuracy to
+    show, but leaving it out would drop it from the plot and from its
+    many/medium/few-shot group. An array of counts is aligned with the
+    sorted labels of ``y_true`` and the predictions.
+    """
+    counts_by_label = _check_class_counts(class_counts)
+    if not isinstance(counts_by_label, dict):
+        union = unique_labels(y_true, *predictions)
+        if counts_by_label.shape[0] != union.shape[0]:
+            return labels, counts, recalls  # read per model, as the recalls were
+        counts_by_label = dict(zip(_plain_list(union), counts_by_label.tolist()))
+    else:
+        for prediction in predictions:
+            for label in _plain_list(unique_labels(prediction)):
+                counts_by_label.setdefault(label, None)
+    tested = set(_plain_list(labels))
+    extra = [
+        label
+        for label, count in counts_by_label.items()
+        if label not in tested and count is not None and count > 0
+    ]
+    if not extra:
+        return labels, counts, recalls
+    labels = np.concatenate([np.asarray(labels, dtype=object), extra])
+    counts = np.concatenate([counts, [counts_by_label[label] for label in extra]])
+    recalls = [np.concatenate([r, np.full(len(extra), np.nan)]) for r in recalls]
+    return labels, counts, recalls
 
 
 @validate_params(
