@@ -83,6 +83,7 @@ from ._validation import (
     _is_option,
     _NumberInterval,
     _plain_list,
+    _short_repr,
     _train_priors,
 )
 
@@ -653,6 +654,10 @@ sampler, :class:`BalancedBagging` or list of them, default="auto"
             trained=trained,
         )
 
+    def _default_scoring_name(self):
+        """What ``scoring=None`` scores, for messages and plots."""
+        return _scoring_name(None, self.cost_matrix, self._target_priors())
+
     def _weight_powers(self):
         """``weight_powers``, with ``"auto"`` resolved for this base."""
         if _is_option(self.weight_powers, "auto"):
@@ -681,14 +686,22 @@ sampler, :class:`BalancedBagging` or list of them, default="auto"
             try:
                 splits = list(self._splitter(y).split(X, y, **split_params))
             except ValueError as exc:
-                # The splitter's message names n_splits, not the parameter.
+                # The splitter's message names n_splits, not the parameter. A
+                # smaller int is the fix only for the default and an int: a
+                # group splitter may lack its groups instead.
+                advice = (
+                    " Pass a smaller cv (an int, e.g. cv=2)."
+                    if self.cv is None or isinstance(self.cv, Integral)
+                    else ""
+                )
                 raise ValueError(
-                    f"cv={self.cv!r} cannot split these {len(y)} rows: {exc} "
-                    "Pass a smaller cv (an int, e.g. cv=2) or a splitter that can."
+                    f"cv={_short_repr(self.cv)} cannot split these {len(y)} rows: "
+                    f"{exc}{advice}"
                 ) from exc
         if not splits:
             raise ValueError(
-                f"cv={self.cv!r} gave no (train, test) split; expected at least one."
+                f"cv={_short_repr(self.cv)} gave no (train, test) split; expected "
+                "at least one (a generator is used up by one fit: pass a list)."
             )
         return splits
 
@@ -1229,8 +1242,8 @@ def _fit_and_score(
                 exc.add_note(
                     "LogitAdjustedClassifierCV was fitting the member "
                     f"{_member_name(member)} on the {len(train)} training rows of "
-                    "a split; leave that member out of `balances` or "
-                    "`weight_powers` to search without it."
+                    "a split; if only that member fails, leave it out of "
+                    "`balances` or `weight_powers` to search without it."
                 )
             raise
         fold_scores, _ = _base_log_scores(
@@ -1474,7 +1487,8 @@ def _balanced_accuracy_over_taus(log_scores, offsets, y_true, label_order):
 
     Scoring a tau through a scikit-learn scorer costs its label checks and
     confusion matrix per tau, which dominates a search with hundreds of taus
-    on small splits; for ``scoring="balanced_accuracy"`` (the default) this
+    on small splits; for ``scoring="balanced_accuracy"`` (the default at a
+    uniform ``target_priors`` without a cost matrix) this
     computes the same numbers directly: per-tau argmax (ties to the first
     class, as :func:`numpy.argmax` and the estimators' ``predict``), then
     per-class recall by :func:`numpy.bincount`, averaged over the classes
@@ -1522,13 +1536,22 @@ def _balanced_accuracy_over_taus(log_scores, offsets, y_true, label_order):
     return scores
 
 
+def _is_uniform(target):
+    """Whether a deployment prior (an option, a dict by label or a vector)
+    is the uniform one, which balanced accuracy scores."""
+    if isinstance(target, str):
+        return _is_option(target, "uniform")
+    values = np.asarray(list(target.values()) if isinstance(target, dict) else target)
+    return bool(np.allclose(values, 1.0 / values.size))
+
+
 def _scoring_name(scoring, cost_matrix, target):
     if callable(scoring):
         return getattr(scoring, "__name__", "score")
     if scoring is None:
         if cost_matrix is not None:
             return "score (negated expected cost)"
-        if not _is_option(target, "uniform"):
+        if not _is_uniform(target):
             return "score (negated error at target_priors)"
         return "balanced_accuracy"
     return scoring
@@ -1538,7 +1561,7 @@ def _get_scorer(scoring, *, cost, classes, target):
     """The scorer; by default balanced accuracy, or the expected cost at the
     deployment prior ``target`` with a cost matrix, or with another target
     than uniform (the 0-1 cost: the error at that prior; see ``scoring``)."""
-    if scoring is None and not (cost is None and _is_option(target, "uniform")):
+    if scoring is None and not (cost is None and _is_uniform(target)):
         # Balanced accuracy would tune tau back to the balanced decision and
         # undo target_priors.
         if cost is None:

@@ -78,7 +78,7 @@ from sklearn.utils.validation import _check_method_params, has_fit_parameter
 
 from ._adjust import _log_offset
 from ._routing import _fit_estimator
-from ._validation import _check_grid, _plain
+from ._validation import _check_grid, _plain, _short_repr
 
 BALANCES = ("weight", "resample")
 # Resampling never makes a class more than this many times the largest
@@ -813,52 +813,56 @@ def _sampling_kind(sampler):
     other counts than the family's. The family sets the counts, so a
     ``sampling_strategy`` of the user's would be overwritten: refused too.
     """
+    name = (
+        f"The sampler {_name(sampler)} (`balance`, an entry of `balances`, or a "
+        "BalancedBagging's sampler)"
+    )
+    kind = getattr(sampler, "_sampling_type", None)
+    if _is_combined(sampler):
+        kind = "combined"
+    if kind not in ("over-sampling", "under-sampling"):
+        if kind == "combined":
+            reason = (
+                "it over-samples and then cleans rows, so it leaves other class "
+                "counts than the family's"
+            )
+            # Its counts cannot be read back from a pipeline either.
+            advice = (
+                "Use its over-sampler (SMOTE()) as the member, or put it in the "
+                "base estimator's imbalanced-learn Pipeline with the prior it "
+                "leaves given as priors=."
+            )
+        else:
+            reason = (
+                "it cleans rows (its sampling_strategy names classes, not counts), "
+                "so it cannot be set to the family's class counts"
+                if kind == "clean-sampling"
+                else f"its sampling type {kind!r} takes no class counts (an "
+                "imbalanced-learn over- or under-sampler is expected)"
+            )
+            advice = (
+                "Put it in the base estimator's imbalanced-learn Pipeline instead, "
+                "where priors='auto' reads the prior it leaves."
+            )
+        raise ValueError(f"{name} cannot realise a family member: {reason}. {advice}")
     strategy = sampler.get_params(deep=False).get("sampling_strategy", "auto")
     if not (isinstance(strategy, str) and strategy == "auto"):
         raise ValueError(
-            f"`balance` {_name(sampler)} has sampling_strategy={strategy!r}, but a "
-            "family member's class counts are set by sklearn-la (n_y * pi_y ** -w "
-            "at its weight power), which would overwrite it. Leave "
+            f"{name} has sampling_strategy={_short_repr(strategy)}, but a family "
+            "member's class counts are set by sklearn-la (n_y * pi_y ** -w at its "
+            "weight power), which would overwrite it. Leave "
             "sampling_strategy='auto', or put the sampler in the base estimator's "
             "imbalanced-learn Pipeline, where priors='auto' reads the prior it "
             "leaves."
         )
-    kind = getattr(sampler, "_sampling_type", None)
-    if type(sampler).__module__.startswith("imblearn.combine"):
-        kind = "combined"
-    if kind == "over-sampling":
-        return "over"
-    if kind == "under-sampling":
-        return "under"
-    if kind == "combined":
-        reason = (
-            "it over-samples and then cleans rows, so it leaves other class counts "
-            "than the family's"
-        )
-    elif kind == "clean-sampling":
-        reason = (
-            "it cleans rows (its sampling_strategy names classes, not counts), so "
-            "it cannot be set to the family's class counts"
-        )
-    else:
-        reason = (
-            f"its sampling type {kind!r} takes no class counts (an imbalanced-learn "
-            "over- or under-sampler is expected)"
-        )
-    if kind == "combined":
-        # Its counts cannot be read back from a pipeline either.
-        advice = (
-            "Use its over-sampler (SMOTE()) as the member, or put it in the base "
-            "estimator's imbalanced-learn Pipeline with the prior it leaves given "
-            "as priors=."
-        )
-    else:
-        advice = (
-            "Put it in the base estimator's imbalanced-learn Pipeline instead, "
-            "where priors='auto' reads the prior it leaves."
-        )
-    raise ValueError(
-        f"`balance` {_name(sampler)} cannot realise a family member: {reason}. {advice}"
+    return "over" if kind == "over-sampling" else "under"
+
+
+def _is_combined(sampler):
+    """An imbalanced-learn combined sampler (``SMOTEENN``, ``SMOTETomek``), or
+    a subclass of one defined elsewhere."""
+    return any(
+        cls.__module__.startswith("imblearn.combine") for cls in type(sampler).__mro__
     )
 
 

@@ -101,7 +101,7 @@ CASES = [
         "a cleaning sampler as ``balance`` (``TomekLinks()``)",
         _cleaning_sampler,
         ValueError,
-        "`balance` TomekLinks cannot realise a family member",
+        "BalancedBagging's sampler) cannot realise a family member",
         NEEDS,
     ),
     Case(

@@ -1023,3 +1023,25 @@ def test_a_cv_that_cannot_split_is_refused_by_name(cv, rows, match):
     X_few, y_few = X[:rows], np.resize([0, 1], rows)
     with pytest.raises(ValueError, match=match):
         LogitAdjustedClassifierCV(GaussianNB(), cv=cv).fit(X_few, y_few)
+
+
+def test_a_group_splitter_without_groups_is_not_told_to_pass_an_int():
+    from sklearn.model_selection import GroupKFold
+
+    with pytest.raises(ValueError, match=r"cv=GroupKFold\(.*\) cannot split") as info:
+        LogitAdjustedClassifierCV(GaussianNB(), cv=GroupKFold(3)).fit(X, Y)
+    assert "smaller cv" not in str(info.value)
+
+
+def test_an_explicit_uniform_target_prior_is_scored_as_the_default():
+    uniform = np.full(len(np.unique(Y)), 1 / len(np.unique(Y)))
+    kwargs = dict(weight_powers=[0.0], taus=TAUS, cv=3)
+    default = LogitAdjustedClassifierCV(GaussianNB(), **kwargs).fit(X, Y)
+    explicit = LogitAdjustedClassifierCV(GaussianNB(), target_priors=uniform, **kwargs)
+    np.testing.assert_allclose(
+        explicit.fit(X, Y).cv_results_["mean_test_score"],
+        default.cv_results_["mean_test_score"],
+    )
+    assert explicit._default_scoring_name() == "balanced_accuracy"
+    train = LogitAdjustedClassifierCV(GaussianNB(), target_priors="train", **kwargs)
+    assert train._default_scoring_name() == "score (negated error at target_priors)"

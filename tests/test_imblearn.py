@@ -133,7 +133,9 @@ def test_adasyn_is_adjusted_from_the_rows_it_made():
 
 
 def test_a_cleaning_sampler_cannot_realise_a_member():
-    with pytest.raises(ValueError, match="`balance` TomekLinks cannot realise"):
+    with pytest.raises(
+        ValueError, match=r"TomekLinks \(`balance`, .*\) cannot realise"
+    ):
         LogitAdjustedClassifier(
             LogisticRegression(), weight_power=1, balance=TomekLinks()
         ).fit(X3, Y3)
@@ -637,7 +639,7 @@ def test_a_member_failing_in_its_fit_is_named_in_the_error():
     [
         (SMOTE(sampling_strategy="minority"), "has sampling_strategy='minority'"),
         (SMOTE(sampling_strategy={0: 300}), r"has sampling_strategy=\{0: 300\}"),
-        (SMOTEENN(), "SMOTEENN cannot realise a family member: it over-samples and"),
+        (SMOTEENN(), r"sampler\) cannot realise a family member: it over-samples and"),
     ],
 )
 def test_a_sampler_the_family_cannot_set_is_refused_before_any_fit(sampler, match):
@@ -656,4 +658,16 @@ def test_a_sampler_the_family_cannot_set_is_refused_before_any_fit(sampler, matc
     with pytest.raises(ValueError, match=match):
         LogitAdjustedClassifier(
             LogisticRegression(), weight_power=1, balance=sampler
+        ).fit(X3, Y3)
+
+
+def test_a_cleaning_sampler_is_refused_as_such_whatever_its_strategy():
+    from imblearn.under_sampling import EditedNearestNeighbours
+
+    # Leaving sampling_strategy at "auto" would not help: say what does.
+    with pytest.raises(ValueError, match="it cleans rows"):
+        LogitAdjustedClassifier(
+            LogisticRegression(),
+            weight_power=1,
+            balance=EditedNearestNeighbours(sampling_strategy="majority"),
         ).fit(X3, Y3)

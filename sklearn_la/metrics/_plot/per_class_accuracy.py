@@ -556,7 +556,8 @@ class PerClassAccuracyDisplay:
             ``class_counts_`` of the estimator(s) that have it (as a
             :class:`~sklearn_la.LogitAdjustedClassifier` does, alone or last
             in a pipeline), which must agree; a label of ``y`` an estimator
-            was not trained on counts 0.
+            was not trained on counts 0. A class trained on but absent from
+            ``y`` is drawn at "n/a" in its place and group.
 
         name : str, default=None
             Legend label of a single estimator; its class name when None.
@@ -692,7 +693,9 @@ def _with_untested_classes(labels, counts, recalls, y_true, predictions, class_c
     ]
     if not extra:
         return labels, counts, recalls
-    labels = np.concatenate([np.asarray(labels, dtype=object), extra])
+    # One dtype for all (numpy's inference: floats stay floats, ints ints),
+    # so that the ticks print alike.
+    labels = np.array(_plain_list(labels) + extra)
     counts = np.concatenate([counts, [counts_by_label[label] for label in extra]])
     recalls = [np.concatenate([r, np.full(len(extra), np.nan)]) for r in recalls]
     return labels, counts, recalls
@@ -736,7 +739,8 @@ def plot_per_class_accuracy(
         by side.
 
     class_counts : mapping, pandas Series or array-like of shape (n_labels,)
-        Training samples per class, as in :func:`group_accuracy`.
+        Training samples per class, as in :func:`group_accuracy`. A class
+        trained on but absent from ``y_true`` is drawn at "n/a".
 
     ax : matplotlib Axes, default=None
         Axes to draw on; a new figure is created when None.

@@ -285,9 +285,8 @@ default="fill_between"
             }
         scoring = estimator.scoring
         if scoring is None:
-            # The CV's default: balanced accuracy, or the expected cost.
-            costs = getattr(estimator, "cost_matrix", None) is not None
-            scoring = "negative expected cost" if costs else "balanced_accuracy"
+            # The CV's default, named as its verbose output names it.
+            scoring = estimator._default_scoring_name()
         return cls.from_cv_results(
             results,
             best_tau=estimator.best_tau_,
