@@ -7,6 +7,8 @@ per-round ratios, robust to load that drifts over a run on a shared machine.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import statistics
 import time
 import tracemalloc
@@ -70,3 +72,38 @@ def peak(func):
     finally:
         tracemalloc.stop()
     return top - before, seconds
+
+
+def pin_glibc_malloc():
+    """Serve every tensor from the heap instead of fresh ``mmap`` pages.
+
+    glibc maps allocations above a (moving) threshold with ``mmap`` and gives
+    them back on free, so a 1 MB tensor can cost 256 page faults per call,
+    depending on what ran just before. That made the K=1000 rows swing by
+    +-20% between runs and with the order of the sides. Pinning both
+    thresholds (as ``MALLOC_MMAP_THRESHOLD_`` would) times the kernels, and
+    applies to both sides alike. It lasts for the rest of the process, so
+    ``run.py`` runs the losses benchmark, which pins it, last; ``--quick``
+    runs skip it. Returns a line for the report.
+    """
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name)
+        mallopt = libc.mallopt
+    except (OSError, AttributeError, TypeError):
+        return "allocator: default (mallopt unavailable)"
+    m_trim_threshold, m_mmap_threshold = -1, -3  # from glibc's malloc.h
+    pinned = [
+        name
+        for name, option, value in [
+            ("mmap threshold 64 MiB", m_mmap_threshold, 64 << 20),
+            ("trim threshold 256 MiB", m_trim_threshold, 256 << 20),
+        ]
+        if mallopt(option, value)
+    ]
+    if not pinned:
+        return "allocator: default (mallopt refused)"
+    return (
+        f"allocator: glibc, {' and '.join(pinned)} pinned "
+        "(`--default-malloc` leaves them alone)"
+    )

@@ -22,8 +22,6 @@ No fused kernel: the shift is one elementwise add and autograd node. A full
 run takes a few minutes, ``--quick`` a few seconds.
 """
 
-import ctypes
-import ctypes.util
 import datetime
 import statistics
 
@@ -48,7 +46,7 @@ from sklearn_la.nn import (
 from _common.machine import load_average, load_line, machine_info, torch_info
 from _common.render import Page, table
 from _common.runner import Benchmark
-from _common.timing import paired_ratio, paired_rounds, verdict
+from _common.timing import paired_ratio, paired_rounds, pin_glibc_malloc, verdict
 
 LOSS_TARGET = 1.05  # each shifted cross-entropy module vs the floor
 FIT_TARGET = 1.03  # LogitAdjustedNet.fit vs NeuralNetClassifier.fit
@@ -205,41 +203,6 @@ def bench_fit(n_samples, n_features, n_classes, max_epochs, repeats):
     ]
 
 
-def _pin_glibc_malloc():
-    """Serve every tensor from the heap instead of fresh ``mmap`` pages.
-
-    glibc maps allocations above a (moving) threshold with ``mmap`` and gives
-    them back on free, so a 1 MB tensor can cost 256 page faults per call,
-    depending on what ran just before. That made the K=1000 rows swing by
-    +-20% between runs and with the order of the sides. Pinning both
-    thresholds (as ``MALLOC_MMAP_THRESHOLD_`` would) times the kernels, and
-    applies to both sides alike. It lasts for the rest of the process, so
-    ``run.py`` runs this part last; ``--quick`` runs skip it. Returns a line
-    for the report.
-    """
-    name = ctypes.util.find_library("c")
-    try:
-        libc = ctypes.CDLL(name)
-        mallopt = libc.mallopt
-    except (OSError, AttributeError, TypeError):
-        return "allocator: default (mallopt unavailable)"
-    m_trim_threshold, m_mmap_threshold = -1, -3  # from glibc's malloc.h
-    pinned = [
-        name
-        for name, option, value in [
-            ("mmap threshold 64 MiB", m_mmap_threshold, 64 << 20),
-            ("trim threshold 256 MiB", m_trim_threshold, 256 << 20),
-        ]
-        if mallopt(option, value)
-    ]
-    if not pinned:
-        return "allocator: default (mallopt refused)"
-    return (
-        f"allocator: glibc, {' and '.join(pinned)} pinned "
-        "(`--default-malloc` leaves them alone)"
-    )
-
-
 def _format_time(seconds):
     if seconds < 1e-3:
         return f"{seconds * 1e6:.1f} µs"
@@ -348,7 +311,7 @@ def run(config):
         # the process's allocator as it found it.
         allocator = "allocator: default"
     else:
-        allocator = _pin_glibc_malloc()
+        allocator = pin_glibc_malloc()
     repeats = (10, 2, 1) if config.quick else (300, 20, 15)
     loss_repeats, loss_inner, fit_repeats = repeats
     torch.set_num_threads(config.threads)

@@ -46,10 +46,9 @@ def test_loss_benchmark_holds_each_shifted_loss_to_the_floor(capsys):
 
 
 def test_allocator_pinning_reports_what_it_pinned():
-    pytest.importorskip("skorch")
     # In a child process: the pinning lasts for the rest of the process. The
-    # child runs in benchmarks/, where `python -c` finds the package `speed`.
-    code = "from speed.losses import _pin_glibc_malloc; print(_pin_glibc_malloc())"
+    # child runs in benchmarks/, where `python -c` finds the package `_common`.
+    code = "from _common.timing import pin_glibc_malloc; print(pin_glibc_malloc())"
     out = subprocess.run(
         [sys.executable, "-c", code],
         cwd=BENCH,
