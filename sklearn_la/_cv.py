@@ -329,6 +329,13 @@ sampler, :class:`BalancedBagging` or list of them, default="auto"
         :class:`LogitAdjustedClassifier` (a ``"resample"`` member's rows are
         drawn from the CV estimator's own ``random_state``).
 
+    scoring_name_ : str
+        What ``mean_test_score`` measures: the name of ``scoring``, or of
+        what ``scoring=None`` scores here (``"balanced_accuracy"``, or the
+        negated expected cost or error at ``target_priors``). Printed by
+        ``verbose`` and on :class:`~sklearn_la.metrics.TauCurveDisplay`'s
+        axis.
+
     best_index_ : int
         Index of the chosen candidate in ``cv_results_``. It is the candidate
         ``selection`` picked, which need not be ranked 1: ``rank_test_score``
@@ -596,12 +603,13 @@ sampler, :class:`BalancedBagging` or list of them, default="auto"
         self.best_params_ = dict(self.cv_results_["params"][best])
         self.best_score_ = float(self.cv_results_["mean_test_score"][best])
         self.n_fits_ = search.n_fits
+        self.scoring_name_ = _scoring_name(self.scoring, self.cost_matrix, target)
         if self.verbose > 0:
             print(
                 f"[{type(self).__name__}] chose weight_power="
                 f"{self.best_weight_power_:g}, balance={self.best_balance_}, "
                 f"tau={self.best_tau_:g} (mean "
-                f"{_scoring_name(self.scoring, self.cost_matrix, target)} "
+                f"{self.scoring_name_} "
                 f"{self.best_score_:.4f} over {self.cv_results_['n_splits'][best]} "
                 f"split(s)); "
                 + (
@@ -653,10 +661,6 @@ sampler, :class:`BalancedBagging` or list of them, default="auto"
             calibration=calibration,
             trained=trained,
         )
-
-    def _default_scoring_name(self):
-        """What ``scoring=None`` scores, for messages and plots."""
-        return _scoring_name(None, self.cost_matrix, self._target_priors())
 
     def _weight_powers(self):
         """``weight_powers``, with ``"auto"`` resolved for this base."""

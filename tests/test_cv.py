@@ -1042,6 +1042,6 @@ def test_an_explicit_uniform_target_prior_is_scored_as_the_default():
         explicit.fit(X, Y).cv_results_["mean_test_score"],
         default.cv_results_["mean_test_score"],
     )
-    assert explicit._default_scoring_name() == "balanced_accuracy"
+    assert explicit.scoring_name_ == default.scoring_name_ == "balanced_accuracy"
     train = LogitAdjustedClassifierCV(GaussianNB(), target_priors="train", **kwargs)
-    assert train._default_scoring_name() == "score (negated error at target_priors)"
+    assert train.fit(X, Y).scoring_name_ == "score (negated error at target_priors)"

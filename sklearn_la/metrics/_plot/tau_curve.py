@@ -234,7 +234,7 @@ default="fill_between"
 
         Reads its ``cv_results_`` (``param_tau``, ``param_weight_power``,
         ``mean_test_score``, ``std_test_score``), ``best_tau_``,
-        ``best_weight_power_`` and, for the axis label, ``scoring``. When both
+        ``best_weight_power_`` and, for the axis label, ``scoring_name_``. When both
         balances were searched, the curves are those of ``best_balance_``
         (and ``weight_power=0``, common to both). After a race
         (``search="race"``) the curves are those of the members that ran the
@@ -283,16 +283,12 @@ default="fill_between"
                 else np.asarray(value)[finalists]
                 for key, value in results.items()
             }
-        scoring = estimator.scoring
-        if scoring is None:
-            # The CV's default, named as its verbose output names it.
-            scoring = estimator._default_scoring_name()
         return cls.from_cv_results(
             results,
             best_tau=estimator.best_tau_,
             best_weight_power=estimator.best_weight_power_,
             balance=estimator.best_balance_,
-            score_name=scoring if isinstance(scoring, str) else "score",
+            score_name=estimator.scoring_name_,
             std_display_style=std_display_style,
             ax=ax,
             **kwargs,
