@@ -667,13 +667,14 @@ def _common_class_counts(estimators, names, y, owner):
 
 
 def _with_untested_classes(labels, counts, recalls, y_true, predictions, class_counts):
-    """Add the classes with a training count but no evaluation row, at nan.
+    """Add the classes with a positive training count but no evaluation row,
+    at nan.
 
-    The recalls cover the labels of ``y_true``; a class only predicted, or
-    (with a mapping ``class_counts``) only trained on, has no accuracy to
-    show, but leaving it out would drop it from the plot and from its
-    many/medium/few-shot group. An array of counts is aligned with the
-    sorted labels of ``y_true`` and the predictions.
+    The recalls cover the labels of ``y_true``; a class trained on but absent
+    from it has no accuracy to show, but leaving it out would drop it from
+    the plot and from its many/medium/few-shot group. A mapping names those
+    classes; an array of counts is aligned with the sorted labels of
+    ``y_true`` and the predictions, so it names the predicted ones.
     """
     counts_by_label = _check_class_counts(class_counts)
     if not isinstance(counts_by_label, dict):
@@ -681,15 +682,11 @@ def _with_untested_classes(labels, counts, recalls, y_true, predictions, class_c
         if counts_by_label.shape[0] != union.shape[0]:
             return labels, counts, recalls  # read per model, as the recalls were
         counts_by_label = dict(zip(_plain_list(union), counts_by_label.tolist()))
-    else:
-        for prediction in predictions:
-            for label in _plain_list(unique_labels(prediction)):
-                counts_by_label.setdefault(label, None)
     tested = set(_plain_list(labels))
     extra = [
         label
         for label, count in counts_by_label.items()
-        if label not in tested and count is not None and count > 0
+        if label not in tested and count > 0
     ]
     if not extra:
         return labels, counts, recalls
