@@ -75,7 +75,7 @@ print('weight_power=1, tau=0 predicts as class_weight="balanced":', same)
 weight_powers = [0.0, 0.25, 0.5, 0.75, 1.0]
 bases = {
     "logistic regression": logistic,
-    "random forest": RandomForestClassifier(n_estimators=100, random_state=0),
+    "random forest": RandomForestClassifier(n_estimators=50, random_state=0),
 }
 test_scores = {
     name: [
