@@ -196,12 +196,17 @@ def _effective_offset(priors, tau, target_priors, *, name="tau"):
     return np.zeros_like(offset) if np.ptp(offset) == 0 else offset
 
 
-def _winners(scores, source):
+def _winners(scores, source, *, index=None, ruled_out=None):
     """Row-wise argmax of the canonical scores (first maximum), checked.
 
     The check costs one gather of ``n`` values: ``argmax`` returns the first
     NaN of a row that has one, and the maximum of a row is ``-inf`` only if
     every entry is, so a non-finite maximum reveals every bad row.
+
+    ``index`` gives the rows' positions in the caller's batch when ``scores``
+    holds only some of its rows, so that an error names the right row.
+    ``ruled_out`` marks the classes the adjustment never predicts (an offset
+    of ``-inf``): a row with nothing left is then not only the base's doing.
     """
     winners = np.argmax(scores, axis=1)
     top = scores[np.arange(scores.shape[0]), winners]
@@ -212,13 +217,25 @@ def _winners(scores, source):
         (np.isposinf(top), "infinite values (or the adjustment overflowed)"),
         (np.isneginf(top), "a row where every class has probability 0"),
     ):
-        if bad.any():
-            rows = np.flatnonzero(bad)
+        if not bad.any():
+            continue
+        rows = np.flatnonzero(bad)
+        first = rows[0] if index is None else index[rows[0]]
+        if what.startswith("a row") and ruled_out is not None and np.any(ruled_out):
             raise ValueError(
-                f"The base estimator's {source} returned {what} in {rows.size} "
-                f"row(s), the first at index {rows[0]}; the adjusted prediction is "
-                "undefined there. Check the base model and its input."
+                f"In {rows.size} row(s), the first at index {first}, every class "
+                f"that the base estimator's {source} gives a probability above 0 "
+                "is ruled out by the adjustment (a class of `target_priors` 0, "
+                "or of training prior 0, is never predicted); the adjusted "
+                "prediction is undefined there. Give those classes a "
+                "`target_priors` above 0, or use a base model whose "
+                "probabilities are not exactly 0 (a tree's often are)."
             )
+        raise ValueError(
+            f"The base estimator's {source} returned {what} in {rows.size} "
+            f"row(s), the first at index {first}; the adjusted prediction is "
+            "undefined there. Check the base model and its input."
+        )
     raise AssertionError("unreachable: a non-finite maximum is NaN or infinite")
 
 
@@ -303,7 +320,9 @@ def _proba_from_proba(proba, offset, source="predict_proba"):
         rows = np.flatnonzero(redo)
         with np.errstate(divide="ignore", invalid="ignore"):
             scores = np.log(proba[rows]) + offset
-        winners[rows] = _winners(scores, source)
+        winners[rows] = _winners(
+            scores, source, index=rows, ruled_out=np.isneginf(offset)
+        )
         out[rows] = _proba_from_scores(scores, winners[rows])
     if np.count_nonzero(near) > out.shape[0]:
         # Near-ties: the canonical winner is among the near entries (the

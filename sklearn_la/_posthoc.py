@@ -60,6 +60,7 @@ from ._label_shift import _estimate_target_priors
 from ._routing import _route_fit_params
 from ._validation import (
     _by_label,
+    _check_base_estimator,
     _check_cost_matrix,
     _check_priors,
     _check_sample_weight,
@@ -133,6 +134,7 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         Also resolves ``response_method_``, so that an estimator without any
         usable score fails before anything is fitted.
         """
+        _check_base_estimator(self.estimator)
         # A frozen base already knows its classes: y only feeds the priors,
         # so a single class in y is enough.
         frozen = isinstance(self.estimator, FrozenEstimator)
@@ -335,7 +337,8 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         offset = self._offset_for(scores)
         if offset.any():
             scores += offset
-        return scores, _winners(scores, method), proba
+        winners = _winners(scores, method, ruled_out=np.isneginf(offset))
+        return scores, winners, proba
 
     def _proba_fast_path(self, X):
         """``(proba, winners)`` by :func:`._adjust._proba_from_proba`, or None.
@@ -787,8 +790,8 @@ class LogitAdjustedClassifier(_BaseLogitAdjusted):
         self : object
             Fitted estimator.
         """
-        _check_wrapper_calibration(self.estimator, self.calibration)
         X, y, sample_weight = self._check_fit_inputs(X, y, sample_weight)
+        _check_wrapper_calibration(self.estimator, self.calibration)
         _check_family_base(self.estimator, [self.weight_power])
         reads_prior = _reads_prior(self.estimator, self.priors)
         routing = _route_fit_params(

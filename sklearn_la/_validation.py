@@ -26,7 +26,8 @@ from numbers import Real
 import numpy as np
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import type_of_target, unique_labels
-from sklearn.utils.validation import column_or_1d
+from sklearn.frozen import FrozenEstimator
+from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 
 def _is_option(value, option):
@@ -52,6 +53,30 @@ def _is_keyed(values):
     return isinstance(values, Mapping) or (
         type(values).__name__ == "Series" and hasattr(values, "index")
     )
+
+
+def _check_base_estimator(estimator):
+    """Refuse an estimator class, and a frozen model that was never fitted.
+
+    ``HasMethods`` lets a class through (its methods exist, unbound), and a
+    ``FrozenEstimator`` of an unfitted model fails only deep inside its
+    ``predict_proba``; both are named here, as ``GridSearchCV`` names a class.
+    """
+    if isinstance(estimator, type):
+        raise TypeError(
+            f"`estimator` must be an estimator instance ({estimator.__name__}()), "
+            f"got the class {estimator.__name__} instead."
+        )
+    if isinstance(estimator, FrozenEstimator):
+        inner = estimator.estimator
+        check_is_fitted(
+            estimator,
+            msg=(
+                f"`estimator` is a FrozenEstimator of an unfitted "
+                f"{type(inner).__name__}: fit the model before freezing it, "
+                f"as in FrozenEstimator({type(inner).__name__}().fit(X, y))."
+            ),
+        )
 
 
 def _check_targets(y, owner, *, min_classes=2, name="y"):

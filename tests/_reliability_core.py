@@ -57,6 +57,15 @@ def _predict_broken(value):
     return _fit(base=BrokenProbaClassifier(value)).predict(X)
 
 
+def _every_class_of_a_row_ruled_out():
+    from sklearn.tree import DecisionTreeClassifier
+
+    clf = _fit(base=DecisionTreeClassifier(random_state=0), target_priors=[0, 1, 1])
+    sure = clf.estimator_.predict_proba(X)[:, 0] == 1
+    # One row the tree gives to class 0 alone, after one it does not.
+    clf.predict(X[[np.flatnonzero(~sure)[0], np.flatnonzero(sure)[0]]])
+
+
 def _huge_priors_are_normalised():
     clf = _fit(priors=[1e308, 1e308, 1e308])
     np.testing.assert_allclose(clf.priors_, [1 / 3] * 3)
@@ -336,6 +345,26 @@ CASES = [
         lambda: _predict_broken(0.0),
         ValueError,
         "returned a row where every class has probability 0 in 1 row(s)",
+    ),
+    Case(
+        "``target_priors`` 0 for the only class a base row gives a probability",
+        _every_class_of_a_row_ruled_out,
+        ValueError,
+        "the first at index 1, every class that the base estimator's "
+        "predict_proba gives a probability above 0 is ruled out",
+    ),
+    Case(
+        "an estimator class instead of an instance (``estimator=LogisticRegression``)",
+        lambda: _fit(base=LogisticRegression),
+        TypeError,
+        "`estimator` must be an estimator instance (LogisticRegression()), "
+        "got the class",
+    ),
+    Case(
+        f"{CV} with a ``FrozenEstimator`` of an unfitted model",
+        lambda: _fit(base=FrozenEstimator(LogisticRegression()), cv=True),
+        NotFittedError,
+        "`estimator` is a FrozenEstimator of an unfitted LogisticRegression",
     ),
     Case(
         "a base ``predict_proba`` with NaN (or negative) entries",

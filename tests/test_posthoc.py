@@ -192,6 +192,28 @@ def test_zero_base_probability_stays_zero_and_finite():
     assert np.all(clf.predict_log_proba(X_LT)[base_proba == 0] == -np.inf)
 
 
+@pytest.mark.parametrize(
+    "method", ["predict", "predict_proba", "predict_log_proba", "decision_function"]
+)
+def test_a_row_left_with_no_class_names_its_index_and_the_zero_target_prior(method):
+    # A tree gives one class probability 1; target_priors rules class 0 out.
+    # The error names the row in the batch (not within the rows the fast path
+    # recomputed) and the zero prior, not a broken base.
+    clf = LogitAdjustedClassifier(
+        DecisionTreeClassifier(random_state=0), target_priors=[0.0, 1.0, 1.0]
+    ).fit(X_LT, Y_LT)
+    base_proba = clf.estimator_.predict_proba(X_LT)
+    rows = np.flatnonzero(base_proba[:, 0] == 1)
+    batch = np.concatenate([np.flatnonzero(base_proba[:, 0] == 0)[:3], rows[:1]])
+    with pytest.raises(ValueError, match="the first at index 3, every class") as err:
+        getattr(clf, method)(X_LT[batch])
+    assert "`target_priors` above 0" in str(err.value)
+    # Without a ruled-out class the base is blamed, as before.
+    plain = LogitAdjustedClassifier(DecisionTreeClassifier(random_state=0))
+    plain.fit(X_LT, Y_LT)
+    getattr(plain, method)(X_LT[batch])
+
+
 @pytest.mark.parametrize("tau", [1.0, 50.0, 500.0])
 def test_tiny_priors_and_large_tau_stay_finite(tau):
     priors = [1 - 2e-6, 1e-6, 1e-6]
