@@ -305,6 +305,9 @@ def _proba_from_proba(proba, offset, source="predict_proba"):
     winners : ndarray of shape (n_samples,)
     """
     out = proba * np.exp(offset - offset.max())
+    # A row whose largest scaled entry is subnormal has lost the precision the
+    # near-tie test relies on (distinct values round together there).
+    scale = out.max(axis=1)
     sums = out.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         out /= sums[:, None]
@@ -313,8 +316,9 @@ def _proba_from_proba(proba, offset, source="predict_proba"):
     radius = 1e-9 * (1.0 + np.abs(offset).max())
     with np.errstate(invalid="ignore"):
         near = out >= (top * (1.0 - radius))[:, None]
-    redo = ~(top > 0) | ~np.isfinite(top)
-    if redo.any():
+    redo = ~(scale >= np.finfo(np.float64).tiny) | ~np.isfinite(top)
+    n_redo = np.count_nonzero(redo)
+    if n_redo:
         # Degenerate rows (every entry underflowed, or NaN): the canonical
         # scores in full, which also raise the clear error for a bad row.
         rows = np.flatnonzero(redo)
@@ -324,14 +328,16 @@ def _proba_from_proba(proba, offset, source="predict_proba"):
             scores, source, index=rows, ruled_out=np.isneginf(offset)
         )
         out[rows] = _proba_from_scores(scores, winners[rows])
-    if np.count_nonzero(near) > out.shape[0]:
+        near[rows] = False
+    # Every other row has one near entry, its top: more than that total means
+    # a near-tie somewhere.
+    if np.count_nonzero(near) > out.shape[0] - n_redo:
         # Near-ties: the canonical winner is among the near entries (the
         # others are lower by more than rounding in both orders), so only
         # their log-scores are computed; forests tie often, and ``log`` of
         # their whole rows of exact zeros is slow.
-        rows = np.flatnonzero((np.count_nonzero(near, axis=1) > 1) & ~redo)
-        if rows.size:
-            _settle_near_ties(out, proba, offset, near[rows], rows, winners)
+        rows = np.flatnonzero(np.count_nonzero(near, axis=1) > 1)
+        _settle_near_ties(out, proba, offset, near[rows], rows, winners)
     return out, winners
 
 

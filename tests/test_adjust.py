@@ -104,7 +104,8 @@ _ROWS = st.integers(2, 6).flatmap(
             min_size=1,
             max_size=8,
         ),
-        st.lists(st.floats(-300, 300), min_size=k, max_size=k),
+        # Beyond +-372 the scaled probabilities of the fast path underflow.
+        st.lists(st.floats(-400, 400), min_size=k, max_size=k),
     )
 )
 
@@ -131,6 +132,21 @@ def test_adjusted_outputs_are_the_softmax_of_the_canonical_scores(args):
     np.testing.assert_array_equal(fast_winners, winners)
     np.testing.assert_array_equal(np.argmax(fast, axis=1), winners)
     np.testing.assert_allclose(fast, result, atol=1e-9)
+
+
+def test_fast_path_winner_of_a_row_does_not_depend_on_the_rest_of_the_batch():
+    # Row 0's scaled probabilities all underflow (it is recomputed from the
+    # canonical scores); row 1 is a near-tie, 0.002 / 1580 apart in priors.
+    # The near-tie must still be settled, as it is when row 1 comes alone.
+    priors = np.array([1.0, 1580.002, 1580.0, 2100.0])
+    offset = -100 * np.log(priors / priors.sum())
+    proba = np.array([[0.0, 0.0, 0.0, 1.0], [0.0, 0.5, 0.5, 0.0]])
+    with np.errstate(divide="ignore"):
+        canonical = _winners(np.log(proba) + offset, "predict_proba")
+    _, batch = _proba_from_proba(proba, offset)
+    _, alone = _proba_from_proba(proba[1:], offset)
+    np.testing.assert_array_equal(batch, canonical)
+    np.testing.assert_array_equal(alone, canonical[1:])
 
 
 def test_decision_of_an_impossible_class_is_finite_and_keeps_every_order():
