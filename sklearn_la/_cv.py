@@ -64,11 +64,12 @@ from ._family import (
     _balance_entries,
     _balance_name,
     _check_family_base,
+    _corrected_offset,
+    _effective_priors,
     _fit_member,
     _member_fits,
     _member_prior,
     _named_balances,
-    _prior_correction,
     _reads_prior,
 )
 from ._posthoc import _BaseLogitAdjusted
@@ -1216,6 +1217,7 @@ def _fit_and_score(
         (per tau) in seconds.
     """
     start = time.perf_counter()
+    corrected = None
     y_train = _encode_labels(_safe_indexing(y, train), classes)
     counts = np.bincount(y_train, minlength=len(classes))
     weights = None if routing.prior_weight is None else routing.prior_weight[train]
@@ -1266,9 +1268,17 @@ def _fit_and_score(
             estimator=estimator, priors_param=read_prior,
         )  # fmt: skip
         if trained is not None:
-            log_scores = log_scores + _prior_correction(
-                trained.prior, fold_priors, member[0]
+            effective, correction = _effective_priors(
+                trained, classes, fold_priors, member[0]
             )
+            if correction is not None and keep_log_scores:
+                # Calibrated next: shifted before the map, as the estimator's
+                # scores are.
+                log_scores = log_scores + correction
+            elif correction is not None:
+                # Otherwise correction and offset are summed first, as the
+                # fitted estimator sums them, so exact ties break alike.
+                corrected = effective
         # A class whose training rows all weigh 0 was not learnt either: like
         # an absent class it cannot be predicted, rather than be adjusted by
         # log(0).
@@ -1296,6 +1306,8 @@ def _fit_and_score(
         classes=classes,
         target=target,
         cost_matrix=cost_matrix,
+        trained=corrected,
+        weight_power=member[0],
     )
     fold.score_time = (time.perf_counter() - start) / len(taus)
     if not keep_log_scores:
@@ -1386,6 +1398,8 @@ def _score_taus(
     classes,
     target,
     cost_matrix=None,
+    trained=None,
+    weight_power=0.0,
 ):
     """Score every tau on one split's out-of-fold log-scores.
 
@@ -1421,6 +1435,15 @@ def _score_taus(
     cost_matrix : ndarray of shape (n_classes, n_classes), default=None
         Validated costs: predictions then follow the cost rule.
 
+    trained : ndarray of shape (n_classes,), default=None
+        The prior the member's base was read to be trained under, when its
+        correction is not yet in ``log_scores``: each tau's offset then
+        carries it, summed as the fitted estimator sums it
+        (:func:`._family._corrected_offset`).
+
+    weight_power : float, default=0.0
+        The member's ``w``, for that correction.
+
     Returns
     -------
     scores : ndarray of shape (n_taus,)
@@ -1430,11 +1453,15 @@ def _score_taus(
     pi = np.where(priors > 0, priors, 1.0)
     if isinstance(target, str):
         target = np.full(len(classes), 1 / len(classes)) if target == "uniform" else pi
+
+    def offset(tau):
+        if trained is None:
+            return _effective_offset(pi, tau, target, name="taus")
+        return _corrected_offset(trained, priors, weight_power, tau, target)
+
     if _is_balanced_accuracy(scorer) and cost_matrix is None:
         if np.all(np.isin(y_test, classes)):
-            offsets = np.stack(
-                [_effective_offset(pi, tau, target, name="taus") for tau in taus]
-            )
+            offsets = np.stack([offset(tau) for tau in taus])
             return _balanced_accuracy_over_taus(
                 log_scores,
                 offsets,
@@ -1453,7 +1480,7 @@ def _score_taus(
             "ignore", message="y_pred contains classes not in y_true"
         )
         for t, tau in enumerate(taus):
-            adjusted = log_scores + _effective_offset(pi, tau, target, name="taus")
+            adjusted = log_scores + offset(tau)
             winners = _winners(adjusted, "out-of-fold scores")
             stand_in = _FoldPredictions(
                 classes,

@@ -453,6 +453,34 @@ def test_samplers_and_bags_race_as_members_and_refit_as_the_wrapper():
     np.testing.assert_array_equal(wrapper.predict(X3), search.predict(X3))
 
 
+def test_a_sampler_members_split_score_is_what_that_member_predicts_there():
+    # A shallow tree ties classes exactly ([0.5, 0, 0.5]); the search sums
+    # the member's prior correction and the offset as the fitted estimator
+    # does, so the same tie goes to the same class in both.
+    from sklearn.metrics import f1_score
+    from sklearn.model_selection import StratifiedKFold
+
+    X, y = make_classification(
+        n_samples=300, n_classes=3, n_informative=4, weights=[0.8, 0.15, 0.05],
+        random_state=0,
+    )  # fmt: skip
+    train, test = next(StratifiedKFold(3, shuffle=True, random_state=0).split(X, y))
+    base = DecisionTreeClassifier(random_state=0, max_depth=3)
+    search = LogitAdjustedClassifierCV(
+        base, balances=[SMOTE()], weight_powers=[0.5], taus=[0.0],
+        cv=[(train, test)], scoring="f1_macro", random_state=7,
+    ).fit(X, y)  # fmt: skip
+    # The seed the search draws for its one split.
+    seed = np.random.RandomState(7).randint(np.iinfo(np.int32).max, size=1)[0]
+    member = LogitAdjustedClassifier(
+        base, tau=0.0, weight_power=0.5, balance=SMOTE(), random_state=seed
+    ).fit(X[train], y[train])
+    proba = member.estimator_.predict_proba(X[test])
+    assert np.any(np.sum(proba == proba.max(axis=1, keepdims=True), axis=1) > 1)
+    expected = f1_score(y[test], member.predict(X[test]), average="macro")
+    assert search.cv_results_["split0_test_score"][0] == expected
+
+
 def test_a_bag_of_a_base_without_probabilities_is_refused_before_any_fit():
     fits = []
 
