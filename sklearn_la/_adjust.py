@@ -224,7 +224,7 @@ def _winners(scores, source, *, index=None, ruled_out=None):
         if what.startswith("a row") and ruled_out is not None and np.any(ruled_out):
             raise ValueError(
                 f"In {rows.size} row(s), the first at index {first}, every class "
-                f"that the base estimator's {source} gives a probability above 0 "
+                f"with a probability above 0 in the base estimator's {source} "
                 "is ruled out by the adjustment (a class of `target_priors` 0, "
                 "or of training prior 0, is never predicted); the adjusted "
                 "prediction is undefined there. Give those classes a "

@@ -1462,6 +1462,13 @@ def _score_taus(
     if _is_balanced_accuracy(scorer) and cost_matrix is None:
         if np.all(np.isin(y_test, classes)):
             offsets = np.stack([offset(tau) for tau in taus])
+            # The vectorised argmax checks nothing: a bad row is refused here,
+            # once (which entries are -inf does not depend on tau).
+            _winners(
+                log_scores + offsets[0],
+                "out-of-fold scores",
+                ruled_out=np.isneginf(offsets[0]),
+            )
             return _balanced_accuracy_over_taus(
                 log_scores,
                 offsets,
@@ -1480,8 +1487,11 @@ def _score_taus(
             "ignore", message="y_pred contains classes not in y_true"
         )
         for t, tau in enumerate(taus):
-            adjusted = log_scores + offset(tau)
-            winners = _winners(adjusted, "out-of-fold scores")
+            shift = offset(tau)
+            adjusted = log_scores + shift
+            winners = _winners(
+                adjusted, "out-of-fold scores", ruled_out=np.isneginf(shift)
+            )
             stand_in = _FoldPredictions(
                 classes,
                 counts,
@@ -1489,8 +1499,35 @@ def _score_taus(
                 winners,
                 _cost_decisions(adjusted, cost_matrix),
             )
-            out[t] = _check_score(scorer(stand_in, placeholder, y_test), scorer)
+            try:
+                value = scorer(stand_in, placeholder, y_test)
+            except ValueError as exc:
+                _refuse_missing_test_classes(exc, scorer, y_test, classes)
+                raise
+            out[t] = _check_score(value, scorer)
     return out
+
+
+def _refuse_missing_test_classes(exc, scorer, y_test, classes):
+    """Say why a scorer failed on a split whose test rows lack a class.
+
+    A class with fewer rows than folds is missing from some test folds (on
+    purpose: the search handles it); metrics of probabilities, such as log
+    loss or ROC AUC, then see fewer labels than columns unless told the
+    labels. Nothing is raised when every class is there.
+    """
+    missing = classes[~np.isin(classes, y_test)]
+    if missing.size == 0:
+        return
+    raise ValueError(
+        f"`scoring` {_short_repr(scorer)} failed on a split whose test rows lack "
+        f"the class(es) {_plain_list(missing)} (the metric said: "
+        f"{str(exc).rstrip('.')}). A class with fewer rows "
+        "than folds is missing from some test folds. Give the metric every "
+        "label (e.g. make_scorer(log_loss, response_method='predict_proba', "
+        "greater_is_better=False, labels=[...])), use fewer folds (`cv`), or "
+        "a metric of the predicted labels."
+    ) from exc
 
 
 def _check_score(value, scorer):

@@ -24,9 +24,9 @@ from collections.abc import Mapping
 from numbers import Real
 
 import numpy as np
+from sklearn.frozen import FrozenEstimator
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import type_of_target, unique_labels
-from sklearn.frozen import FrozenEstimator
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 

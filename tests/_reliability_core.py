@@ -350,8 +350,8 @@ CASES = [
         "``target_priors`` 0 for the only class a base row gives a probability",
         _every_class_of_a_row_ruled_out,
         ValueError,
-        "the first at index 1, every class that the base estimator's "
-        "predict_proba gives a probability above 0 is ruled out",
+        "the first at index 1, every class with a probability above 0 in the "
+        "base estimator's predict_proba is ruled out",
     ),
     Case(
         "an estimator class instead of an instance (``estimator=LogisticRegression``)",

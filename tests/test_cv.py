@@ -949,6 +949,49 @@ def test_vectorised_balanced_accuracy_equals_the_general_path(seed, labels, targ
     np.testing.assert_array_equal(fast, general)
 
 
+@pytest.mark.parametrize("scoring", [None, "balanced_accuracy"])
+def test_an_out_of_fold_row_left_with_no_class_is_refused_on_every_scoring_path(
+    scoring,
+):
+    # A tree gives a row to class 2 alone and target_priors rules class 2
+    # out: the vectorised balanced accuracy used to predict class 0 there.
+    X, y = make_classification(
+        n_samples=300, n_classes=3, n_informative=4, weights=[0.8, 0.15, 0.05],
+        random_state=0,
+    )  # fmt: skip
+    search = LogitAdjustedClassifierCV(
+        DecisionTreeClassifier(random_state=0),
+        target_priors=[0.5, 0.5, 0.0],
+        scoring=scoring,
+    )
+    with pytest.raises(ValueError, match="out-of-fold scores is ruled out.*`target_"):
+        search.fit(X, y)
+
+
+def test_a_probability_metric_missing_a_class_in_a_test_fold_names_scoring():
+    # Class 2 has 4 rows for 5 folds: one test fold lacks it. Log loss needs
+    # every label then; the refusal says so, and the advice works.
+    from sklearn.metrics import log_loss, make_scorer
+
+    X, y = make_classification(
+        n_samples=300, n_classes=3, n_informative=4, weights=[0.8, 0.15, 0.05],
+        random_state=0,
+    )  # fmt: skip
+    y = np.where(y == 2, 1, y)
+    y[:4] = 2
+    search = LogitAdjustedClassifierCV(LogisticRegression(), scoring="neg_log_loss")
+    with pytest.raises(
+        ValueError, match=r"`scoring` .*log_loss.* lack the class\(es\) \[2\]"
+    ):
+        search.fit(X, y)
+    labelled = make_scorer(
+        log_loss, response_method="predict_proba", greater_is_better=False,
+        labels=[0, 1, 2],
+    )  # fmt: skip
+    search.set_params(scoring=labelled).fit(X, y)
+    assert np.isfinite(search.best_score_)
+
+
 def test_vectorised_ties_go_to_the_first_class_among_the_maxima():
     from sklearn_la._cv import _balanced_accuracy_over_taus
 
