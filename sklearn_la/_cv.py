@@ -232,8 +232,11 @@ sampler, :class:`BalancedBagging` or list of them, default="auto"
         ``"best"`` is the plain argmax (as in ``GridSearchCV``);
         ``"one_se"`` keeps, among candidates within one standard error of the
         best, the one nearest ``tau = 1 - w``; ``"consistent"`` only
-        considers ``tau = 1 - w``. The rules are compared on held-out data in
-        ``benchmarks/results/bench_family.md``.
+        considers ``tau = 1 - w`` (a ``taus`` array without the ``1 - w`` of
+        every weight power is refused). With such an array, ``"paired"``
+        takes its best consistent candidate among the members whose
+        ``1 - w`` it has, and the plain best when none has. The rules are
+        compared on held-out data in ``benchmarks/results/bench_family.md``.
 
     refit : bool, default=True
         Refit the base model on all data as the chosen member. With
@@ -535,6 +538,8 @@ sampler, :class:`BalancedBagging` or list of them, default="auto"
             weight_powers=self._weight_powers(),
             balances=self._balances(),
         )
+        if self.selection == "consistent":
+            _check_consistent_taus(taus, members)
         _check_family_base(self.estimator, [w for w, _ in members])
         reads_prior = _reads_prior(self.estimator, self.priors)
         routing = _route_fit_params(
@@ -767,6 +772,21 @@ def _candidate_grid(*, taus, weight_powers, balances):
         at_w = [b for b, own in entries if w in own]
         members += [(float(w), b) for b in (at_w[:1] if w == 0 else at_w)]
     return taus, members
+
+
+def _check_consistent_taus(taus, members):
+    """Refuse ``selection="consistent"`` on a grid without some ``1 - w``:
+    that member would have no candidate the rule may choose."""
+    wanted = sorted({1.0 - w for w, _ in members})
+    missing = [v for v in wanted if not np.any(np.isclose(taus, v))]
+    if missing:
+        raise ValueError(
+            "selection='consistent' only chooses tau = 1 - weight_power, but "
+            f"`taus` lacks {_plain_list(np.round(missing, 12))} for the weight "
+            f"power(s) {_plain_list(np.round(1.0 - np.array(missing), 12))}. Add "
+            "them to `taus`, pass an int (that grid includes them), or use "
+            "another `selection`."
+        )
 
 
 def _class_vector(values, classes):

@@ -992,6 +992,18 @@ def test_a_probability_metric_missing_a_class_in_a_test_fold_names_scoring():
     assert np.isfinite(search.best_score_)
 
 
+def test_consistent_selection_refuses_a_grid_without_every_consistent_tau():
+    # It used to fall back to the plain best (tau = 0.2 at w = 0.5) silently.
+    search = LogitAdjustedClassifierCV(
+        LogisticRegression(), taus=[0.2, 0.3, 2.0], weight_powers=[0, 0.5],
+        selection="consistent", cv=2,
+    )  # fmt: skip
+    with pytest.raises(ValueError, match=r"`taus` lacks \[0.5, 1.0\]"):
+        search.fit(X, Y)
+    search.set_params(taus=[0.2, 0.5, 1.0]).fit(X, Y)
+    assert search.best_tau_ == 1 - search.best_weight_power_
+
+
 def test_vectorised_ties_go_to_the_first_class_among_the_maxima():
     from sklearn_la._cv import _balanced_accuracy_over_taus
 
