@@ -413,7 +413,7 @@ sampler, :class:`BalancedBagging` or list of them, default="auto"
     >>> clf.cost_matrix_[2]
     array([10., 10.,  0.])
     >>> clf.estimate_target_priors(X).round(1)  # class frequencies .795 .154 .051
-    array([0.8, 0.1, 0.1])
+    array([0.8, 0.2, 0.1])
     """
 
     _parameter_constraints: dict = {
@@ -431,7 +431,12 @@ sampler, :class:`BalancedBagging` or list of them, default="auto"
         "scoring": [str, callable, None],
         "selection": [StrOptions(set(SELECTIONS))],
         "refit": ["boolean"],
-        "n_jobs": [Integral, None],
+        # joblib gives 0 no meaning; -1 is every core, as in scikit-learn.
+        "n_jobs": [
+            _NumberInterval(Integral, None, -1, closed="right"),
+            _NumberInterval(Integral, 1, None, closed="left"),
+            None,
+        ],
         "verbose": ["verbose"],
         "random_state": ["random_state"],
         # q is only known at prediction time: no "estimate" here.
@@ -608,7 +613,7 @@ sampler, :class:`BalancedBagging` or list of them, default="auto"
         self.best_balance_ = self.cv_results_["params"][best]["balance"]
         self.best_params_ = dict(self.cv_results_["params"][best])
         self.best_score_ = float(self.cv_results_["mean_test_score"][best])
-        self.n_fits_ = search.n_fits
+        self.n_fits_ = int(search.n_fits)
         self.scoring_name_ = _scoring_name(self.scoring, self.cost_matrix, target)
         if self.verbose > 0:
             print(
@@ -713,6 +718,25 @@ sampler, :class:`BalancedBagging` or list of them, default="auto"
                 f"cv={_short_repr(self.cv)} gave no (train, test) split; expected "
                 "at least one (a generator is used up by one fit: pass a list)."
             )
+        n_rows = len(y)
+        for k, (train, test) in enumerate(splits):
+            for name, rows in (("training", train), ("test", test)):
+                rows = np.asarray(rows)
+                if rows.size == 0:
+                    raise ValueError(
+                        f"cv={_short_repr(self.cv)} gave split {k} an empty "
+                        f"{name} set; expected row indices of X in [0, {n_rows})."
+                    )
+                if (
+                    rows.dtype.kind not in "iu"
+                    or rows.min() < 0
+                    or rows.max() >= n_rows
+                ):
+                    raise ValueError(
+                        f"cv={_short_repr(self.cv)} gave split {k} {name} rows "
+                        f"{_short_repr(rows)}; expected integer indices of X in "
+                        f"[0, {n_rows})."
+                    )
         return splits
 
     def _splitter(self, y=None):

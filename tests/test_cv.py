@@ -13,7 +13,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import balanced_accuracy_score
-from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from sklearn.model_selection import GridSearchCV, KFold, StratifiedKFold
 from sklearn.naive_bayes import GaussianNB
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -1074,12 +1074,34 @@ def test_default_scoring_follows_a_target_prior_other_than_uniform():
         ([], 40, r"cv=\[\] gave no \(train, test\) split"),
         (None, 6, r"cv=None cannot split these 6 rows: .*Pass a smaller cv"),
         (10, 6, r"cv=10 cannot split these 6 rows: .*Pass a smaller cv"),
+        (
+            [(np.array([], dtype=int), np.arange(40))],
+            40,
+            r"gave split 0 an empty training set; expected row indices of X in "
+            r"\[0, 40\)",
+        ),
+        (
+            [(np.arange(30), np.array([31, 40]))],
+            40,
+            r"gave split 0 test rows \[31, 40\]; expected integer indices",
+        ),
     ],
 )
 def test_a_cv_that_cannot_split_is_refused_by_name(cv, rows, match):
     X_few, y_few = X[:rows], np.resize([0, 1], rows)
     with pytest.raises(ValueError, match=match):
         LogitAdjustedClassifierCV(GaussianNB(), cv=cv).fit(X_few, y_few)
+
+
+def test_n_jobs_zero_is_refused_and_n_fits_is_a_python_int():
+    with pytest.raises(ValueError, match="'n_jobs' parameter.*Got 0 instead"):
+        LogitAdjustedClassifierCV(GaussianNB(), n_jobs=0).fit(X, Y)
+    # A training fold of a single class (sorted labels, unshuffled folds) is
+    # not fitted: the count stays a plain int all the same.
+    order = np.argsort(Y, kind="stable")
+    search = LogitAdjustedClassifierCV(GaussianNB(), cv=KFold(3), weight_powers=[0])
+    search.fit(X[order], Y[order])
+    assert type(search.n_fits_) is int
 
 
 def test_a_group_splitter_without_groups_is_not_told_to_pass_an_int():
