@@ -1202,6 +1202,9 @@ def _balance_entries(balances, weight_powers):
     are one, the first.
     """
 
+    if isinstance(balances, np.ndarray):
+        # An array of names (the "array-like" the constraints accept).
+        balances = [_plain(entry) for entry in balances.ravel()]
     single = isinstance(balances, str) or not isinstance(balances, (list, tuple))
     entries = []
     for entry in [balances] if single else list(balances):

@@ -1093,6 +1093,22 @@ def test_a_cv_that_cannot_split_is_refused_by_name(cv, rows, match):
         LogitAdjustedClassifierCV(GaussianNB(), cv=cv).fit(X_few, y_few)
 
 
+def test_balances_as_a_numpy_array_of_names_is_the_list_of_them():
+    kwargs = dict(weight_powers=[0.0, 1.0], taus=TAUS, cv=3)
+    listed = LogitAdjustedClassifierCV(
+        GaussianNB(), balances=["weight", "resample"], **kwargs
+    ).fit(X, Y)
+    array = LogitAdjustedClassifierCV(
+        GaussianNB(), balances=np.array(["weight", "resample"]), **kwargs
+    ).fit(X, Y)
+    np.testing.assert_array_equal(
+        array.cv_results_["mean_test_score"], listed.cv_results_["mean_test_score"]
+    )
+    assert list(array.cv_results_["param_balance"]) == list(
+        listed.cv_results_["param_balance"]
+    )
+
+
 def test_n_jobs_zero_is_refused_and_n_fits_is_a_python_int():
     with pytest.raises(ValueError, match="'n_jobs' parameter.*Got 0 instead"):
         LogitAdjustedClassifierCV(GaussianNB(), n_jobs=0).fit(X, Y)
