@@ -69,10 +69,21 @@ def _route_fit_params(meta, *, n_samples, sample_weight, fit_params, needs_weigh
         if not frozen and (sample_weight is not None or needs_weights):
             routing.weight_key = _sample_weight_key(meta.estimator)
     if needs_weights and routing.weight_key is None:
+        target = meta.estimator
+        if isinstance(target, Pipeline):
+            target = target.steps[-1][1]
+        # Only a base whose fit takes sample_weight can request it.
+        advice = (
+            "with metadata routing enabled, request it with "
+            "`estimator.set_fit_request(sample_weight=True)`, or use "
+            "balance='resample'"
+            if hasattr(target, "set_fit_request")
+            else f"{type(target).__name__} cannot take weights: use "
+            "balance='resample', which draws rows instead"
+        )
         raise ValueError(
-            "weight_power > 0 needs the base estimator to receive sample_weight "
-            "in fit; with metadata routing enabled, request it with "
-            "`estimator.set_fit_request(sample_weight=True)`."
+            "weight_power > 0 with balance='weight' needs the base estimator to "
+            f"receive sample_weight in fit; {advice}."
         )
     # The priors describe the data the base model is fitted on: the
     # meta-estimator's own weights, else those routed to the base (an aliased
@@ -186,9 +197,12 @@ def _sample_weight_key(estimator):
     if "sample_weight" not in inspect.signature(target.fit).parameters:
         raise TypeError(
             f"`estimator` {type(target).__name__} does not accept sample_weight "
-            "in fit, which sample_weight or weight_power > 0 need. Use a base "
-            "estimator that does, or enable metadata routing "
-            "(sklearn.set_config(enable_metadata_routing=True)) and request it."
+            "in fit, which sample_weight, or weight_power > 0 with "
+            "balance='weight', need. For the family use balance='resample' "
+            "(it draws rows instead of weighting them); for weights of the "
+            "priors only, enable metadata routing "
+            "(sklearn.set_config(enable_metadata_routing=True)): the base then "
+            "gets no weights it did not request."
         )
     return key
 

@@ -66,6 +66,11 @@ def _every_class_of_a_row_ruled_out():
     clf.predict(X[[np.flatnonzero(~sure)[0], np.flatnonzero(sure)[0]]])
 
 
+def _knn_weighted_with_routing():
+    with config_context(enable_metadata_routing=True):
+        _fit(base=KNeighborsClassifier(), weight_power=0.5)
+
+
 def _huge_priors_are_normalised():
     clf = _fit(priors=[1e308, 1e308, 1e308])
     np.testing.assert_allclose(clf.priors_, [1 / 3] * 3)
@@ -326,7 +331,15 @@ CASES = [
         "``weight_power > 0`` with a base whose ``fit`` takes no weights",
         lambda: _fit(base=KNeighborsClassifier(), weight_power=0.5),
         TypeError,
-        "KNeighborsClassifier does not accept sample_weight",
+        "KNeighborsClassifier does not accept sample_weight in fit, which "
+        "sample_weight, or weight_power > 0 with balance='weight', need. For "
+        "the family use balance='resample'",
+    ),
+    Case(
+        "the same, with metadata routing enabled",
+        _knn_weighted_with_routing,
+        ValueError,
+        "KNeighborsClassifier cannot take weights: use balance='resample'",
     ),
     Case(
         'a margin classifier (``LinearSVC``) with ``response_method="auto"``',
