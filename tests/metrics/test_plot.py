@@ -295,6 +295,29 @@ def test_per_class_display_figure_widens_with_the_classes():
     assert wide.figure_.get_figwidth() > narrow.figure_.get_figwidth()
 
 
+@pytest.mark.parametrize("n_classes", [5, 19, 40])
+def test_per_class_display_keeps_its_labels_inside_its_own_figure(n_classes):
+    # Binned ticks take two lines: the axis label fell below the figure.
+    counts, accuracy = _many_classes(n_classes)
+    display = PerClassAccuracyDisplay(
+        class_counts=counts, per_class_accuracy=accuracy[0]
+    ).plot()
+    display.figure_.canvas.draw()  # where savefig puts them
+    figure = display.figure_.bbox
+    renderer = display.figure_.canvas.get_renderer()
+    for label in (display.ax_.xaxis.label, display.ax_.yaxis.label):
+        box = label.get_window_extent(renderer)
+        assert box.y0 >= figure.y0 and box.x0 >= figure.x0, label.get_text()
+        assert box.y1 <= figure.y1 and box.x1 <= figure.x1, label.get_text()
+    # A figure of the user's keeps the layout the user gave it.
+    fig, ax = plt.subplots()
+    before = ax.get_position().bounds
+    PerClassAccuracyDisplay(class_counts=counts, per_class_accuracy=accuracy[0]).plot(
+        ax=ax
+    )
+    assert ax.get_position().bounds == before
+
+
 def test_per_class_display_refuses_unfitted_or_countless_estimators():
     X, y = _long_tailed_blobs()
     with pytest.raises(NotFittedError):

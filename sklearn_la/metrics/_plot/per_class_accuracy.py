@@ -323,6 +323,7 @@ class PerClassAccuracyDisplay:
                 "from_predictions."
             )
         size = _figure_size(len(tick_labels), len(names), kind)
+        own_figure = ax is None
         ax = _get_axes(ax, f"{type(self).__name__}.plot", size=size)
         self._draw_groups(ax, groups, self.bins_)
         handles = self._draw_bars(ax, heights, groups, group_means, names, kwargs)
@@ -352,6 +353,11 @@ class PerClassAccuracyDisplay:
             ncol=_legend_columns(ax, handles[1]),
             frameon=False,
         )
+        if own_figure:
+            # Two-line tick labels, the group titles and the legend above
+            # overflow matplotlib's default margins; a figure of the user's
+            # keeps its own layout.
+            ax.figure.tight_layout()
         self.ax_, self.figure_ = ax, ax.figure
         return self
 
