@@ -1057,6 +1057,23 @@ class BalancedBagging(BaseEstimator):
         self.sampler = sampler
 
 
+def _check_bag(bag):
+    """Validate a :class:`BalancedBagging`'s parameters, before any fit.
+
+    Its first parameter is ``n_estimators``: a model given there (as to
+    imbalanced-learn's ``BalancedBaggingClassifier(estimator)``) is told
+    that the bag takes the wrapper's ``estimator``.
+    """
+    if hasattr(bag.n_estimators, "fit"):
+        raise TypeError(
+            f"BalancedBagging got the model {_short_repr(bag.n_estimators)} as "
+            "`n_estimators`. It bags the wrapper's `estimator` and takes no model "
+            "of its own: LogitAdjustedClassifier(model, weight_power=1, "
+            "balance=BalancedBagging(n_estimators=10))."
+        )
+    bag._validate_params()
+
+
 def _member_fits(balance, weight_power):
     """Fits of the base model that one fit of the member makes."""
     if isinstance(balance, BalancedBagging) and weight_power > 0:
@@ -1067,7 +1084,7 @@ def _member_fits(balance, weight_power):
 def _fit_bag(estimator, X, y, *, bag, y_encoded, priors, weight_power,
              random_state, fit_params, weight_key, sample_weight):  # fmt: skip
     """Fit a :class:`BalancedBagging` member; returns the ensemble and ``seen``."""
-    bag._validate_params()
+    _check_bag(bag)
     # A bag averages its members' probabilities: refuse before fitting them.
     if not hasattr(estimator, "predict_proba"):
         raise ValueError(
@@ -1234,6 +1251,8 @@ def _balance_entries(balances, weight_powers):
             )
         # Refuse a sampler that cannot be a member before any fit, not at
         # its turn in the race.
+        if isinstance(balance, BalancedBagging):
+            _check_bag(balance)
         sampler = balance.sampler if isinstance(balance, BalancedBagging) else balance
         if hasattr(sampler, "fit_resample"):
             _sampling_kind(sampler)

@@ -310,3 +310,26 @@ def test_a_class_of_zero_total_weight_keeps_prior_zero_at_every_weight_power(
     assert np.isclose(clf.effective_priors_.sum(), 1.0)
     proba = clf.predict_proba(X)
     assert np.isfinite(proba).all() and not (clf.predict(X) == 2).any()
+
+
+@pytest.mark.parametrize("in_search", [False, True])
+def test_a_model_given_to_balanced_bagging_is_refused_before_any_fit(in_search):
+    # As imbalanced-learn's BalancedBaggingClassifier(estimator) would take
+    # it; here the first parameter is n_estimators.
+    from sklearn_la import BalancedBagging
+
+    fits = []
+
+    class Counted(GaussianNB):
+        def fit(self, X, y, sample_weight=None):
+            fits.append(1)
+            return super().fit(X, y, sample_weight=sample_weight)
+
+    bag = BalancedBagging(LogisticRegression())
+    if in_search:
+        estimator = LogitAdjustedClassifierCV(Counted(), balances=["weight", bag])
+    else:
+        estimator = LogitAdjustedClassifier(Counted(), weight_power=1, balance=bag)
+    with pytest.raises(TypeError, match=r"got the model LogisticRegression\(\) as"):
+        estimator.fit(X_LT, Y_LT)
+    assert not fits
