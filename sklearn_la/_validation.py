@@ -119,6 +119,13 @@ def _check_targets(y, owner, *, min_classes=2, name="y"):
         )
     if values.dtype == object:
         _check_label_types(values.ravel(), name)
+    if values.dtype.kind in "fc" and np.isnan(values).any():
+        # Refused before type_of_target, whose cast to int warns first.
+        raise ValueError(
+            f"Input {name} contains NaN: `{name}` must hold a class label in "
+            f"every row (row {int(np.flatnonzero(np.isnan(values.ravel()))[0])} "
+            "has none)."
+        )
     y_type = type_of_target(y, input_name=name, raise_unknown=True)
     if y_type not in ("binary", "multiclass"):
         raise ValueError(

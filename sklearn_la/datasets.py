@@ -128,7 +128,9 @@ def make_long_tailed(
     >>> np.bincount(y_step)
     array([100, 100,  10,  10])
     """
-    labels = column_or_1d(y)
+    # A column vector is read as scikit-learn reads one, with its warning,
+    # and comes back 1-D.
+    labels = column_or_1d(y, warn=True)
     check_consistent_length(X, labels)
     target_type = type_of_target(labels, input_name="y")
     if target_type not in ("binary", "multiclass"):
@@ -167,6 +169,8 @@ def make_long_tailed(
     # Keeping the original row order leaves any structure of the input (time,
     # groups) intact and makes the output independent of class order.
     kept.sort()
+    if np.ndim(y) > 1:
+        return _safe_indexing(X, kept), labels[kept]
     return _safe_indexing(X, kept), _safe_indexing(y, kept)
 
 

@@ -268,3 +268,16 @@ def test_synthetic_data_is_reproducible_and_fraction_is_a_parameter():
 def test_make_paper_synthetic_rejects_bad_arguments(kwargs, error, message):
     with pytest.raises(error, match=message):
         make_paper_synthetic(**kwargs)
+
+
+def test_a_column_vector_y_is_read_with_sklearns_warning_and_comes_back_1d():
+    from sklearn.exceptions import DataConversionWarning
+
+    X = np.arange(400).reshape(-1, 1)
+    y = np.repeat([0, 1, 2, 3], 100)
+    flat = make_long_tailed(X, y, imbalance_ratio=10, random_state=0)
+    with pytest.warns(DataConversionWarning, match="column-vector y"):
+        column = make_long_tailed(X, y[:, None], imbalance_ratio=10, random_state=0)
+    np.testing.assert_array_equal(column[0], flat[0])
+    assert column[1].shape == flat[1].shape
+    np.testing.assert_array_equal(column[1], flat[1])

@@ -250,3 +250,15 @@ def test_a_bool_threshold_is_refused(name):
         group_accuracy(Y_TRUE, Y_PRED, class_counts={"a": 3, "b": 2}, **{name: True})
     with pytest.raises(InvalidParameterError, match=f"'{name}' parameter"):
         make_group_scorer("few", **{name: True})
+
+
+def test_nan_labels_are_refused_by_row_before_any_numpy_warning():
+    import warnings
+
+    from sklearn_la._validation import _check_targets
+
+    y = np.array([0.0, 1.0, np.nan, 1.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=r"Input y contains NaN: .*row 2 has none"):
+            _check_targets(y, "LogitAdjustedClassifier")
