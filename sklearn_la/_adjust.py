@@ -196,7 +196,7 @@ def _effective_offset(priors, tau, target_priors, *, name="tau"):
     return np.zeros_like(offset) if np.ptp(offset) == 0 else offset
 
 
-def _winners(scores, source, *, index=None, ruled_out=None):
+def _winners(scores, source, *, index=None, had_scores=None):
     """Row-wise argmax of the canonical scores (first maximum), checked.
 
     The check costs one gather of ``n`` values: ``argmax`` returns the first
@@ -205,8 +205,10 @@ def _winners(scores, source, *, index=None, ruled_out=None):
 
     ``index`` gives the rows' positions in the caller's batch when ``scores``
     holds only some of its rows, so that an error names the right row.
-    ``ruled_out`` marks the classes the adjustment never predicts (an offset
-    of ``-inf``): a row with nothing left is then not only the base's doing.
+    ``had_scores`` marks the rows where the base gave some class a
+    probability above 0, when the adjustment rules classes out (an offset of
+    ``-inf``): such a row with nothing left is the adjustment's doing, not
+    the base's.
     """
     winners = np.argmax(scores, axis=1)
     top = scores[np.arange(scores.shape[0]), winners]
@@ -220,8 +222,11 @@ def _winners(scores, source, *, index=None, ruled_out=None):
         if not bad.any():
             continue
         rows = np.flatnonzero(bad)
+        if what.startswith("a row") and had_scores is not None:
+            ruled = rows[had_scores[rows]]
+            rows = ruled if ruled.size else rows
         first = rows[0] if index is None else index[rows[0]]
-        if what.startswith("a row") and ruled_out is not None and np.any(ruled_out):
+        if what.startswith("a row") and had_scores is not None and ruled.size:
             raise ValueError(
                 f"In {rows.size} row(s), the first at index {first}, every class "
                 f"with a probability above 0 in the base estimator's {source} "
@@ -325,7 +330,7 @@ def _proba_from_proba(proba, offset, source="predict_proba"):
         with np.errstate(divide="ignore", invalid="ignore"):
             scores = np.log(proba[rows]) + offset
         winners[rows] = _winners(
-            scores, source, index=rows, ruled_out=np.isneginf(offset)
+            scores, source, index=rows, had_scores=(proba[rows] > 0).any(axis=1)
         )
         out[rows] = _proba_from_scores(scores, winners[rows])
         near[rows] = False

@@ -719,9 +719,16 @@ sampler, :class:`BalancedBagging` or list of them, default="auto"
                 "at least one (a generator is used up by one fit: pass a list)."
             )
         n_rows = len(y)
-        for k, (train, test) in enumerate(splits):
-            for name, rows in (("training", train), ("test", test)):
-                rows = np.asarray(rows)
+        for k, split in enumerate(splits):
+            # Boolean masks, as GridSearchCV takes them, become indices.
+            split = tuple(
+                np.flatnonzero(rows)
+                if np.asarray(rows).dtype == bool and len(rows) == n_rows
+                else np.asarray(rows)
+                for rows in split
+            )
+            splits[k] = split
+            for name, rows in zip(("training", "test"), split):
                 if rows.size == 0:
                     raise ValueError(
                         f"cv={_short_repr(self.cv)} gave split {k} an empty "
@@ -1244,8 +1251,10 @@ def _fit_and_score(
         Read the prior the fitted base was trained under (the ``priors``
         option, named in a refusal); None reads only the counts a sampler or
         bag member produced. Either way a member whose prior differs from
-        the family's ``pi ** (1 - w)`` has its log-scores corrected by
-        ``-log(pi') + (1 - w) * log(pi)`` (:mod:`._family`).
+        the family's ``pi ** (1 - w)`` is corrected by ``-log(pi') + (1 - w)
+        * log(pi)`` (:mod:`._family`): summed with each tau's offset, as the
+        fitted estimator sums them, and added to the log-scores kept for
+        calibration, which the map reads shifted.
 
     Returns
     -------
@@ -1315,12 +1324,8 @@ def _fit_and_score(
             effective, correction = _effective_priors(
                 trained, classes, fold_priors, member[0]
             )
-            if correction is not None and keep_log_scores:
-                # Calibrated next: shifted before the map, as the estimator's
-                # scores are.
-                log_scores = log_scores + correction
-            elif correction is not None:
-                # Otherwise correction and offset are summed first, as the
+            if correction is not None:
+                # Scored with correction and offset summed first, as the
                 # fitted estimator sums them, so exact ties break alike.
                 corrected = effective
         # A class whose training rows all weigh 0 was not learnt either: like
@@ -1356,6 +1361,10 @@ def _fit_and_score(
     fold.score_time = (time.perf_counter() - start) / len(taus)
     if not keep_log_scores:
         fold.log_scores = None  # scored: dropped before the next split arrives
+    elif corrected is not None:
+        # Calibrated next: the map reads the scores shifted by the correction,
+        # as the fitted estimator's map does.
+        fold.log_scores = log_scores + correction
     return job, fold
 
 
@@ -1501,7 +1510,15 @@ def _score_taus(
     def offset(tau):
         if trained is None:
             return _effective_offset(pi, tau, target, name="taus")
-        return _corrected_offset(trained, priors, weight_power, tau, target)
+        return _corrected_offset(
+            trained, priors, weight_power, tau, target, name="taus"
+        )
+
+    # Which rows the base gave some class, for a refusal that blames the
+    # right one when classes are ruled out (-inf offsets, fixed across taus).
+    had_scores = None
+    if np.isneginf(offset(taus[0])).any():
+        had_scores = np.isfinite(log_scores).any(axis=1)
 
     if _is_balanced_accuracy(scorer) and cost_matrix is None:
         if np.all(np.isin(y_test, classes)):
@@ -1509,9 +1526,7 @@ def _score_taus(
             # The vectorised argmax checks nothing: a bad row is refused here,
             # once (which entries are -inf does not depend on tau).
             _winners(
-                log_scores + offsets[0],
-                "out-of-fold scores",
-                ruled_out=np.isneginf(offsets[0]),
+                log_scores + offsets[0], "out-of-fold scores", had_scores=had_scores
             )
             return _balanced_accuracy_over_taus(
                 log_scores,
@@ -1531,11 +1546,8 @@ def _score_taus(
             "ignore", message="y_pred contains classes not in y_true"
         )
         for t, tau in enumerate(taus):
-            shift = offset(tau)
-            adjusted = log_scores + shift
-            winners = _winners(
-                adjusted, "out-of-fold scores", ruled_out=np.isneginf(shift)
-            )
+            adjusted = log_scores + offset(tau)
+            winners = _winners(adjusted, "out-of-fold scores", had_scores=had_scores)
             stand_in = _FoldPredictions(
                 classes,
                 counts,

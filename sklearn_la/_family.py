@@ -728,7 +728,7 @@ def _prior_correction(trained, priors, weight_power):
     return correction
 
 
-def _corrected_offset(trained, priors, weight_power, tau, target):
+def _corrected_offset(trained, priors, weight_power, tau, target, *, name="tau"):
     """The offset ``-tau * log(pi) + log(q)`` and the correction, in one sum.
 
     ``(1 - w - tau) * log(pi) - log(pi') + log(q)``: at the consistent ``tau
@@ -739,7 +739,7 @@ def _corrected_offset(trained, priors, weight_power, tau, target):
     log(q)``.
     """
     # A class never predicted (a prior or target of 0) stays -inf: _log_offset.
-    offset = _log_offset(priors, tau, target)
+    offset = _log_offset(priors, tau, target, name=name)
     known = (trained > 0) & (priors > 0) & (target > 0)
     with np.errstate(over="ignore", invalid="ignore"):
         offset[known] = (
@@ -749,8 +749,8 @@ def _corrected_offset(trained, priors, weight_power, tau, target):
         )
     if not np.all(np.isfinite(offset[known])):
         raise ValueError(
-            f"`tau` value {float(tau)!r} is too large for these priors: the offset "
-            f"overflows to {offset.tolist()!r}. Use a smaller `tau`."
+            f"`{name}` value {float(tau)!r} is too large for these priors: the "
+            f"offset overflows to {offset.tolist()!r}. Use a smaller `{name}`."
         )
     return np.zeros_like(offset) if np.ptp(offset) == 0 else offset
 
@@ -1219,9 +1219,9 @@ def _balance_entries(balances, weight_powers):
     are one, the first.
     """
 
-    if isinstance(balances, np.ndarray):
-        # An array of names (the "array-like" the constraints accept).
-        balances = [_plain(entry) for entry in balances.ravel()]
+    if hasattr(balances, "__array__") and not isinstance(balances, (list, tuple)):
+        # An array or Series of names (the "array-like" the constraints accept).
+        balances = [_plain(entry) for entry in np.asarray(balances).ravel()]
     single = isinstance(balances, str) or not isinstance(balances, (list, tuple))
     entries = []
     for entry in [balances] if single else list(balances):

@@ -335,10 +335,14 @@ class _BaseLogitAdjusted(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             # Bad base scores are reported as such, not as a failed EM.
             _winners(scores, method)
         offset = self._offset_for(scores)
+        had_scores = None
+        if np.isneginf(offset).any():
+            # Classes ruled out: which rows the base gave something, for a
+            # refusal that blames the right one (a pass only in this case).
+            had_scores = np.isfinite(scores).any(axis=1)
         if offset.any():
             scores += offset
-        winners = _winners(scores, method, ruled_out=np.isneginf(offset))
-        return scores, winners, proba
+        return scores, _winners(scores, method, had_scores=had_scores), proba
 
     def _proba_fast_path(self, X):
         """``(proba, winners)`` by :func:`._adjust._proba_from_proba`, or None.

@@ -67,7 +67,9 @@ def _route_fit_params(meta, *, n_samples, sample_weight, fit_params, needs_weigh
         # A frozen model is never refitted: weights only shape the priors.
         frozen = isinstance(meta.estimator, FrozenEstimator)
         if not frozen and (sample_weight is not None or needs_weights):
-            routing.weight_key = _sample_weight_key(meta.estimator)
+            routing.weight_key = _sample_weight_key(
+                meta.estimator, needs_weights=needs_weights, owner=meta
+            )
     if needs_weights and routing.weight_key is None:
         target = meta.estimator
         if isinstance(target, Pipeline):
@@ -76,10 +78,10 @@ def _route_fit_params(meta, *, n_samples, sample_weight, fit_params, needs_weigh
         advice = (
             "with metadata routing enabled, request it with "
             "`estimator.set_fit_request(sample_weight=True)`, or use "
-            "balance='resample'"
+            f"{_resample_hint(meta)}"
             if hasattr(target, "set_fit_request")
             else f"{type(target).__name__} cannot take weights: use "
-            "balance='resample', which draws rows instead"
+            f"{_resample_hint(meta)}, which draws rows instead"
         )
         raise ValueError(
             "weight_power > 0 with balance='weight' needs the base estimator to "
@@ -170,7 +172,13 @@ def _routed_weight_key(estimator):
     return "sample_weight"
 
 
-def _sample_weight_key(estimator):
+def _resample_hint(meta):
+    """How ``meta`` is told to realise the family by resampling: the
+    wrapper's ``balance``, the search's ``balances``."""
+    return "balance='resample'" if hasattr(meta, "balance") else "balances='resample'"
+
+
+def _sample_weight_key(estimator, *, needs_weights=True, owner=None):
     """Fit keyword that carries sample weights to ``estimator`` without routing.
 
     A pipeline takes them as ``<last step>__sample_weight`` (scikit-learn's
@@ -195,12 +203,18 @@ def _sample_weight_key(estimator):
                 "sampler as balance) for the family, and no sample_weight."
             )
     if "sample_weight" not in inspect.signature(target.fit).parameters:
+        name = type(target).__name__
+        if needs_weights:
+            hint = "balance='resample'" if owner is None else _resample_hint(owner)
+            raise TypeError(
+                f"`estimator` {name} does not accept sample_weight in fit, which "
+                "weight_power > 0 with balance='weight' needs. Use "
+                f"{hint} for the family (it draws rows instead of weighting "
+                "them)."
+            )
         raise TypeError(
-            f"`estimator` {type(target).__name__} does not accept sample_weight "
-            "in fit, which sample_weight, or weight_power > 0 with "
-            "balance='weight', need. For the family use balance='resample' "
-            "(it draws rows instead of weighting them); for weights of the "
-            "priors only, enable metadata routing "
+            f"`estimator` {name} does not accept sample_weight in fit. For "
+            "sample_weight to weight the priors only, enable metadata routing "
             "(sklearn.set_config(enable_metadata_routing=True)): the base then "
             "gets no weights it did not request."
         )

@@ -123,7 +123,7 @@ def _check_targets(y, owner, *, min_classes=2, name="y"):
         # Refused before type_of_target, whose cast to int warns first.
         raise ValueError(
             f"Input {name} contains NaN: `{name}` must hold a class label in "
-            f"every row (row {int(np.flatnonzero(np.isnan(values.ravel()))[0])} "
+            f"every row (row {int(np.argwhere(np.isnan(values))[0][0])} "
             "has none)."
         )
     y_type = type_of_target(y, input_name=name, raise_unknown=True)

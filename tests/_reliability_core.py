@@ -332,8 +332,8 @@ CASES = [
         lambda: _fit(base=KNeighborsClassifier(), weight_power=0.5),
         TypeError,
         "KNeighborsClassifier does not accept sample_weight in fit, which "
-        "sample_weight, or weight_power > 0 with balance='weight', need. For "
-        "the family use balance='resample'",
+        "weight_power > 0 with balance='weight' needs. Use balance='resample' "
+        "for the family",
     ),
     Case(
         "the same, with metadata routing enabled",

@@ -1068,6 +1068,20 @@ def test_default_scoring_follows_a_target_prior_other_than_uniform():
     )
 
 
+def test_boolean_mask_splits_are_the_same_as_their_indices():
+    mask = np.zeros(len(Y), dtype=bool)
+    mask[::3] = True
+    kwargs = dict(weight_powers=[0.0, 1.0], taus=TAUS)
+    masks = LogitAdjustedClassifierCV(GaussianNB(), cv=[(~mask, mask)], **kwargs)
+    indices = LogitAdjustedClassifierCV(
+        GaussianNB(), cv=[(np.flatnonzero(~mask), np.flatnonzero(mask))], **kwargs
+    )
+    np.testing.assert_array_equal(
+        masks.fit(X, Y).cv_results_["mean_test_score"],
+        indices.fit(X, Y).cv_results_["mean_test_score"],
+    )
+
+
 @pytest.mark.parametrize(
     "cv, rows, match",
     [
@@ -1093,13 +1107,14 @@ def test_a_cv_that_cannot_split_is_refused_by_name(cv, rows, match):
         LogitAdjustedClassifierCV(GaussianNB(), cv=cv).fit(X_few, y_few)
 
 
-def test_balances_as_a_numpy_array_of_names_is_the_list_of_them():
+@pytest.mark.parametrize("container", [np.array, pd.Series])
+def test_balances_as_an_array_of_names_is_the_list_of_them(container):
     kwargs = dict(weight_powers=[0.0, 1.0], taus=TAUS, cv=3)
     listed = LogitAdjustedClassifierCV(
         GaussianNB(), balances=["weight", "resample"], **kwargs
     ).fit(X, Y)
     array = LogitAdjustedClassifierCV(
-        GaussianNB(), balances=np.array(["weight", "resample"]), **kwargs
+        GaussianNB(), balances=container(["weight", "resample"]), **kwargs
     ).fit(X, Y)
     np.testing.assert_array_equal(
         array.cv_results_["mean_test_score"], listed.cv_results_["mean_test_score"]

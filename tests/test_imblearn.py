@@ -481,6 +481,15 @@ def test_a_sampler_members_split_score_is_what_that_member_predicts_there():
     assert search.cv_results_["split0_test_score"][0] == expected
 
 
+def test_an_overflowing_tau_of_a_sampler_member_names_taus():
+    search = LogitAdjustedClassifierCV(
+        LogisticRegression(), balances=[RandomOverSampler()], weight_powers=[0.5],
+        taus=[0.5, 1e308], cv=2,
+    )  # fmt: skip
+    with pytest.raises(ValueError, match=r"`taus` value 1e\+308 .* smaller `taus`"):
+        search.fit(X3, Y3)
+
+
 def test_a_bag_of_a_base_without_probabilities_is_refused_before_any_fit():
     fits = []
 

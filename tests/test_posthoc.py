@@ -6,7 +6,12 @@ import joblib
 import numpy as np
 import pandas as pd
 import pytest
-from _core import ContrarianClassifier, ReorderedClassifier, long_tailed
+from _core import (
+    BrokenProbaClassifier,
+    ContrarianClassifier,
+    ReorderedClassifier,
+    long_tailed,
+)
 from scipy.special import logsumexp, softmax
 from scipy.stats import norm
 from sklearn.base import clone
@@ -212,6 +217,21 @@ def test_a_row_left_with_no_class_names_its_index_and_the_zero_target_prior(meth
     plain = LogitAdjustedClassifier(DecisionTreeClassifier(random_state=0))
     plain.fit(X_LT, Y_LT)
     getattr(plain, method)(X_LT[batch])
+
+
+@pytest.mark.parametrize(
+    "method", ["predict", "predict_proba", "predict_log_proba", "decision_function"]
+)
+def test_an_all_zero_base_row_is_blamed_on_the_base_even_with_a_zero_target_prior(
+    method,
+):
+    # Giving class 0 a target prior above 0 would change nothing for a row
+    # the base gives nothing: the refusal must not advise it.
+    clf = LogitAdjustedClassifier(
+        BrokenProbaClassifier(0.0), target_priors=[0.0, 1.0, 1.0]
+    ).fit(X_LT, Y_LT)
+    with pytest.raises(ValueError, match="returned a row where every class has pro"):
+        getattr(clf, method)(X_LT[:5])
 
 
 @pytest.mark.parametrize("tau", [1.0, 50.0, 500.0])

@@ -148,3 +148,21 @@ def test_groups_reach_the_splitter_with_routing():
             taus=3,
         ).fit(X_LT, Y_LT, groups=groups)
     assert len([k for k in clf.cv_results_ if k.startswith("split")]) == 3
+
+
+def test_a_base_without_weights_gets_advice_for_what_was_asked():
+    from sklearn.neighbors import KNeighborsClassifier
+
+    X, y = long_tailed()
+    knn = KNeighborsClassifier()
+    # Only sample_weight: the family is not involved, routing is the way.
+    with pytest.raises(
+        TypeError, match="does not accept sample_weight in fit. For"
+    ) as e:
+        LogitAdjustedClassifier(knn).fit(X, y, sample_weight=np.ones(len(y)))
+    assert "resample" not in str(e.value)
+    # A weighted member: resampling, named as each estimator spells it.
+    with pytest.raises(TypeError, match="Use balance='resample' for the family"):
+        LogitAdjustedClassifier(knn, weight_power=0.5).fit(X, y)
+    with pytest.raises(TypeError, match="Use balances='resample' for the family"):
+        LogitAdjustedClassifierCV(knn, balances="weight").fit(X, y)
