@@ -323,8 +323,10 @@ class PerClassAccuracyDisplay:
                 "from_predictions."
             )
         size = _figure_size(len(tick_labels), len(names), kind)
-        own_figure = ax is None
-        ax = _get_axes(ax, f"{type(self).__name__}.plot", size=size)
+        # Two-line tick labels, the group titles and the legend above overflow
+        # matplotlib's default margins: a figure made here is laid out tight
+        # when drawn (no cost before); a figure of the user's keeps its layout.
+        ax = _get_axes(ax, f"{type(self).__name__}.plot", size=size, layout="tight")
         self._draw_groups(ax, groups, self.bins_)
         handles = self._draw_bars(ax, heights, groups, group_means, names, kwargs)
         positions = np.arange(len(tick_labels))
@@ -353,11 +355,6 @@ class PerClassAccuracyDisplay:
             ncol=_legend_columns(ax, handles[1]),
             frameon=False,
         )
-        if own_figure:
-            # Two-line tick labels, the group titles and the legend above
-            # overflow matplotlib's default margins; a figure of the user's
-            # keeps its own layout.
-            ax.figure.tight_layout()
         self.ax_, self.figure_ = ax, ax.figure
         return self
 
