@@ -214,19 +214,18 @@ def _winners(scores, source, *, index=None, had_scores=None):
     top = scores[np.arange(scores.shape[0]), winners]
     if np.all(np.isfinite(top)):
         return winners
-    for bad, what in (
-        (np.isnan(top), "NaN (or negative probabilities)"),
-        (np.isposinf(top), "infinite values (or the adjustment overflowed)"),
-        (np.isneginf(top), "a row where every class has probability 0"),
+    for bad, what, empty in (
+        (np.isnan(top), "NaN (or negative probabilities)", False),
+        (np.isposinf(top), "infinite values (or the adjustment overflowed)", False),
+        (np.isneginf(top), "a row where every class has probability 0", True),
     ):
         if not bad.any():
             continue
         rows = np.flatnonzero(bad)
-        if what.startswith("a row") and had_scores is not None:
-            ruled = rows[had_scores[rows]]
-            rows = ruled if ruled.size else rows
-        first = rows[0] if index is None else index[rows[0]]
-        if what.startswith("a row") and had_scores is not None and ruled.size:
+        if empty and had_scores is not None and had_scores[rows].any():
+            # Rows the base gave something: the adjustment left them nothing.
+            rows = rows[had_scores[rows]]
+            first = rows[0] if index is None else index[rows[0]]
             raise ValueError(
                 f"In {rows.size} row(s), the first at index {first}, every class "
                 f"with a probability above 0 in the base estimator's {source} "
@@ -236,6 +235,7 @@ def _winners(scores, source, *, index=None, had_scores=None):
                 "`target_priors` above 0, or use a base model whose "
                 "probabilities are not exactly 0 (a tree's often are)."
             )
+        first = rows[0] if index is None else index[rows[0]]
         raise ValueError(
             f"The base estimator's {source} returned {what} in {rows.size} "
             f"row(s), the first at index {first}; the adjusted prediction is "
