@@ -196,6 +196,29 @@ def _effective_offset(priors, tau, target_priors, *, name="tau"):
     return np.zeros_like(offset) if np.ptp(offset) == 0 else offset
 
 
+def _effective_offsets(priors, taus, target_priors, *, name="taus"):
+    """:func:`_effective_offset` for every tau at once, shape (n_taus, n_classes).
+
+    Row ``t`` is bit for bit ``_effective_offset(priors, taus[t], ...)``: the
+    same operations per element, broadcast, for a search that scores
+    many taus on each split (a Python loop over taus cost more than the
+    scoring itself on small splits).
+    """
+    taus = np.asarray(taus, dtype=float)
+    priors = np.asarray(priors, dtype=float)
+    target_priors = np.asarray(target_priors, dtype=float)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        offsets = -taus[:, None] * np.log(priors) + np.log(target_priors)
+    never = (priors == 0) | (target_priors == 0)
+    overflowed = ~np.all(np.isfinite(offsets[:, ~never]), axis=1)
+    if overflowed.any():
+        # The first tau that overflows, refused as the scalar path refuses it.
+        _log_offset(priors, taus[np.argmax(overflowed)], target_priors, name=name)
+    offsets[:, never] = -np.inf
+    offsets[np.ptp(offsets, axis=1) == 0] = 0.0
+    return offsets
+
+
 def _winners(scores, source, *, index=None, had_scores=None):
     """Row-wise argmax of the canonical scores (first maximum), checked.
 

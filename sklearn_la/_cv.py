@@ -48,7 +48,7 @@ from sklearn.utils.validation import _check_method_params
 from ._adjust import (
     _base_log_scores,
     _decision_from_scores,
-    _effective_offset,
+    _effective_offsets,
     _proba_from_scores,
     _score_method,
     _winners,
@@ -371,6 +371,10 @@ sampler, :class:`BalancedBagging` or list of them, default="auto"
         The base estimator refitted on all the data (only with
         ``refit=True``).
 
+    refit_time_ : float
+        Seconds used to refit the chosen member on all the data, as in
+        ``GridSearchCV`` (only with ``refit=True``).
+
     tau_ : float
         Same as ``best_tau_``.
 
@@ -641,6 +645,7 @@ sampler, :class:`BalancedBagging` or list of them, default="auto"
             pi = _train_priors(y_encoded, classes, routing.prior_weight)
         else:
             pi = _class_vector(priors, classes)
+        start = time.perf_counter()
         self.estimator_, seen = _fit_on_rows(
             clone(self.estimator),
             X,
@@ -652,6 +657,7 @@ sampler, :class:`BalancedBagging` or list of them, default="auto"
             routing=routing,
             random_state=check_random_state(self.random_state),
         )
+        self.refit_time_ = time.perf_counter() - start
         member = (self.weight_power_, self.balance_)
         fits = _member_fits(self.balance_, self.weight_power_)
         self.n_fits_ += int(not frozen) * fits
@@ -1507,22 +1513,22 @@ def _score_taus(
     if isinstance(target, str):
         target = np.full(len(classes), 1 / len(classes)) if target == "uniform" else pi
 
-    def offset(tau):
-        if trained is None:
-            return _effective_offset(pi, tau, target, name="taus")
-        return _corrected_offset(
-            trained, priors, weight_power, tau, target, name="taus"
-        )
+    if trained is None:
+        offsets = _effective_offsets(pi, taus, target, name="taus")
+    else:
+        offsets = np.stack([
+            _corrected_offset(trained, priors, weight_power, tau, target, name="taus")
+            for tau in taus
+        ])  # fmt: skip
 
     # Which rows the base gave some class, for a refusal that blames the
     # right one when classes are ruled out (-inf offsets, fixed across taus).
     had_scores = None
-    if np.isneginf(offset(taus[0])).any():
+    if np.isneginf(offsets[0]).any():
         had_scores = np.isfinite(log_scores).any(axis=1)
 
     if _is_balanced_accuracy(scorer) and cost_matrix is None:
         if np.all(np.isin(y_test, classes)):
-            offsets = np.stack([offset(tau) for tau in taus])
             # The vectorised argmax checks nothing: a bad row is refused here,
             # once (which entries are -inf does not depend on tau).
             _winners(
@@ -1545,8 +1551,8 @@ def _score_taus(
         warnings.filterwarnings(
             "ignore", message="y_pred contains classes not in y_true"
         )
-        for t, tau in enumerate(taus):
-            adjusted = log_scores + offset(tau)
+        for t in range(len(taus)):
+            adjusted = log_scores + offsets[t]
             winners = _winners(adjusted, "out-of-fold scores", had_scores=had_scores)
             stand_in = _FoldPredictions(
                 classes,
@@ -1651,13 +1657,15 @@ def _balanced_accuracy_over_taus(log_scores, offsets, y_true, label_order):
         stop = min(start + chunk, n_taus)
         adjusted = log_scores[None, :, :] + offsets[start:stop, None, :]
         predicted[start:stop] = np.argmax(adjusted, axis=2)
-    scores = np.empty(n_taus)
-    for t in range(n_taus):
-        hits = y_true[predicted[t] == y_true]
-        correct = np.bincount(hits, minlength=n_classes)[label_order]
-        # int / int, then the mean of a 1-D array: sklearn's own operations.
-        scores[t] = np.mean(correct[present] / true_counts[present])
-    return scores
+    # Hits per (tau, class) in one bincount over tau * n_classes + class.
+    hits = predicted == y_true
+    cells = (np.arange(n_taus)[:, None] * n_classes + y_true)[hits]
+    correct = np.bincount(cells, minlength=n_taus * n_classes)
+    correct = correct.reshape(n_taus, n_classes)[:, label_order]
+    recalls = correct[:, present] / true_counts[present]
+    # The mean of each row as a 1-D array, sklearn's own operation: numpy
+    # sums a 2-D array's rows in another order, which can move the last bit.
+    return np.array([np.mean(row) for row in recalls])
 
 
 def _is_uniform(target):

@@ -15,6 +15,8 @@ from sklearn.svm import LinearSVC
 from sklearn_la._adjust import (
     _agree,
     _decision_from_scores,
+    _effective_offset,
+    _effective_offsets,
     _is_log_linear,
     _log_offset,
     _proba_from_proba,
@@ -57,6 +59,41 @@ def test_auto_response_method_prefers_probabilities():
 def test_a_finite_tau_that_overflows_the_offset_is_refused():
     with pytest.raises(ValueError, match="`tau` value 1e\\+308 is too large"):
         _log_offset(np.array([0.9, 0.1]), 1e308, np.array([0.5, 0.5]))
+
+
+@given(
+    priors=st.lists(
+        st.sampled_from([0.0, 1e-300, 1e-9, 0.01, 0.3, 1.0]), min_size=2, max_size=12
+    ),
+    target=st.sampled_from(["uniform", "priors", "zero-first"]),
+    taus=st.lists(
+        st.floats(-50, 50, allow_nan=False) | st.sampled_from([0.0, 1.0]),
+        min_size=1, max_size=8,
+    ),
+)  # fmt: skip
+@settings(max_examples=60, deadline=None)
+def test_offsets_for_all_taus_are_the_per_tau_offsets_bit_for_bit(
+    priors, target, taus
+):
+    priors = np.asarray(priors)
+    pi = np.where(priors > 0, priors, 1.0)  # as the search passes them
+    q = {
+        "uniform": np.full(pi.size, 1 / pi.size),
+        "priors": pi / pi.sum(),
+        "zero-first": np.r_[0.0, np.full(pi.size - 1, 1 / (pi.size - 1))],
+    }[target]
+    every = _effective_offsets(pi, taus, q)
+    # Rows of zeros where the offset is constant, -inf where q is 0: each
+    # row what the fitted estimator computes for its tau.
+    np.testing.assert_array_equal(
+        every, np.stack([_effective_offset(pi, tau, q) for tau in taus])
+    )
+
+
+def test_offsets_for_all_taus_refuse_the_first_tau_that_overflows():
+    pi, q = np.array([0.9, 0.1]), np.array([0.5, 0.5])
+    with pytest.raises(ValueError, match="`taus` value 1e\\+308 is too large"):
+        _effective_offsets(pi, [0.0, 1e308, -1e308], q, name="taus")
 
 
 @pytest.mark.parametrize(

@@ -292,6 +292,13 @@ def test_refit_false_keeps_results_and_says_why_it_cannot_predict(method):
         getattr(LogitAdjustedClassifierCV(GaussianNB()), method)(X)
 
 
+def test_refit_time_is_recorded_as_in_grid_search_only_when_refitting():
+    refitted = LogitAdjustedClassifierCV(GaussianNB(), cv=3, taus=TAUS).fit(X, Y)
+    assert isinstance(refitted.refit_time_, float) and refitted.refit_time_ > 0
+    not_refitted = LogitAdjustedClassifierCV(GaussianNB(), cv=3, refit=False)
+    assert not hasattr(not_refitted.fit(X, Y), "refit_time_")
+
+
 def test_frozen_base_is_scored_on_the_given_data_without_refit():
     base = GaussianNB().fit(X[:450], Y[:450])
     theta = base.theta_.copy()
@@ -919,8 +926,15 @@ def _fold(seed, n_test, n_classes, labels):
 @pytest.mark.parametrize("seed", range(3))
 @pytest.mark.parametrize(
     "labels",
-    [np.arange(7), np.array([5, 0, 3, 6, 1, 4, 2]), np.array(list("gcadbfe"))],
-    ids=["sorted", "unsorted-int", "unsorted-str"],
+    [
+        np.arange(7),
+        np.array([5, 0, 3, 6, 1, 4, 2]),
+        np.array(list("gcadbfe")),
+        # Enough classes for numpy's blocked summation: a row of a 2-D
+        # array and the same row as a 1-D array can then sum differently.
+        np.random.default_rng(0).permutation(29),
+    ],
+    ids=["sorted", "unsorted-int", "unsorted-str", "many-classes"],
 )
 @pytest.mark.parametrize("target", ["uniform", "train", "array"])
 def test_vectorised_balanced_accuracy_equals_the_general_path(seed, labels, target):

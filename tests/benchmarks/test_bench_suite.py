@@ -91,6 +91,14 @@ def _check_family(result, page, out):
     (first,) = family._load(out / "family_cells.jsonl.gz")
     _, fits, _ = family.race_with_costs(first, cell)
     assert 26 <= fits <= 37
+    # Each member's fit time, recorded by the default's own search, bounds
+    # what any race of the whole family costs against the time floor.
+    (default,) = family._load(out / "family_default.jsonl.gz")
+    assert len(default["member_fit_seconds"]) == 9 and default["refit_seconds"] > 0
+    room = page.split("### What the time floor leaves room for", 1)[1]
+    cells = _first_table_row(room.split("|---", 1)[1]).split(" | ")
+    first_rung, bound = float(cells[4]), float(cells[5].split()[0])
+    assert 0 < first_rung < bound
     # The RF rows' peers add a BalancedRandomForest (built, not fitted here).
     base = family.make_models(True, 0)["RF"][0]
     y = family.load_split("zoo", random_state=0).y_train
